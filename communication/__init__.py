@@ -1,0 +1,1 @@
+"""communication: 与地产方的日、周、月、季度沟通，内部讲评与周志月志 (see SPEC.md)."""

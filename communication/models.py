@@ -1,0 +1,1 @@
+"""Models of the communication app; built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the handover app; built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the renovation app; built by its own issue."""

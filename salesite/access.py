@@ -1,0 +1,192 @@
+"""Access control in one layer (R-X-1).
+
+Visibility: a user sees the projects they are a member of; a member whose role has company
+scope (a subsidiary's GM or deputy) sees every project served by that property company; HQ
+(users of the property HQ company, roles with "all" scope, superusers) sees every project.
+
+Permissions: a role carries Django permissions (edited in admin). ``ProjectRoleBackend``
+answers ``user.has_perm(perm, obj)`` for an object that belongs to a project with the
+permissions of the user's roles that reach that project, so views ask
+``user.has_perm("salesite.change_customer", customer)`` and cannot forget the project.
+
+The result is computed once per user object (two queries) and cached on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+@dataclass
+class Access:
+    sees_all: bool = False
+    project_ids: set[int] = field(default_factory=set)  # direct memberships
+    company_ids: set[int] = field(default_factory=set)  # property companies with company scope
+    all_perms: set[str] = field(default_factory=set)  # perms of "all"-scope roles
+    project_perms: dict[int, set[str]] = field(default_factory=dict)
+    company_perms: dict[int, set[str]] = field(default_factory=dict)
+    personal_data_projects: set[int] = field(default_factory=set)
+    personal_data_companies: set[int] = field(default_factory=set)
+    personal_data_all: bool = False
+    _visible: list[int] | None = None
+
+
+def get_access(user) -> Access:
+    cached = getattr(user, "_salesite_access", None)
+    if cached is not None:
+        return cached
+    from salesite.models import Company, ProjectMembership, Role
+
+    access = Access()
+    if not user.is_authenticated or not user.is_active:
+        user._salesite_access = access
+        return access
+    if user.is_superuser:
+        access.sees_all = True
+        access.personal_data_all = True
+    if user.company_id and user.company.kind == Company.Kind.PROPERTY_HQ:
+        access.sees_all = True
+
+    memberships = (
+        ProjectMembership.objects.filter(user=user, is_active=True)
+        .select_related("role", "project")
+        .prefetch_related("role__permissions__content_type")
+    )
+    for m in memberships:
+        perms = {f"{p.content_type.app_label}.{p.codename}" for p in m.role.permissions.all()}
+        scope = m.role.scope
+        access.project_ids.add(m.project_id)
+        access.project_perms.setdefault(m.project_id, set()).update(perms)
+        if m.role.can_view_personal_data:
+            access.personal_data_projects.add(m.project_id)
+        if scope == Role.Scope.COMPANY:
+            cid = m.project.property_company_id
+            access.company_ids.add(cid)
+            access.company_perms.setdefault(cid, set()).update(perms)
+            if m.role.can_view_personal_data:
+                access.personal_data_companies.add(cid)
+        elif scope == Role.Scope.ALL:
+            access.sees_all = True
+            access.all_perms.update(perms)
+            if m.role.can_view_personal_data:
+                access.personal_data_all = True
+    user._salesite_access = access
+    return access
+
+
+def visible_project_ids(user) -> list[int] | None:
+    """Ids of the projects the user may see, or None for "every project"."""
+    access = get_access(user)
+    if access.sees_all:
+        return None
+    if access._visible is None:
+        ids = set(access.project_ids)
+        if access.company_ids:
+            from salesite.models import Project
+
+            ids.update(
+                Project.objects.filter(property_company_id__in=access.company_ids).values_list(
+                    "pk", flat=True
+                )
+            )
+        access._visible = sorted(ids)
+    return access._visible
+
+
+def _project_of(obj):
+    from salesite.models import Project
+
+    if isinstance(obj, Project):
+        return obj
+    project = getattr(obj, "project", None)
+    if project is None:
+        raise TypeError(f"{type(obj).__name__} has no project")
+    return project
+
+
+def can_see(user, obj) -> bool:
+    project = _project_of(obj)
+    ids = visible_project_ids(user)
+    return ids is None or project.pk in ids
+
+
+def role_perms_for(user, project) -> set[str]:
+    access = get_access(user)
+    perms = set(access.all_perms)
+    perms |= access.project_perms.get(project.pk, set())
+    perms |= access.company_perms.get(project.property_company_id, set())
+    return perms
+
+
+def can_view_personal_data(user, obj) -> bool:
+    """Full ID numbers and phones (R-X-5), for roles that need them, on records they see."""
+    if not user.is_authenticated:
+        return False
+    access = get_access(user)
+    if access.personal_data_all:
+        return True
+    project = _project_of(obj)
+    if not can_see(user, project):
+        return False
+    return (
+        project.pk in access.personal_data_projects
+        or project.property_company_id in access.personal_data_companies
+    )
+
+
+class ProjectRoleBackend:
+    """Object permissions from project roles; global permissions as the union of the roles."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not user_obj.is_active:
+            return False
+        access = get_access(user_obj)
+        if obj is None:
+            return perm in self.get_all_permissions(user_obj)
+        try:
+            project = _project_of(obj)
+        except TypeError:
+            return False
+        if not can_see(user_obj, project):
+            return False
+        if perm in role_perms_for(user_obj, project):
+            return True
+        # A user with the global model permission (admin-granted) may act on what they see.
+        return access.sees_all and user_obj.has_perm(perm)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active:
+            return set()
+        access = get_access(user_obj)
+        if obj is not None:
+            try:
+                return role_perms_for(user_obj, _project_of(obj))
+            except TypeError:
+                return set()
+        perms = set(access.all_perms)
+        for group in (access.project_perms, access.company_perms):
+            for p in group.values():
+                perms |= p
+        return perms
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """Fetch one row through the visibility filter: another project's row is a 404."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied

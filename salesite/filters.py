@@ -1,0 +1,55 @@
+"""List filters (django-filter) for the core lists; choices limited to visible projects."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from salesite.models import Building, Customer, Project, Unit
+
+
+def _visible_projects(request):
+    if request is None:
+        return Project.objects.none()
+    return Project.objects.visible_to(request.user)
+
+
+class CustomerFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    q = django_filters.CharFilter(method="search", label=_("姓名/手机/证件号"))
+    is_club_member = django_filters.BooleanFilter(label=_("俱乐部会员"))
+
+    class Meta:
+        model = Customer
+        fields = ["project", "q", "is_club_member"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(phone__endswith=value) | Q(id_number__iexact=value)
+        )
+
+
+class UnitFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    building = django_filters.ModelChoiceFilter(
+        queryset=lambda r: Building.objects.visible_to(r.user) if r else Building.objects.none(),
+        label=_("楼栋"),
+    )
+    number = django_filters.CharFilter(lookup_expr="icontains", label=_("房号"))
+    unit_type = django_filters.CharFilter(lookup_expr="icontains", label=_("户型"))
+    sold = django_filters.BooleanFilter(method="filter_sold", label=_("已售"))
+
+    class Meta:
+        model = Unit
+        fields = ["project", "building", "number", "unit_type", "sold"]
+
+    def filter_sold(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(purchases__is_active=True).distinct()
+            if value
+            else queryset.exclude(purchases__is_active=True)
+        )

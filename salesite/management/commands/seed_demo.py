@@ -1,0 +1,32 @@
+"""Build the demo: ``python manage.py seed_demo``. Idempotent; prints the demo logins."""
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from salesite.demo import DEMO_PASSWORD, seed_core
+
+
+class Command(BaseCommand):
+    help = "创建演示数据（可重复运行，不会重复创建）并打印演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="不打印账号表")
+
+    def handle(self, *args, **options):
+        logins = seed_core()
+        # Each app may extend the demo with a module-level seed_demo(logins) in <app>/demo.py.
+        for app_label in ("communication", "handover", "renovation", "feedback"):
+            module = f"{apps.get_app_config(app_label).name}.demo"
+            try:
+                seed = __import__(module, fromlist=["seed_demo"]).seed_demo
+            except ModuleNotFoundError:
+                continue
+            seed()
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(f"所有演示账号的密码均为: {DEMO_PASSWORD}\n")
+        width = max(len(u.username) for u in logins)
+        self.stdout.write(f"{'用户名'.ljust(width)}  {'角色':<12}  项目")
+        for u in logins:
+            self.stdout.write(f"{u.username.ljust(width)}  {u.role:<12}  {u.project}")

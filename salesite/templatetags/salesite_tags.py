@@ -1,0 +1,41 @@
+"""Template helpers: masking of personal data, permission checks against a record."""
+
+from django import template
+
+from salesite.access import can_view_personal_data
+from salesite.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value)
+
+
+@register.filter
+def masked_id(value):
+    return mask_id_number(value)
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, record, field, kind="phone"):
+    """The full value for roles that need it on this record's project, otherwise masked."""
+    value = getattr(record, field, "")
+    user = context["request"].user
+    if can_view_personal_data(user, record):
+        return value
+    return mask_id_number(value) if kind == "id" else mask_phone(value)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, perm, obj=None):
+    return context["request"].user.has_perm(perm, obj)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_page(context, page):
+    """The current query string with another page number (keeps the filters)."""
+    params = context["request"].GET.copy()
+    params["page"] = page
+    return "?" + params.urlencode()

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from salesite import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("core/", include("salesite.core_urls")),
+    path("communication/", include("communication.urls")),
+    path("handover/", include("handover.urls")),
+    path("renovation/", include("renovation.urls")),
+    path("feedback/", include("feedback.urls")),
+]

@@ -1,0 +1,448 @@
+"""Views of the core: thin — scoped queryset → form → service → message → redirect."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesite import access, imports, services
+from salesite.attachments import attachment_add, attachments_for
+from salesite.exceptions import DomainError
+from salesite.filters import CustomerFilter, UnitFilter
+from salesite.forms import (
+    AttachmentForm,
+    CustomerForm,
+    ImportForm,
+    LoginForm,
+    PhaseChangeForm,
+    PurchaseForm,
+    TenantForm,
+    UnitForm,
+)
+from salesite.models import (
+    Attachment,
+    Building,
+    Customer,
+    ImportBatch,
+    Notification,
+    Project,
+    ProjectMembership,
+    Purchase,
+    Tenant,
+    Unit,
+)
+
+PAGE_SIZE = 25
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def audit_entries(obj, limit=50):
+    return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
+
+
+def projects_with_perm(user, perm):
+    """Visible projects on which the user holds ``perm`` (for create forms)."""
+    projects = list(Project.objects.visible_to(user).order_by("name"))
+    return [p for p in projects if user.has_perm(perm, p)]
+
+
+def record_context(request, obj):
+    """What every record page shows: its attachments, its audit trail, the upload form."""
+    ct = ContentType.objects.get_for_model(obj)
+    return {
+        "attachments": attachments_for(obj),
+        "audit_entries": audit_entries(obj),
+        "owner": obj,
+        "attachment_form": AttachmentForm(),
+        "owner_ct": ct,
+        "can_change": request.user.has_perm(f"{ct.app_label}.change_{ct.model}", obj),
+    }
+
+
+# --- home and projects -------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("service_centre", "property_company", "developer_company")
+        .annotate(
+            unit_count=Count("units", distinct=True),
+            customer_count=Count("customers", distinct=True),
+        )
+        .order_by("name")
+    )
+    roles = (
+        ProjectMembership.objects.filter(user=request.user, is_active=True)
+        .select_related("project", "role")
+        .order_by("project__name", "role__order")
+    )
+    recent = request.user.notifications.filter(read_at__isnull=True)[:5]
+    return render(
+        request,
+        "salesite/home.html",
+        {"projects": projects[:50], "roles": roles, "recent_notifications": recent},
+    )
+
+
+@login_required
+def project_list(request):
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("service_centre", "property_company", "developer_company")
+        .annotate(unit_count=Count("units", distinct=True))
+        .order_by("name")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        projects = projects.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return render(
+        request, "salesite/project_list.html", {"page": paginate(request, projects), "q": q}
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    project = access.get_visible_or_404(
+        Project.objects.select_related("service_centre", "property_company", "developer_company"),
+        request.user,
+        pk=pk,
+    )
+    buildings = project.buildings.annotate(unit_count=Count("units")).order_by("phase", "name")
+    members = project.memberships.filter(is_active=True).select_related("role", "user", "contact")
+    context = {
+        "project": project,
+        "buildings": buildings,
+        "members": members,
+        "phase_changes": project.phase_changes.select_related("changed_by"),
+        "imports": project.import_batches.select_related("imported_by")[:10],
+        "can_change_phase": request.user.has_perm("salesite.change_marketing_phase", project),
+        "can_import": request.user.has_perm("salesite.import_register", project),
+        **record_context(request, project),
+    }
+    return render(request, "salesite/project_detail.html", context)
+
+
+@login_required
+def project_phase_change(request, pk):
+    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=pk)
+    access.require_perm(request.user, "salesite.change_marketing_phase", project)
+    form = PhaseChangeForm(
+        request.POST or None, project=project, initial={"changed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_change_phase(
+                project=project,
+                to_phase=form.cleaned_data["to_phase"],
+                on=form.cleaned_data["changed_on"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("营销阶段已更新。"))
+            return redirect("salesite:project_detail", pk=project.pk)
+    return render(
+        request, "salesite/form.html", {"form": form, "title": _("变更营销阶段"), "back": project}
+    )
+
+
+# --- units -----------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request):
+    base = Unit.objects.visible_to(request.user).select_related("building", "project")
+    f = UnitFilter(request.GET, queryset=base, request=request)
+    units = f.qs.order_by("project__name", "building__name", "number")
+    return render(
+        request, "salesite/unit_list.html", {"filter": f, "page": paginate(request, units)}
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = access.get_visible_or_404(
+        Unit.objects.select_related("building", "project"), request.user, pk=pk
+    )
+    purchases = unit.purchases.select_related("customer")
+    tenants = unit.tenants.all()
+    return render(
+        request,
+        "salesite/unit_detail.html",
+        {"unit": unit, "purchases": purchases, "tenants": tenants, **record_context(request, unit)},
+    )
+
+
+def _unit_form(request, unit=None):
+    user = request.user
+    allowed = projects_with_perm(user, "salesite.change_unit" if unit else "salesite.add_unit")
+    if unit is None and not allowed:
+        raise PermissionDenied
+    buildings = Building.objects.filter(project__in=allowed).select_related("project")
+    form = UnitForm(request.POST or None, instance=unit, buildings=buildings)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            unit = form.save()
+        messages.success(request, _("房屋 %(unit)s 已保存。") % {"unit": unit})
+        return redirect("salesite:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "salesite/form.html",
+        {"form": form, "title": _("编辑房屋") if unit else _("新增房屋"), "back": unit},
+    )
+
+
+@login_required
+def unit_create(request):
+    return _unit_form(request)
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = access.get_visible_or_404(Unit.objects.select_related("building"), request.user, pk=pk)
+    access.require_perm(request.user, "salesite.change_unit", unit)
+    return _unit_form(request, unit)
+
+
+# --- customers -------------------------------------------------------------------------
+
+
+@login_required
+def customer_list(request):
+    base = Customer.objects.visible_to(request.user).select_related("project")
+    f = CustomerFilter(request.GET, queryset=base, request=request)
+    customers = f.qs.order_by("project__name", "name", "pk")
+    return render(
+        request, "salesite/customer_list.html", {"filter": f, "page": paginate(request, customers)}
+    )
+
+
+@login_required
+def customer_detail(request, pk):
+    customer = access.get_visible_or_404(
+        Customer.objects.select_related("project"), request.user, pk=pk
+    )
+    purchases = customer.purchases.select_related("unit__building")
+    tenants = Tenant.objects.filter(unit__purchases__customer=customer).select_related(
+        "unit__building"
+    )
+    return render(
+        request,
+        "salesite/customer_detail.html",
+        {
+            "customer": customer,
+            "purchases": purchases,
+            "tenants": tenants,
+            "can_add_purchase": request.user.has_perm("salesite.add_purchase", customer),
+            "can_add_tenant": request.user.has_perm("salesite.add_tenant", customer),
+            **record_context(request, customer),
+        },
+    )
+
+
+@login_required
+def customer_create(request):
+    projects = projects_with_perm(request.user, "salesite.add_customer")
+    if not projects:
+        raise PermissionDenied
+    qs = Project.objects.filter(pk__in=[p.pk for p in projects])
+    form = CustomerForm(request.POST or None, projects=qs)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            customer = form.save()
+        messages.success(request, _("客户 %(name)s 已创建。") % {"name": customer.name})
+        return redirect("salesite:customer_detail", pk=customer.pk)
+    return render(request, "salesite/form.html", {"form": form, "title": _("新增客户")})
+
+
+@login_required
+def customer_edit(request, pk):
+    customer = access.get_visible_or_404(Customer.objects.all(), request.user, pk=pk)
+    access.require_perm(request.user, "salesite.change_customer", customer)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("客户资料已保存。"))
+        return redirect("salesite:customer_detail", pk=customer.pk)
+    return render(
+        request, "salesite/form.html", {"form": form, "title": _("编辑客户"), "back": customer}
+    )
+
+
+@login_required
+def purchase_edit(request, customer_pk, pk=None):
+    customer = access.get_visible_or_404(
+        Customer.objects.select_related("project"), request.user, pk=customer_pk
+    )
+    purchase = get_object_or_404(Purchase, pk=pk, customer=customer) if pk else None
+    access.require_perm(
+        request.user, "salesite.change_purchase" if purchase else "salesite.add_purchase", customer
+    )
+    form = PurchaseForm(request.POST or None, instance=purchase, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("购房记录已保存。"))
+        return redirect("salesite:customer_detail", pk=customer.pk)
+    return render(
+        request, "salesite/form.html", {"form": form, "title": _("购房记录"), "back": customer}
+    )
+
+
+@login_required
+def tenant_edit(request, project_pk, pk=None):
+    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
+    tenant = get_object_or_404(Tenant, pk=pk, project=project) if pk else None
+    access.require_perm(
+        request.user, "salesite.change_tenant" if tenant else "salesite.add_tenant", project
+    )
+    form = TenantForm(request.POST or None, instance=tenant, project=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            tenant = form.save()
+        messages.success(request, _("租户资料已保存。"))
+        return redirect("salesite:unit_detail", pk=tenant.unit_id)
+    return render(request, "salesite/form.html", {"form": form, "title": _("租户登记")})
+
+
+# --- owner-register import (R-X-6) -----------------------------------------------------
+
+
+@login_required
+def import_register(request, project_pk):
+    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
+    access.require_perm(request.user, "salesite.import_register", project)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_register(
+            project=project, uploaded=form.cleaned_data["file"], user=request.user
+        )
+        if result.status == ImportBatch.Status.IMPORTED:
+            messages.success(
+                request,
+                _("导入成功：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s。")
+                % {
+                    "rows": result.row_count,
+                    "created": sum(result.created_counts.values()),
+                    "updated": sum(result.updated_counts.values()),
+                },
+            )
+            return redirect("salesite:project_detail", pk=project.pk)
+        messages.error(
+            request,
+            _("文件有 %(n)s 处错误，未导入任何数据。请修改后重新上传。")
+            % {"n": len(result.errors)},
+        )
+    return render(
+        request,
+        "salesite/import.html",
+        {"form": form, "project": project, "result": result, "columns": imports.COLUMNS},
+    )
+
+
+# --- attachments (R-X-4) ---------------------------------------------------------------
+
+
+def _owner_or_404(user, ct_id, object_id):
+    ct = get_object_or_404(ContentType, pk=ct_id)
+    model = ct.model_class()
+    if model is None or not hasattr(model.objects, "visible_to"):
+        raise Http404
+    return access.get_visible_or_404(model.objects.all(), user, pk=object_id), ct
+
+
+@login_required
+@require_POST
+def attachment_upload(request, ct_id, object_id):
+    owner, ct = _owner_or_404(request.user, ct_id, object_id)
+    access.require_perm(request.user, f"{ct.app_label}.change_{ct.model}", owner)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(
+                owner=owner,
+                uploaded=form.cleaned_data["file"],
+                user=request.user,
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("附件已上传。"))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(request.POST.get("next") or "home")
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = access.get_visible_or_404(
+        Attachment.objects.select_related("content_type"), request.user, pk=pk
+    )
+    owner = attachment.owner
+    if owner is None or not access.can_see(request.user, owner):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.mime_type,
+        as_attachment=not attachment.is_image and attachment.mime_type != "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- inbox -----------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    qs = request.user.notifications.select_related("project")
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    return render(request, "salesite/inbox.html", {"page": paginate(request, qs)})
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk=None):
+    qs = request.user.notifications.filter(read_at__isnull=True)
+    if pk is not None:
+        n = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if n.read_at is None:
+            n.read_at = timezone.now()
+            n.save(update_fields=["read_at"])
+        if n.url and request.POST.get("follow"):
+            return redirect(n.url)
+    else:
+        count = qs.update(read_at=timezone.now())
+        messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
+    return redirect("salesite:inbox")
