@@ -1,9 +1,18 @@
 """Build the demo: ``python manage.py seed_demo``. Idempotent; prints the demo logins."""
 
-from django.apps import apps
+import importlib
+
 from django.core.management.base import BaseCommand
 
 from salesite.demo import DEMO_PASSWORD, seed_core
+
+DEMO_MODULES = [
+    "salesite.operations.demo",
+    "communication.demo",
+    "handover.demo",
+    "renovation.demo",
+    "feedback.demo",
+]
 
 
 class Command(BaseCommand):
@@ -14,12 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = seed_core()
-        # Each app may extend the demo with a module-level seed_demo(logins) in <app>/demo.py.
-        for app_label in ("communication", "handover", "renovation", "feedback"):
-            module = f"{apps.get_app_config(app_label).name}.demo"
+        # Each module below may define seed_demo() (idempotent) to extend the demo.
+        for module in DEMO_MODULES:
             try:
-                seed = __import__(module, fromlist=["seed_demo"]).seed_demo
-            except ModuleNotFoundError:
+                seed = importlib.import_module(module).seed_demo
+            except ModuleNotFoundError as exc:
+                if not module.startswith(exc.name or "\0"):
+                    raise
                 continue
             seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
