@@ -1,10 +1,20 @@
 """List filters (django-filter) for the core lists; choices limited to visible projects."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models import Building, Customer, Project, Unit
+
+YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+def yes_no_filter(label, **kwargs):
+    """A boolean filter whose empty choice reads "全部" rather than "未知"."""
+    return django_filters.BooleanFilter(
+        label=label, widget=forms.Select(choices=YES_NO_ALL), **kwargs
+    )
 
 
 def _visible_projects(request):
@@ -16,7 +26,7 @@ def _visible_projects(request):
 class CustomerFilter(django_filters.FilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     q = django_filters.CharFilter(method="search", label=_("姓名/手机/证件号"))
-    is_club_member = django_filters.BooleanFilter(label=_("俱乐部会员"))
+    is_club_member = yes_no_filter(_("俱乐部会员"))
 
     class Meta:
         model = Customer
@@ -39,7 +49,7 @@ class UnitFilter(django_filters.FilterSet):
     )
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("房号"))
     unit_type = django_filters.CharFilter(lookup_expr="icontains", label=_("户型"))
-    sold = django_filters.BooleanFilter(method="filter_sold", label=_("已售"))
+    sold = yes_no_filter(_("已售"), method="filter_sold")
 
     class Meta:
         model = Unit

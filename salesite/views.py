@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,6 +52,22 @@ PAGE_SIZE = 25
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+def is_local_url(request, url: str) -> bool:
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def safe_next(request, fallback_obj=None) -> str:
+    """The ``next`` parameter if it points into this site, else the record's page or home."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and is_local_url(request, url):
+        return url
+    if fallback_obj is not None and hasattr(fallback_obj, "get_absolute_url"):
+        return fallback_obj.get_absolute_url()
+    return reverse("home")
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -398,7 +416,7 @@ def attachment_upload(request, ct_id, object_id):
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect(request.POST.get("next") or "home")
+    return redirect(safe_next(request, owner))
 
 
 @login_required
@@ -440,7 +458,7 @@ def inbox_read(request, pk=None):
         if n.read_at is None:
             n.read_at = timezone.now()
             n.save(update_fields=["read_at"])
-        if n.url and request.POST.get("follow"):
+        if n.url and request.POST.get("follow") and is_local_url(request, n.url):
             return redirect(n.url)
     else:
         count = qs.update(read_at=timezone.now())

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import ProjectScopedQuerySet
@@ -90,6 +91,9 @@ class Project(models.Model):
     @property
     def project(self):
         return self
+
+    def get_absolute_url(self):
+        return reverse("salesite:project_detail", args=[self.pk])
 
     def allowed_next_phases(self):
         return PHASE_TRANSITIONS[MarketingPhase(self.marketing_phase)]
@@ -193,6 +197,9 @@ class Unit(models.Model):
     def label(self):
         return str(self)
 
+    def get_absolute_url(self):
+        return reverse("salesite:unit_detail", args=[self.pk])
+
     def clean(self):
         if self.area is not None and self.area <= 0:
             raise ValidationError({"area": _("建筑面积必须大于 0。")})
@@ -269,6 +276,9 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("salesite:customer_detail", args=[self.pk])
 
     def clean(self):
         errors = {}
