@@ -39,3 +39,12 @@ def querystring_page(context, page):
     params = context["request"].GET.copy()
     params["page"] = page
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, fmt):
+    """The current list URL with its filters and ?format=xlsx|csv (page dropped)."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params["format"] = fmt
+    return context["request"].path + "?" + params.urlencode()
