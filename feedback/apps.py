@@ -1,3 +1,5 @@
+"""feedback: 来访来电、需求建议、投诉、报修、回访与6+2服务步骤 (see SPEC.md)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,19 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("客户反馈")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.Case,
+            models.CallbackTask,
+            models.AmbassadorAssignment,
+            models.Question,
+            models.Questionnaire,
+            models.CustomerStepRecord,
+            models.ProjectStepRecord,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,132 @@
+"""Admin of the feedback app: every model; project-owned ones scoped to the staff's projects."""
+
+from django.contrib import admin
+
+from salesite.admin import ProjectScopedAdmin
+
+from . import models
+
+
+class CaseEventInline(admin.TabularInline):
+    model = models.CaseEvent
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
+    can_delete = False
+
+
+class BreachInline(admin.TabularInline):
+    model = models.DeadlineBreach
+    extra = 0
+    readonly_fields = ["kind", "due_at", "detected_at", "notified", "project"]
+    can_delete = False
+
+
+@admin.register(models.Case)
+class CaseAdmin(ProjectScopedAdmin):
+    list_display = ["number", "project", "kind", "subject", "status", "received_at", "is_major"]
+    list_filter = ["kind", "status", "complaint_category", "is_major", "project"]
+    search_fields = ["subject", "walk_in_name", "contact_phone", "customer__name"]
+    raw_id_fields = ["customer", "unit", "building", "source_callback"]
+    date_hierarchy = "received_at"
+    inlines = [CaseEventInline, BreachInline]
+    list_select_related = ["project"]
+
+
+@admin.register(models.CaseEvent)
+class CaseEventAdmin(ProjectScopedAdmin):
+    project_lookup = "case__project"
+    list_display = ["case", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["case__subject", "note"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.DeadlineBreach)
+class DeadlineBreachAdmin(ProjectScopedAdmin):
+    list_display = ["case", "project", "kind", "due_at", "detected_at", "notified"]
+    list_filter = ["kind", "notified", "project"]
+    search_fields = ["case__subject"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.AmbassadorAssignment)
+class AmbassadorAssignmentAdmin(ProjectScopedAdmin):
+    list_display = ["user", "project", "building", "area", "is_active"]
+    list_filter = ["is_active", "project"]
+    search_fields = ["user__username", "user__name", "area"]
+    raw_id_fields = ["user", "building"]
+
+
+@admin.register(models.HandoverFact)
+class HandoverFactAdmin(ProjectScopedAdmin):
+    list_display = ["customer", "unit", "project", "handover_date"]
+    list_filter = ["project"]
+    search_fields = ["customer__name", "unit__number"]
+    raw_id_fields = ["customer", "unit"]
+    date_hierarchy = "handover_date"
+
+
+class QuestionInline(admin.TabularInline):
+    model = models.Question
+    extra = 1
+
+
+@admin.register(models.Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["name", "rule"]
+    search_fields = ["name"]
+    inlines = [QuestionInline]
+
+
+@admin.register(models.Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "questionnaire", "kind", "order", "is_active"]
+    list_filter = ["questionnaire", "kind", "is_active"]
+    search_fields = ["text"]
+
+
+class AttemptInline(admin.TabularInline):
+    model = models.CallbackAttempt
+    extra = 0
+
+
+@admin.register(models.CallbackTask)
+class CallbackTaskAdmin(ProjectScopedAdmin):
+    list_display = ["customer", "project", "rule", "due_date", "assigned_to", "status", "score"]
+    list_filter = ["rule", "status", "dissatisfied", "project"]
+    search_fields = ["customer__name", "source_key"]
+    raw_id_fields = ["customer", "case", "assigned_to"]
+    date_hierarchy = "due_date"
+    inlines = [AttemptInline]
+    list_select_related = ["customer", "project", "assigned_to"]
+
+
+@admin.register(models.CallbackAttempt)
+class CallbackAttemptAdmin(ProjectScopedAdmin):
+    project_lookup = "task__project"
+    list_display = ["task", "at", "outcome", "by"]
+    list_filter = ["outcome"]
+    search_fields = ["task__customer__name", "note"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(models.StepAction)
+class StepActionAdmin(admin.ModelAdmin):
+    list_display = ["code", "step", "name", "order", "per_project"]
+    list_filter = ["step", "per_project"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.CustomerStepRecord)
+class CustomerStepRecordAdmin(ProjectScopedAdmin):
+    list_display = ["customer", "action", "done_on", "source", "project"]
+    list_filter = ["action__step", "project"]
+    search_fields = ["customer__name", "source"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(models.ProjectStepRecord)
+class ProjectStepRecordAdmin(ProjectScopedAdmin):
+    list_display = ["project", "action", "done_on", "note"]
+    list_filter = ["project"]
+    search_fields = ["note"]

@@ -1,0 +1,64 @@
+"""List filters of the feedback app; choices limited to what the user may see."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from salesite.filters import _visible_projects, yes_no_filter
+
+from .models import CallbackRule, CallbackStatus, CallbackTask, Case, CaseKind, CaseStatus
+
+
+class CaseFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("类型"))
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
+    q = django_filters.CharFilter(method="search", label=_("事由/客户/电话"))
+    breached = yes_no_filter(_("有超时"), method="filter_breached")
+    open = yes_no_filter(_("未关闭"), method="filter_open")
+
+    class Meta:
+        model = Case
+        fields = ["project", "kind", "status", "q", "breached", "open"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(walk_in_name__icontains=value)
+            | Q(contact_phone__endswith=value)
+        )
+
+    def filter_breached(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(breached=value)
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = Q(status=CaseStatus.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)
+
+
+class CallbackFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    rule = django_filters.ChoiceFilter(choices=CallbackRule.choices, label=_("回访类型"))
+    status = django_filters.ChoiceFilter(choices=CallbackStatus.choices, label=_("状态"))
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("期限不晚于")
+    )
+    mine = yes_no_filter(_("分配给我"), method="filter_mine")
+
+    class Meta:
+        model = CallbackTask
+        fields = ["project", "rule", "status", "due_before", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = self.request.user
+        return queryset.filter(assigned_to=user) if value else queryset.exclude(assigned_to=user)

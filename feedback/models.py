@@ -1,1 +1,0 @@
-"""Models of the feedback app; built by its own issue."""

@@ -1,0 +1,96 @@
+"""The "6+2 service steps" (R-FB-9): a catalogue of standard actions and, per customer, the
+date each was done; the +2 (四年之约) is recorded per project."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salesite.models.scoping import ProjectScopedQuerySet
+
+
+class Step(models.TextChoices):
+    HANDSHAKE = "handshake", _("温馨牵手")
+    CONTRACT = "contract", _("喜结连理")
+    CONTACT = "contact", _("亲密接触")
+    MOVE_IN = "move_in", _("恭迎乔迁")
+    CARE = "care", _("嘘寒问暖")
+    RESPONSIBILITY = "responsibility", _("承担责任")
+    ALONG = "along", _("+1 一路同行")
+    FOUR_YEARS = "four_years", _("+2 四年之约")
+
+
+class StepAction(models.Model):
+    """One standard action of a step; ``code`` is what other apps pass to ``tick_step``."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    step = models.CharField(_("步骤"), max_length=20, choices=Step.choices)
+    name = models.CharField(_("动作"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    per_project = models.BooleanField(_("按项目记录"), default=False)
+
+    class Meta:
+        verbose_name = _("6+2服务动作")
+        verbose_name_plural = _("6+2服务动作")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.get_step_display()} · {self.name}"
+
+
+class CustomerStepRecord(models.Model):
+    project = models.ForeignKey(
+        "salesite.Project",
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="step_records",
+    )
+    customer = models.ForeignKey(
+        "salesite.Customer",
+        verbose_name=_("客户"),
+        on_delete=models.CASCADE,
+        related_name="step_records",
+    )
+    action = models.ForeignKey(
+        StepAction, verbose_name=_("动作"), on_delete=models.PROTECT, related_name="records"
+    )
+    done_on = models.DateField(_("完成日期"))
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("客户6+2服务记录")
+        verbose_name_plural = _("客户6+2服务记录")
+        ordering = ["done_on", "action__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "action"], name="steprecord_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.action_id} {self.done_on}"
+
+
+class ProjectStepRecord(models.Model):
+    """A per-project action (+2 四年之约: facility renewal plan four years after delivery)."""
+
+    project = models.ForeignKey(
+        "salesite.Project",
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="project_step_records",
+    )
+    action = models.ForeignKey(StepAction, verbose_name=_("动作"), on_delete=models.PROTECT)
+    done_on = models.DateField(_("完成日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目6+2服务记录")
+        verbose_name_plural = _("项目6+2服务记录")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "action"], name="projectstep_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.action}"

@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+
+from feedback import services
+from feedback.models import CallbackTask, Case, CustomerStepRecord, DeadlineBreach, HandoverFact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tick_step_is_idempotent_and_keeps_first_date(customer):
+    r1 = services.tick_step(
+        customer=customer,
+        action_code="progress_notice",
+        on=datetime.date(2026, 1, 5),
+        source="communication",
+    )
+    r2 = services.tick_step(
+        customer=customer, action_code="progress_notice", on=datetime.date(2026, 2, 5)
+    )
+    assert r1.pk == r2.pk and r2.done_on == datetime.date(2026, 1, 5)
+    assert CustomerStepRecord.objects.count() == 1
+    assert services.tick_step(customer=customer, action_code="unknown") is None
+
+
+def test_record_handover_ticks_move_in_and_is_idempotent(owner, unit):
+    services.record_handover(customer=owner, unit=unit, handover_date=datetime.date(2026, 2, 1))
+    services.record_handover(customer=owner, unit=unit, handover_date=datetime.date(2026, 2, 2))
+    assert HandoverFact.objects.get().handover_date == datetime.date(2026, 2, 2)
+    assert CustomerStepRecord.objects.get().action.code == "handover"
+
+
+def test_seed_demo_is_idempotent():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    counts = (Case.objects.count(), CallbackTask.objects.count(), DeadlineBreach.objects.count())
+    assert counts[0] > 0 and counts[1] > 0 and counts[2] > 0
+    assert set(Case.objects.values_list("status", flat=True)) >= {
+        "new",
+        "dispatched",
+        "in_progress",
+        "replied",
+        "closed",
+    }
+    call_command("seed_demo", verbosity=0)
+    assert (
+        Case.objects.count(),
+        CallbackTask.objects.count(),
+        DeadlineBreach.objects.count(),
+    ) == counts
