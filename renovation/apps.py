@@ -1,3 +1,5 @@
+"""renovation: 装修申请、审核、协议、收费、巡查、验收与押金退还 (see SPEC.md)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,11 @@ class RenovationConfig(AppConfig):
     name = "renovation"
     verbose_name = _("装修管理")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for name in models.AUDITED:
+            auditlog.register(getattr(models, name))

@@ -1,1 +1,0 @@
-"""Models of the renovation app; built by its own issue."""

@@ -1,0 +1,23 @@
+"""Celery tasks of the renovation app (R-JOB-4): thin, idempotent, each records a JobRun."""
+
+from celery import shared_task
+
+from salesite.jobs import record_run
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def renovation_review_overdue() -> dict:
+    """Alert reviewers once per application whose 1-working-day review deadline passed."""
+    with record_run("renovation_review_overdue") as counts:
+        counts.update(services.review_overdue_alert())
+    return counts
+
+
+@shared_task(acks_late=True)
+def renovation_refunds_due() -> dict:
+    """Deposits falling due (3 months after completion acceptance): tell the front desk once."""
+    with record_run("renovation_refunds_due") as counts:
+        counts.update(services.refunds_due_notify())
+    return counts
