@@ -1,3 +1,5 @@
+"""communication: 与地产方的日、周、月、季度沟通，内部讲评与周志月志 (see SPEC.md)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class CommunicationConfig(AppConfig):
     name = "communication"
     verbose_name = _("沟通机制")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from communication import models as m
+
+        auditlog.register(m.CommunicationLevel, m2m_fields={"recorder_roles"})
+        auditlog.register(m.CommunicationRecord, m2m_fields={"participants"})
+        auditlog.register(m.MinutesRecipient)
+        auditlog.register(m.Problem)
+        auditlog.register(m.ComplianceBreach)

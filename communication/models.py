@@ -1,1 +1,0 @@
-"""Models of the communication app; built by its own issue."""

@@ -1,0 +1,282 @@
+"""Reads of the communication app: scoped querysets for the lists, the agenda of the next
+record, who may record which level, and the compliance figures (R-COM-6), counted in SQL
+with one grouped query per kind of period — never a query per project or per period."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from communication.models import CommunicationLevel, CommunicationRecord, Problem
+from communication.periods import Period, period_label, period_of, periods_between, trunc_expression
+from salesite.access import get_access
+from salesite.models import Project, ProjectMembership, Role
+
+ADD_RECORD = "communication.add_communicationrecord"
+CHANGE_RECORD = "communication.change_communicationrecord"
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def user_role_ids(user, project) -> set[int]:
+    """Ids of the roles through which the user acts on this project (cached on the user):
+    direct memberships, company-scope roles held in the same property company, "all" roles."""
+    cache = user.__dict__.setdefault("_communication_roles", {})
+    if project.pk not in cache:
+        rows = ProjectMembership.objects.filter(user=user, is_active=True).filter(
+            Q(project=project)
+            | Q(
+                role__scope=Role.Scope.COMPANY,
+                project__property_company_id=project.property_company_id,
+            )
+            | Q(role__scope=Role.Scope.ALL)
+        )
+        cache[project.pk] = set(rows.values_list("role_id", flat=True))
+    return cache[project.pk]
+
+
+def active_levels() -> list[CommunicationLevel]:
+    return list(
+        CommunicationLevel.objects.active()
+        .select_related("property_role", "developer_role", "escalates_to")
+        .prefetch_related("recorder_roles")
+    )
+
+
+def can_record(user, project, level) -> bool:
+    """R-COM permissions: the add permission on the project and, unless superuser, one of the
+    level's recorder roles on it (a front desk cannot write the monthly minutes)."""
+    if not user.has_perm(ADD_RECORD, project):
+        return False
+    if user.is_superuser:
+        return True
+    recorder_ids = {r.pk for r in level.recorder_roles.all()}
+    return bool(recorder_ids & user_role_ids(user, project))
+
+
+def recordable_levels(user, project, levels=None) -> list[CommunicationLevel]:
+    levels = active_levels() if levels is None else levels
+    return [lv for lv in levels if can_record(user, project, lv)]
+
+
+def can_act_on_problem(user, problem, perm="communication.change_problem") -> bool:
+    return problem.owner_id == user.pk or user.has_perm(perm, problem)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def records_for(user):
+    return (
+        CommunicationRecord.objects.visible_to(user)
+        .select_related("project", "level", "created_by")
+        .annotate(problem_count=Count("problems_raised", distinct=True))
+        .order_by("-held_at", "-pk")
+    )
+
+
+def problems_for(user):
+    return Problem.objects.visible_to(user).select_related("project", "level", "owner")
+
+
+def agenda_for(project, level, *, exclude_record=None):
+    """Open and escalated problems of a level on a project: what its next record discusses."""
+    qs = (
+        Problem.objects.filter(project=project, level=level)
+        .unresolved()
+        .select_related("owner", "raised_in")
+        .order_by("due_date", "pk")
+    )
+    if exclude_record is not None:
+        qs = qs.exclude(raised_in=exclude_record)
+    return qs
+
+
+def project_memberships(project):
+    """Both sides of a project, developer contacts included, for the participant checkboxes."""
+    return (
+        ProjectMembership.objects.filter(project=project, is_active=True)
+        .select_related("role", "user", "contact")
+        .order_by("role__side", "role__order", "pk")
+    )
+
+
+def project_users(project):
+    from salesite.models import User
+
+    return (
+        User.objects.filter(memberships__project=project, memberships__is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def escalation_targets(level, levels=None) -> list[CommunicationLevel]:
+    """Higher levels of the same kind: any of them may receive the problem (及时调整)."""
+    levels = active_levels() if levels is None else levels
+    return [lv for lv in levels if lv.kind == level.kind and lv.rank > level.rank]
+
+
+def default_escalation_target(level, levels=None) -> CommunicationLevel | None:
+    targets = escalation_targets(level, levels)
+    if level.escalates_to_id:
+        for lv in targets:
+            if lv.pk == level.escalates_to_id:
+                return lv
+    return min(targets, key=lambda lv: lv.rank) if targets else None
+
+
+def users_with_roles(project, role_ids) -> list:
+    role_ids = [r for r in role_ids if r]
+    if not role_ids:
+        return []
+    rows = ProjectMembership.objects.filter(
+        project=project, role_id__in=role_ids, is_active=True, user__isnull=False
+    ).select_related("user")
+    return [m.user for m in rows if m.user.is_active]
+
+
+# --- compliance ---------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodStatus:
+    start: datetime.date
+    end: datetime.date
+    label: str
+    count: int
+    required: int
+    closed: bool  # the period has ended (before today)
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.required
+
+
+@dataclass
+class ComplianceRow:
+    project: Project
+    level: CommunicationLevel
+    periods: list[PeriodStatus] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[PeriodStatus]:
+        """Periods that count for the rate: ended ones, and the current one once met."""
+        return [p for p in self.periods if p.closed or p.met]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for p in self.counted if p.met)
+
+    @property
+    def missing(self) -> list[PeriodStatus]:
+        return [p for p in self.periods if p.closed and not p.met]
+
+    @property
+    def rate(self) -> float | None:
+        counted = self.counted
+        return round(100 * self.met / len(counted), 1) if counted else None
+
+    @property
+    def current(self) -> PeriodStatus | None:
+        open_periods = [p for p in self.periods if not p.closed]
+        return open_periods[-1] if open_periods else None
+
+
+def record_counts(project_ids, levels, first: datetime.date, last: datetime.date) -> dict:
+    """{(project_id, level_id, period_start): count} for the given levels — one grouped
+    query per kind of period among them."""
+    counts: dict[tuple[int, int, datetime.date], int] = {}
+    by_period = defaultdict(list)
+    for lv in levels:
+        by_period[lv.period].append(lv.pk)
+    for period, level_ids in by_period.items():
+        start = period_of(period, first)[0]
+        end = period_of(period, last)[1]
+        qs = CommunicationRecord.objects.filter(
+            level_id__in=level_ids, held_on__gte=start, held_on__lte=end
+        )
+        if project_ids is not None:
+            qs = qs.filter(project_id__in=project_ids)
+        rows = (
+            qs.annotate(period_start=trunc_expression(period))
+            .values("project_id", "level_id", "period_start")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for r in rows:
+            ps = r["period_start"]
+            if isinstance(ps, datetime.datetime):
+                ps = ps.date()
+            counts[(r["project_id"], r["level_id"], ps)] = r["n"]
+    return counts
+
+
+def compliance(
+    projects, first: datetime.date, last: datetime.date, *, today: datetime.date, levels=None
+) -> list[ComplianceRow]:
+    """Every project × active level × period overlapping [first, last]: count vs minimum."""
+    projects = list(projects)
+    levels = active_levels() if levels is None else list(levels)
+    last = min(last, today)
+    if not projects or not levels or first > last:
+        return []
+    counts = record_counts([p.pk for p in projects], levels, first, last)
+    spans = {p: periods_between(p, first, last) for p in Period.values}
+    rows = []
+    for project in projects:
+        for lv in levels:
+            row = ComplianceRow(project=project, level=lv)
+            for start, end in spans[lv.period]:
+                row.periods.append(
+                    PeriodStatus(
+                        start=start,
+                        end=end,
+                        label=period_label(lv.period, start),
+                        count=counts.get((project.pk, lv.pk, start), 0),
+                        required=lv.min_count,
+                        closed=end < today,
+                    )
+                )
+            rows.append(row)
+    return rows
+
+
+def compliance_by_level(rows: list[ComplianceRow]) -> list[dict]:
+    """Totals per level across the given rows (for the company/HQ view and the dashboard)."""
+    totals: dict[int, dict] = {}
+    for row in rows:
+        t = totals.setdefault(
+            row.level.pk, {"level": row.level, "met": 0, "counted": 0, "missing": 0}
+        )
+        t["met"] += row.met
+        t["counted"] += len(row.counted)
+        t["missing"] += len(row.missing)
+    for t in totals.values():
+        t["rate"] = round(100 * t["met"] / t["counted"], 1) if t["counted"] else None
+    return sorted(totals.values(), key=lambda t: (t["level"].kind, t["level"].rank))
+
+
+def compliance_rate_for(user, first, last, *, today) -> dict:
+    """Per-level compliance rate over the user's visible projects (dashboard, R-DASH-1)."""
+    projects = Project.objects.visible_to(user).only("pk", "name", "property_company_id")
+    return {
+        t["level"].code: t["rate"]
+        for t in compliance_by_level(compliance(projects, first, last, today=today))
+    }
+
+
+def visible_property_companies(user):
+    from salesite.models import Company
+
+    return Company.objects.filter(
+        pk__in=Project.objects.visible_to(user).values("property_company_id")
+    ).order_by("name")
+
+
+def sees_all(user) -> bool:
+    return get_access(user).sees_all

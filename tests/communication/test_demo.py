@@ -1,0 +1,48 @@
+import pytest
+
+from communication.demo import seed_demo
+from communication.models import CommunicationRecord, MinutesRecipient, Problem, ProblemEvent
+from salesite.demo import seed_core
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_every_state_and_is_idempotent():
+    seed_core()
+    seed_demo()
+    count = CommunicationRecord.objects.count()
+    seed_demo()
+    assert CommunicationRecord.objects.count() == count > 40
+    statuses = set(Problem.objects.values_list("status", flat=True))
+    assert statuses == {"open", "resolved", "escalated"}
+    assert Problem.objects.filter(overdue_since__isnull=False).exists()
+    assert ProblemEvent.objects.filter(kind="carried_forward").exists()
+    assert Problem.objects.filter(level__code="monthly").exists()
+    acks = MinutesRecipient.objects.filter(record__level__code="monthly")
+    assert acks.filter(acknowledged_at__isnull=False).exists()
+    assert acks.filter(acknowledged_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("username", ["binjiang_cs_lead", "binjiang_subsidiary_gm", "admin"])
+def test_every_page_renders_on_demo_data(client_for, username):
+    from salesite.models import User
+
+    seed_core()
+    seed_demo()
+    c = client_for(User.objects.get(username=username))
+    minutes = CommunicationRecord.objects.filter(level__code="monthly", project__code="binjiang")
+    problem = Problem.objects.filter(project__code="binjiang", status="escalated").first()
+    urls = [
+        "/communication/",
+        "/communication/records/",
+        "/communication/records/?level=1&date_from=2026-01-01",
+        "/communication/problems/?overdue=true",
+        "/communication/compliance/",
+        "/communication/reports/",
+        "/communication/records/new/",
+        f"/communication/records/{minutes.get().pk}/",
+        f"/communication/problems/{problem.pk}/",
+    ]
+    for url in urls:
+        resp = c.get(url, follow=True)
+        assert resp.status_code == 200, url
