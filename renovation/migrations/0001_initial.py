@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('salesite', '0004_operations_defaults'),
+        ('salesite', '0002_default_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
