@@ -74,10 +74,13 @@ def ensure_permissions(apps):
     """Create the permission rows now (they are normally made after migrate finishes)."""
     from django.contrib.auth.management import create_permissions
 
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    apps._salesite_permissions_ensured = True
 
 
 def grant(apps, role_codes: list[str], perms: list[str]) -> None:
