@@ -44,7 +44,12 @@ class CustomerFilter(django_filters.FilterSet):
 class UnitFilter(django_filters.FilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     building = django_filters.ModelChoiceFilter(
-        queryset=lambda r: Building.objects.visible_to(r.user) if r else Building.objects.none(),
+        # Building.__str__ shows its project: join it, or each option costs a query.
+        queryset=lambda r: (
+            Building.objects.visible_to(r.user).select_related("project")
+            if r
+            else Building.objects.none()
+        ),
         label=_("楼栋"),
     )
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("房号"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesite.attachments import ACCEPT_ATTR, validate_upload
 from salesite.models import Building, Customer, MarketingPhase, Purchase, Tenant, Unit
+from salesite.models.projects import IdType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,6 +71,24 @@ class CustomerForm(CrispyMixin, forms.ModelForm):
             raise forms.ValidationError(_("请输入有效的电话号码（只能包含数字和连字符）。"))
         return phone
 
+    def clean(self):
+        cleaned = super().clean()
+        # On edit the project is not a form field, so Django leaves the (project, id_type,
+        # id_number) constraint out of validation: check it here rather than fail on save.
+        id_type, id_number = cleaned.get("id_type"), cleaned.get("id_number")
+        if self.instance.pk and id_type and id_number:
+            number = id_number.upper() if id_type == IdType.ID_CARD else id_number
+            duplicate = (
+                Customer.objects.filter(
+                    project_id=self.instance.project_id, id_type=id_type, id_number=number
+                )
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if duplicate:
+                self.add_error("id_number", _("本项目已有相同证件号码的客户。"))
+        return cleaned
+
 
 class UnitForm(CrispyMixin, forms.ModelForm):
     class Meta:
@@ -110,6 +129,13 @@ class PurchaseForm(CrispyMixin, forms.ModelForm):
             unit = Unit.objects.filter(building=building, number=number.strip()).first()
             if unit is None:
                 self.add_error("unit_number", _("该楼栋下没有房号“%(n)s”。") % {"n": number})
+            elif (
+                Purchase.objects.filter(unit=unit, customer=self.customer)
+                .exclude(pk=self.instance.pk)
+                .exists()
+            ):
+                # unit and customer are not form fields, so Django skips this constraint.
+                self.add_error("unit_number", _("该客户已登记购买此房号。"))
             else:
                 self.instance.unit = unit
                 self.instance.customer = self.customer

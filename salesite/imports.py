@@ -15,8 +15,10 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from salesite.models import Building, Customer, ImportBatch, Project, Purchase, Unit
@@ -43,11 +45,36 @@ COLUMNS: list[tuple[str, str, bool, tuple[str, ...]]] = [
     ("sales_consultant", "置业顾问", False, ("sales_consultant",)),
 ]
 HEADER_OF = {name: header for name, header, _r, _a in COLUMNS}
-ID_TYPE_BY_LABEL = {str(label): value for value, label in IdType.choices} | {
-    "身份证": IdType.ID_CARD,
-    "护照": IdType.PASSPORT,
-    **{value: value for value in IdType.values},
+# Text columns and the max_length of the model field each one is stored in.
+TEXT_COLUMNS = {
+    "building": Building._meta.get_field("name").max_length,
+    "phase": Building._meta.get_field("phase").max_length,
+    "number": Unit._meta.get_field("number").max_length,
+    "unit_type": Unit._meta.get_field("unit_type").max_length,
+    "customer_name": Customer._meta.get_field("name").max_length,
+    "phone": Customer._meta.get_field("phone").max_length,
+    "id_number": Customer._meta.get_field("id_number").max_length,
+    "emergency_contact": Customer._meta.get_field("emergency_contact").max_length,
+    "emergency_phone": Customer._meta.get_field("emergency_phone").max_length,
+    "contract_number": Purchase._meta.get_field("contract_number").max_length,
+    "sales_consultant": Purchase._meta.get_field("sales_consultant").max_length,
 }
+_area_field = Unit._meta.get_field("area")
+MAX_AREA = Decimal(10) ** (_area_field.max_digits - _area_field.decimal_places)
+
+
+def id_type_lookup() -> dict[str, str]:
+    """ID-type labels accepted in a file: the codes and the labels in every UI language.
+
+    Built per import (not at module import) so that it does not depend on the language that
+    happened to be active when the module was first imported.
+    """
+    lookup: dict[str, str] = {value: value for value in IdType.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup.update({str(label): value for value, label in IdType.choices})
+    lookup.update({"身份证": IdType.ID_CARD, "护照": IdType.PASSPORT})
+    return lookup
 
 
 class ImportFileError(Exception):
@@ -124,7 +151,9 @@ def _date(value):
     raise ValueError(_("日期格式应为 2024-05-01"))
 
 
-def _parse_row(row: Row, raw: list, mapping: dict[str, int], errors: list[dict]) -> None:
+def _parse_row(
+    row: Row, raw: list, mapping: dict[str, int], errors: list[dict], id_types: dict[str, str]
+) -> None:
     def err(name, message):
         errors.append({"row": row.number, "column": HEADER_OF[name], "message": str(message)})
 
@@ -133,20 +162,11 @@ def _parse_row(row: Row, raw: list, mapping: dict[str, int], errors: list[dict])
         return raw[index] if index is not None and index < len(raw) else None
 
     v = row.values
-    for name in (
-        "building",
-        "phase",
-        "number",
-        "unit_type",
-        "customer_name",
-        "phone",
-        "id_number",
-        "emergency_contact",
-        "emergency_phone",
-        "contract_number",
-        "sales_consultant",
-    ):
+    for name, max_length in TEXT_COLUMNS.items():
         v[name] = _text(cell(name))
+        # A value longer than its database column would fail the whole import (or be cut).
+        if len(v[name]) > max_length:
+            err(name, _("不能超过 %(n)s 个字符") % {"n": max_length})
     for name in ("building", "number"):
         if not v[name]:
             err(name, _("必填"))
@@ -155,6 +175,8 @@ def _parse_row(row: Row, raw: list, mapping: dict[str, int], errors: list[dict])
     if floor:
         try:
             v["floor"] = int(floor)
+            if not -999 <= v["floor"] <= 999:
+                err("floor", _("楼层超出范围"))
         except ValueError:
             err("floor", _("楼层应为整数"))
     area = _text(cell("area"))
@@ -162,8 +184,12 @@ def _parse_row(row: Row, raw: list, mapping: dict[str, int], errors: list[dict])
     if area:
         try:
             v["area"] = Decimal(area).quantize(Decimal("0.01"))
+            if not v["area"].is_finite():
+                raise InvalidOperation
             if v["area"] <= 0:
                 err("area", _("建筑面积必须大于 0"))
+            elif v["area"] >= MAX_AREA:
+                err("area", _("建筑面积过大"))
         except InvalidOperation:
             err("area", _("建筑面积应为数字"))
     for name in ("birthday", "subscribed_on", "signed_on"):
@@ -173,7 +199,7 @@ def _parse_row(row: Row, raw: list, mapping: dict[str, int], errors: list[dict])
             err(name, exc)
             v[name] = None
     id_type_text = _text(cell("id_type"))
-    v["id_type"] = ID_TYPE_BY_LABEL.get(id_type_text, None) if id_type_text else IdType.ID_CARD
+    v["id_type"] = id_types.get(id_type_text) if id_type_text else IdType.ID_CARD
     if v["id_type"] is None:
         err("id_type", _("证件类型“%(t)s”无法识别") % {"t": id_type_text})
     v["has_customer"] = bool(v["customer_name"] or v["phone"] or v["id_number"])
@@ -267,16 +293,19 @@ def validate_file(name: str, content: bytes) -> tuple[list[Row], list[dict]]:
             for title in missing
         ]
     rows = []
+    id_types = id_type_lookup()
     for offset, raw in enumerate(raw_rows, start=2):
         if not any(_text(c) for c in raw):
             continue  # blank lines are skipped, not errors
         row = Row(number=offset)
-        _parse_row(row, raw, mapping, errors)
+        _parse_row(row, raw, mapping, errors, id_types)
         rows.append(row)
     if not rows:
         errors.append({"row": 2, "column": "", "message": _("文件中没有数据行")})
-    if not errors:
-        _check_consistency(rows, errors)
+    # Cross-row checks run on the rows that parsed cleanly, so that one upload reports every
+    # error (a row's own errors would only make its values look inconsistent).
+    rows_with_errors = {e["row"] for e in errors}
+    _check_consistency([r for r in rows if r.number not in rows_with_errors], errors)
     errors.sort(key=lambda e: e["row"])
     return rows, errors
 

@@ -78,7 +78,7 @@ def notify_many(
                 dedupe_key=dedupe_key,
                 recipient__in=[r.recipient_id for r in rows],
                 email_sent_at__isnull=True,
-            )
+            ).select_related("recipient")  # the email step reads recipient.email per row
         )
     else:
         rows = Notification.objects.bulk_create(rows)

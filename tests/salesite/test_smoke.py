@@ -5,7 +5,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_front_desk_sees_own_customer_and_not_another_projects(member, client_for, project, other_project):
+def test_front_desk_sees_own_customer_and_not_another_projects(
+    member, client_for, project, other_project
+):
     mine = f.CustomerFactory(project=project)
     theirs = f.CustomerFactory(project=other_project)
     c = client_for(member("front_desk", project))
