@@ -339,3 +339,6 @@ class ImportBatchAdmin(ProjectScopedAdmin):
     list_filter = ["status", "project"]
     search_fields = ["file_name", "sha256"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+import salesite.operations.admin  # noqa: E402, F401  registers the operations admin

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("core/", include("salesite.core_urls")),
+    path("ops/", include("salesite.operations.urls")),
     path("communication/", include("communication.urls")),
     path("handover/", include("handover.urls")),
     path("renovation/", include("renovation.urls")),

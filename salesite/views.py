@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -33,6 +33,7 @@ from salesite.forms import (
     TenantForm,
     UnitForm,
 )
+from salesite.masking import mask_id_number, mask_phone
 from salesite.models import (
     Attachment,
     Building,
@@ -74,8 +75,48 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def audit_entries(obj, limit=50):
-    return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
+# Fields whose values the audit trail masks for users who may not see personal data (R-X-5).
+PERSONAL_FIELDS = {"phone": mask_phone, "emergency_phone": mask_phone, "id_number": mask_id_number}
+
+
+class MaskedLogEntry:
+    """A log entry shown with its personal-data values masked; everything else delegated."""
+
+    def __init__(self, entry, masks: dict):
+        self._entry = entry
+        self._masks = masks  # verbose name (str) → masking function
+
+    def __getattr__(self, name):
+        return getattr(self._entry, name)
+
+    @property
+    def changes_display_dict(self):
+        shown = {}
+        for label, values in self._entry.changes_display_dict.items():
+            mask = self._masks.get(str(label))
+            if mask is not None:
+                values = [v if v in (None, "", "None") else mask(v) for v in values]
+            shown[label] = values
+        return shown
+
+
+def audit_entries(obj, limit=50, *, user=None):
+    """The record's change history; personal data masked unless the user may see it."""
+    # content_type is read by every entry's changes_display_dict: join it, not a query per row.
+    entries = list(
+        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[:limit]
+    )
+    if user is None or access.can_view_personal_data(user, obj):
+        return entries
+    masks = {}
+    for name, mask in PERSONAL_FIELDS.items():
+        try:
+            masks[str(obj._meta.get_field(name).verbose_name)] = mask
+        except FieldDoesNotExist:
+            continue
+    if not masks:
+        return entries
+    return [MaskedLogEntry(entry, masks) for entry in entries]
 
 
 def projects_with_perm(user, perm):
@@ -89,7 +130,7 @@ def record_context(request, obj):
     ct = ContentType.objects.get_for_model(obj)
     return {
         "attachments": attachments_for(obj),
-        "audit_entries": audit_entries(obj),
+        "audit_entries": audit_entries(obj, user=request.user),
         "owner": obj,
         "attachment_form": AttachmentForm(),
         "owner_ct": ct,
@@ -117,10 +158,17 @@ def home(request):
         .order_by("project__name", "role__order")
     )
     recent = request.user.notifications.filter(read_at__isnull=True)[:5]
+    from salesite.operations.selectors import home_blocks
+
     return render(
         request,
         "salesite/home.html",
-        {"projects": projects[:50], "roles": roles, "recent_notifications": recent},
+        {
+            "projects": projects[:50],
+            "roles": roles,
+            "recent_notifications": recent,
+            **home_blocks(request.user, timezone.localdate()),
+        },
     )
 
 

@@ -99,7 +99,7 @@ def test_office_file_is_offered_as_download(client_for, desk, customer, media_ro
 
 
 def test_file_is_stored_privately_under_media_root(client_for, desk, customer, media_root):
-    post_file(client_for(desk), customer, "a.png", PNG)
+    post_file(client_for(desk), customer, "receipt-scan.png", PNG)
     attachment = Attachment.objects.get()
     path = Path(attachment.file.path).resolve()
     assert path.is_file()
@@ -107,7 +107,7 @@ def test_file_is_stored_privately_under_media_root(client_for, desk, customer, m
     for static_dir in [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]:
         assert not path.is_relative_to(Path(static_dir).resolve())
     # Stored under a random name, not the uploaded one.
-    assert "a.png" not in path.name
+    assert "receipt-scan" not in path.name
     assert path.read_bytes() == PNG
 
 
