@@ -46,6 +46,7 @@ from salesite.models import (
     Tenant,
     Unit,
 )
+from salesite.operations.selectors import home_blocks
 
 PAGE_SIZE = 25
 
@@ -158,8 +159,6 @@ def home(request):
         .order_by("project__name", "role__order")
     )
     recent = request.user.notifications.filter(read_at__isnull=True)[:5]
-    from salesite.operations.selectors import home_blocks
-
     return render(
         request,
         "salesite/home.html",
