@@ -25,7 +25,9 @@ _PASSWORD_HASH = make_password(PASSWORD, hasher="md5")
 
 def valid_id_number(seq: int) -> str:
     """A mainland ID number with a correct check digit, unique per seq."""
-    body = f"330106{datetime.date(1980, 1, 1) + datetime.timedelta(days=seq):%Y%m%d}{seq % 1000:03d}"
+    body = (
+        f"330106{datetime.date(1980, 1, 1) + datetime.timedelta(days=seq):%Y%m%d}{seq % 1000:03d}"
+    )
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
