@@ -156,6 +156,9 @@ CELERY_BROKER_URL = env(
 _fs_broker = CELERY_BROKER_URL.startswith("filesystem://")
 if _fs_broker:
     _broker_dir = VAR_DIR / "broker"
+    # kombu's filesystem transport needs its folders before the first message is sent.
+    for _sub in ("out", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
