@@ -1,3 +1,5 @@
+"""handover: 交付批次、交付前计划、交接房屋与入住 (SPEC §3)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,28 @@ class HandoverConfig(AppConfig):
     name = "handover"
     verbose_name = _("交房管理")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.DeliveryBatch,
+            models.Milestone,
+            models.FeeItem,
+            models.HandoverCase,
+            models.HandoverStepRecord,
+            models.FeeLine,
+            models.AcceptanceRecord,
+            models.RectificationItem,
+            models.ProgressNotice,
+            models.SiteOpenDay,
+            models.OpenDayInvitation,
+            models.UnitFeeStatus,
+            models.MoveIn,
+            models.ItemRelease,
+            models.MockInspection,
+            models.InspectionDefect,
+        ):
+            auditlog.register(model)

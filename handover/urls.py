@@ -6,4 +6,55 @@ app_name = "handover"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/new/", views.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/date/", views.batch_change_date, name="batch_change_date"),
+    path("milestones/<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_start, name="case_start"),
+    path("cases/not-taken/", views.case_not_taken_new, name="case_not_taken_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/step/<int:step>/", views.case_step, name="case_step"),
+    path("cases/<int:pk>/not-taken/", views.case_not_taken, name="case_not_taken"),
+    path("cases/<int:pk>/resume/", views.case_resume, name="case_resume"),
+    path("cases/<int:pk>/acceptance/", views.acceptance_edit, name="acceptance_edit"),
+    path("cases/<int:pk>/rectifications/new/", views.rectification_add, name="rectification_add"),
+    path(
+        "rectifications/<int:pk>/status/", views.rectification_status, name="rectification_status"
+    ),
+]
+
+urlpatterns += [
+    path("reports/<slug:kind>/", views.report, name="report"),
+]
+
+urlpatterns += [
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/new/", views.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/send/", views.notice_send, name="notice_send"),
+    path("open-days/", views.openday_list, name="openday_list"),
+    path("open-days/new/", views.openday_create, name="openday_create"),
+    path("open-days/<int:pk>/", views.openday_detail, name="openday_detail"),
+    path("open-days/<int:pk>/invite/", views.openday_invite, name="openday_invite"),
+    path("invitations/<int:pk>/", views.invitation_record, name="invitation_record"),
+]
+
+urlpatterns += [
+    path("fee-status/", views.fee_status_edit, name="fee_status_edit"),
+    path("move-ins/", views.movein_list, name="movein_list"),
+    path("move-ins/new/", views.movein_create, name="movein_create"),
+    path("move-ins/<int:pk>/", views.movein_detail, name="movein_detail"),
+    path("releases/", views.release_list, name="release_list"),
+    path("releases/new/", views.release_create, name="release_create"),
+    path("releases/<int:pk>/", views.release_detail, name="release_detail"),
+]
+
+urlpatterns += [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/verify/<int:defect_pk>/", views.defect_verify, name="defect_verify"),
+    path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
 ]

@@ -1,0 +1,213 @@
+"""Django admin for the handover app: every model, scoped to the staff user's projects."""
+
+from django.contrib import admin
+
+from salesite.admin import ProjectScopedAdmin
+
+from . import models
+
+
+class MilestoneInline(admin.TabularInline):
+    model = models.Milestone
+    extra = 0
+    fields = ["kind", "due_date", "status", "result_note", "completed_on"]
+    readonly_fields = ["kind"]
+    show_change_link = True
+
+
+@admin.register(models.DeliveryBatch)
+class DeliveryBatchAdmin(ProjectScopedAdmin):
+    list_display = ["name", "project", "planned_delivery_date", "created_at"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__name"]
+    date_hierarchy = "planned_delivery_date"
+    raw_id_fields = ["units"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(models.Milestone)
+class MilestoneAdmin(ProjectScopedAdmin):
+    list_display = ["batch", "kind", "due_date", "status", "completed_on", "overdue_marked_at"]
+    list_filter = ["status", "kind", "project"]
+    search_fields = ["batch__name", "result_note"]
+    list_select_related = ["batch"]
+    filter_horizontal = ["responsible_roles"]
+
+
+@admin.register(models.FeeItem)
+class FeeItemAdmin(ProjectScopedAdmin):
+    list_display = ["name", "project", "basis", "rate", "is_active", "order"]
+    list_filter = ["basis", "is_active", "project"]
+    search_fields = ["name", "project__name"]
+
+
+class StepInline(admin.TabularInline):
+    model = models.HandoverStepRecord
+    extra = 0
+    fields = ["step", "completed_at", "completed_by", "note"]
+    readonly_fields = fields
+
+
+class FeeLineInline(admin.TabularInline):
+    model = models.FeeLine
+    extra = 0
+    fields = ["name", "basis", "rate", "area", "months", "period_start", "period_end", "amount"]
+    readonly_fields = fields
+
+
+class RectificationInline(admin.TabularInline):
+    model = models.RectificationItem
+    extra = 0
+    fields = ["location", "description", "responsible_unit", "deadline", "status"]
+
+
+@admin.register(models.HandoverCase)
+class HandoverCaseAdmin(ProjectScopedAdmin):
+    list_display = ["unit", "customer", "project", "status", "last_step", "handover_date"]
+    list_filter = ["status", "project"]
+    search_fields = ["unit__number", "customer__name", "receipt_number"]
+    list_select_related = ["unit__building", "customer", "project"]
+    raw_id_fields = ["unit", "purchase", "customer", "batch"]
+    inlines = [StepInline, FeeLineInline, RectificationInline]
+
+
+@admin.register(models.HandoverStepRecord)
+class HandoverStepRecordAdmin(ProjectScopedAdmin):
+    list_display = ["case", "step", "completed_at", "completed_by"]
+    list_filter = ["step", "project"]
+    search_fields = ["case__unit__number"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.FeeLine)
+class FeeLineAdmin(ProjectScopedAdmin):
+    list_display = ["case", "name", "period_start", "period_end", "amount"]
+    list_filter = ["project"]
+    search_fields = ["case__unit__number", "name"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.AcceptanceRecord)
+class AcceptanceRecordAdmin(ProjectScopedAdmin):
+    list_display = ["case", "inspected_on", "water_reading", "electricity_reading", "gas_reading"]
+    list_filter = ["project"]
+    search_fields = ["case__unit__number"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.RectificationItem)
+class RectificationItemAdmin(ProjectScopedAdmin):
+    list_display = ["case", "location", "responsible_unit", "deadline", "status"]
+    list_filter = ["status", "project"]
+    search_fields = ["case__unit__number", "description", "responsible_unit"]
+    raw_id_fields = ["case"]
+
+
+class NoticeRecipientInline(admin.TabularInline):
+    model = models.NoticeRecipient
+    extra = 0
+    fields = ["customer", "phone", "email", "sms_sent", "email_sent_at"]
+    readonly_fields = fields
+    raw_id_fields = ["customer"]
+
+
+@admin.register(models.ProgressNotice)
+class ProgressNoticeAdmin(ProjectScopedAdmin):
+    list_display = ["title", "project", "kind", "milestone", "status", "sent_at", "recipient_count"]
+    list_filter = ["kind", "milestone", "status", "project"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["status", "sent_at", "sent_by", "recipient_count"]
+
+
+@admin.register(models.NoticeRecipient)
+class NoticeRecipientAdmin(ProjectScopedAdmin):
+    list_display = ["notice", "customer", "sms_sent", "email_sent_at"]
+    list_filter = ["sms_sent", "project"]
+    search_fields = ["customer__name", "notice__title"]
+    raw_id_fields = ["notice", "customer"]
+
+
+class InvitationInline(admin.TabularInline):
+    model = models.OpenDayInvitation
+    extra = 0
+    fields = ["customer", "attended", "opinion"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(models.SiteOpenDay)
+class SiteOpenDayAdmin(ProjectScopedAdmin):
+    list_display = ["title", "project", "held_on", "invited_at"]
+    list_filter = ["project"]
+    search_fields = ["title"]
+    inlines = [InvitationInline]
+
+
+@admin.register(models.OpenDayInvitation)
+class OpenDayInvitationAdmin(ProjectScopedAdmin):
+    list_display = ["open_day", "customer", "attended"]
+    list_filter = ["attended", "project"]
+    search_fields = ["customer__name", "opinion"]
+    raw_id_fields = ["open_day", "customer"]
+
+
+@admin.register(models.UnitFeeStatus)
+class UnitFeeStatusAdmin(ProjectScopedAdmin):
+    list_display = ["unit", "project", "outstanding", "checked_on", "recorded_by"]
+    list_filter = ["project"]
+    search_fields = ["unit__number"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(models.MoveIn)
+class MoveInAdmin(ProjectScopedAdmin):
+    list_display = ["unit", "project", "occupant_kind", "move_in_date", "billing_start"]
+    list_filter = ["occupant_kind", "project"]
+    search_fields = ["unit__number", "customer__name", "tenant__name"]
+    raw_id_fields = ["unit", "customer", "tenant"]
+
+
+@admin.register(models.ItemRelease)
+class ItemReleaseAdmin(ProjectScopedAdmin):
+    list_display = [
+        "unit",
+        "project",
+        "carrier_name",
+        "carrier_kind",
+        "reason",
+        "released_at",
+        "flagged",
+    ]
+    list_filter = ["reason", "carrier_kind", "flagged", "project"]
+    search_fields = ["unit__number", "carrier_name"]
+    raw_id_fields = ["unit"]
+
+
+class DefectInline(admin.TabularInline):
+    model = models.InspectionDefect
+    fk_name = "inspection"
+    extra = 0
+    fields = ["location", "category", "description", "responsible_unit", "deadline", "verification"]
+
+
+@admin.register(models.MockInspection)
+class MockInspectionAdmin(ProjectScopedAdmin):
+    list_display = ["unit", "batch", "round", "inspected_on", "completed_at"]
+    list_filter = ["round", "project"]
+    search_fields = ["unit__number", "batch__name"]
+    raw_id_fields = ["unit", "batch"]
+    inlines = [DefectInline]
+
+
+@admin.register(models.InspectionDefect)
+class InspectionDefectAdmin(ProjectScopedAdmin):
+    list_display = [
+        "inspection",
+        "location",
+        "category",
+        "responsible_unit",
+        "deadline",
+        "verification",
+    ]
+    list_filter = ["category", "verification", "project"]
+    search_fields = ["description", "responsible_unit", "inspection__unit__number"]
+    raw_id_fields = ["inspection", "verified_in"]

@@ -1,0 +1,66 @@
+"""List filters of the handover app; choices limited to visible projects."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from salesite.models import Project
+
+from .models import (
+    CaseStatus,
+    DeliveryBatch,
+    HandoverCase,
+    NoticeKind,
+    NoticeStatus,
+    ProgressNotice,
+)
+
+
+def _visible_projects(request):
+    if request is None:
+        return Project.objects.none()
+    return Project.objects.visible_to(request.user)
+
+
+def _visible_batches(request):
+    if request is None:
+        return DeliveryBatch.objects.none()
+    return DeliveryBatch.objects.visible_to(request.user).select_related("project")
+
+
+class BatchFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("批次名称"))
+
+    class Meta:
+        model = DeliveryBatch
+        fields = ["project", "name"]
+
+
+class CaseFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("交付批次"))
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
+    q = django_filters.CharFilter(method="search", label=_("房号/业主"))
+
+    class Meta:
+        model = HandoverCase
+        fields = ["project", "batch", "status", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(unit__number__icontains=value) | Q(customer__name__icontains=value)
+        )
+
+
+class NoticeFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("类别"))
+    status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, label=_("状态"))
+
+    class Meta:
+        model = ProgressNotice
+        fields = ["project", "kind", "status"]

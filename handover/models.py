@@ -1,1 +1,0 @@
-"""Models of the handover app; built by its own issue."""

@@ -1,0 +1,189 @@
+"""Writes and reads for progress notices and site open days (R-HO-3)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.exceptions import DomainError, InvalidTransition
+from salesite.models import Customer
+from salesite.notifications import send_sms
+
+from .models import (
+    NoticeKind,
+    NoticeRecipient,
+    NoticeStatus,
+    OpenDayInvitation,
+    ProgressMilestone,
+    ProgressNotice,
+    SiteOpenDay,
+)
+
+
+def project_buyers(project):
+    """Customers holding an active purchase in the project (each once)."""
+    return (
+        Customer.objects.filter(project=project, purchases__is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def notice_create(*, project, kind, title, body, user=None, milestone="", **channels):
+    if kind == NoticeKind.PROGRESS and not milestone:
+        raise DomainError(_("工程进展通报须选择工程节点。"))
+    return ProgressNotice.objects.create(
+        project=project,
+        kind=kind,
+        milestone=milestone if kind == NoticeKind.PROGRESS else "",
+        title=title,
+        body=body,
+        **channels,
+    )
+
+
+@transaction.atomic
+def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
+    """Send the notice to every buyer of the project (SMS, email); record who got it."""
+    from .tasks import handover_notice_emails
+
+    notice = ProgressNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == NoticeStatus.SENT:
+        raise InvalidTransition(_("该通报已发送。"))
+    if not (notice.by_sms or notice.by_email or notice.in_newsletter):
+        raise DomainError(_("请至少选择一种通报方式。"))
+    buyers = list(project_buyers(notice.project).only("pk", "phone", "email"))
+    if not buyers:
+        raise DomainError(_("本项目还没有业主，无需通报。"))
+    NoticeRecipient.objects.bulk_create(
+        [
+            NoticeRecipient(
+                project_id=notice.project_id,
+                notice=notice,
+                customer=c,
+                phone=c.phone,
+                email=c.email if notice.by_email else "",
+            )
+            for c in buyers
+        ],
+        ignore_conflicts=True,
+    )
+    if notice.by_sms:
+        text = f"【{notice.project.name}】{notice.title}：{notice.body}"[:500]
+        sent_ids = []
+        for c in buyers:
+            if c.phone and send_sms(
+                phone=c.phone,
+                body=text,
+                project=notice.project,
+                dedupe_key=f"handover:notice:{notice.pk}",
+            ):
+                sent_ids.append(c.pk)
+        NoticeRecipient.objects.filter(notice=notice, customer_id__in=sent_ids).update(
+            sms_sent=True
+        )
+    notice.status = NoticeStatus.SENT
+    notice.sent_at = now or timezone.now()
+    notice.sent_by = user
+    notice.recipient_count = len(buyers)
+    notice.save(update_fields=["status", "sent_at", "sent_by", "recipient_count"])
+    if notice.by_email:
+        transaction.on_commit(lambda: handover_notice_emails.delay(notice.pk))
+    return len(buyers)
+
+
+def notice_send_emails(notice_id: int) -> int:
+    """Mail the notice to recipients with an email address not mailed yet (idempotent)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    notice = ProgressNotice.objects.select_related("project").filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    count = 0
+    pending = NoticeRecipient.objects.filter(notice=notice, email_sent_at__isnull=True).exclude(
+        email=""
+    )
+    for r in pending.iterator():
+        send_mail(
+            subject=f"[{notice.project.name}] {notice.title}",
+            message=notice.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[r.email],
+        )
+        NoticeRecipient.objects.filter(pk=r.pk).update(email_sent_at=timezone.now())
+        count += 1
+    return count
+
+
+def missing_mandatory(project_ids) -> dict[int, list]:
+    """Per project, the mandatory milestones not yet notified (one query for all projects)."""
+    sent: dict[int, set] = {pid: set() for pid in project_ids}
+    rows = ProgressNotice.objects.filter(
+        project_id__in=project_ids, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+    ).values_list("project_id", "milestone")
+    for pid, milestone in rows:
+        sent[pid].add(milestone)
+    return {
+        pid: [m for m in ProgressMilestone if m.value not in done] for pid, done in sent.items()
+    }
+
+
+def checklist(project) -> list[tuple]:
+    """The ten mandatory milestones with the date each was first notified (or None)."""
+    sent = dict(
+        ProgressNotice.objects.filter(
+            project=project, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+        )
+        .values("milestone")
+        .annotate(last=Max("sent_at"))
+        .values_list("milestone", "last")
+    )
+    return [(m, sent.get(m.value)) for m in ProgressMilestone]
+
+
+# --- site open days ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def openday_invite(*, open_day: SiteOpenDay, user, now=None) -> int:
+    """Invite every buyer (SMS, once per phone); creates the invitation list."""
+    open_day = SiteOpenDay.objects.select_for_update().select_related("project").get(pk=open_day.pk)
+    buyers = list(project_buyers(open_day.project).only("pk", "phone"))
+    OpenDayInvitation.objects.bulk_create(
+        [
+            OpenDayInvitation(project_id=open_day.project_id, open_day=open_day, customer=c)
+            for c in buyers
+        ],
+        ignore_conflicts=True,
+    )
+    text = _("【%(project)s】诚邀您参加%(date)s工地开放日：%(title)s") % {
+        "project": open_day.project.name,
+        "date": open_day.held_on,
+        "title": open_day.title,
+    }
+    for c in buyers:
+        if c.phone:
+            send_sms(
+                phone=c.phone,
+                body=text,
+                project=open_day.project,
+                dedupe_key=f"handover:openday:{open_day.pk}",
+            )
+    open_day.invited_at = open_day.invited_at or now or timezone.now()
+    open_day.save(update_fields=["invited_at"])
+    return len(buyers)
+
+
+@transaction.atomic
+def invitation_record(*, invitation: OpenDayInvitation, attended: bool, opinion: str, user):
+    invitation = OpenDayInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if opinion and not attended:
+        raise DomainError(_("未到场的业主不能登记现场意见。"))
+    invitation.attended = attended
+    invitation.opinion = opinion
+    invitation.save(update_fields=["attended", "opinion", "updated_at"])
+    return invitation

@@ -1,0 +1,617 @@
+"""Writes of the handover app: one function per use case (R-HO-1, R-HO-4)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.exceptions import DomainError, InvalidTransition
+from salesite.models import Customer, ProjectMembership, Purchase, Role, Unit
+
+from .fees import PREPAID_MONTHS, fee_amount, prepaid_period
+from .models import (
+    MILESTONE_PLAN,
+    STEP_REQUIRES,
+    AcceptanceRecord,
+    CaseStatus,
+    DeliveryBatch,
+    FeeBasis,
+    FeeItem,
+    FeeLine,
+    HandoverCase,
+    HandoverStep,
+    HandoverStepRecord,
+    Milestone,
+    MilestoneStatus,
+    RectificationItem,
+    RectificationStatus,
+)
+from .models.batches import MILESTONE_TRANSITIONS
+
+# --- delivery batches and milestones (R-HO-1) ------------------------------------------------
+
+
+def _units_for(project, units=None, buildings=None) -> list[Unit]:
+    chosen = {u.pk: u for u in units or []}
+    if buildings:
+        for u in Unit.objects.filter(building__in=buildings):
+            chosen[u.pk] = u
+    for u in chosen.values():
+        if u.project_id != project.pk:
+            raise DomainError(_("房屋 %(unit)s 不属于本项目。") % {"unit": u})
+    return list(chosen.values())
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    project,
+    name: str,
+    planned_delivery_date: datetime.date,
+    user=None,
+    units=None,
+    buildings=None,
+    note: str = "",
+) -> DeliveryBatch:
+    """Create a batch with its units and the eight milestones of the pre-delivery plan."""
+    if buildings and any(b.project_id != project.pk for b in buildings):
+        raise DomainError(_("所选楼栋不属于本项目。"))
+    if DeliveryBatch.objects.filter(project=project, name=name).exists():
+        raise DomainError(_("本项目已有同名交付批次。"))
+    batch_units = _units_for(project, units, buildings)
+    batch = DeliveryBatch.objects.create(
+        project=project,
+        name=name,
+        planned_delivery_date=planned_delivery_date,
+        note=note,
+        created_by=user,
+    )
+    batch.units.set(batch_units)
+    roles = {
+        r.code: r for r in Role.objects.filter(code__in={c for p in MILESTONE_PLAN for c in p[2]})
+    }
+    milestones = Milestone.objects.bulk_create(
+        [
+            Milestone(
+                project=project,
+                batch=batch,
+                kind=kind,
+                scope_note=scope,
+                due_date=planned_delivery_date - offset,
+            )
+            for kind, offset, _codes, scope in MILESTONE_PLAN
+        ]
+    )
+    if milestones[0].pk is None:  # backends that do not return pks from bulk_create
+        milestones = list(batch.milestones.order_by("pk"))
+    by_kind = {m.kind: m for m in milestones}
+    Through = Milestone.responsible_roles.through
+    Through.objects.bulk_create(
+        [
+            Through(milestone_id=by_kind[kind].pk, role_id=roles[code].pk)
+            for kind, _offset, codes, _scope in MILESTONE_PLAN
+            for code in codes
+            if code in roles
+        ]
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.date, user=None):
+    """Move the delivery date: open milestones move with it, completed ones stay."""
+    batch = DeliveryBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.planned_delivery_date == planned_delivery_date:
+        return batch
+    batch.planned_delivery_date = planned_delivery_date
+    batch.save(update_fields=["planned_delivery_date"])
+    plan = {kind: offset for kind, offset, _c, _s in MILESTONE_PLAN}
+    moved = []
+    for m in batch.milestones.select_for_update().exclude(status=MilestoneStatus.DONE):
+        m.due_date = planned_delivery_date - plan[m.kind]
+        # A moved milestone is judged afresh: reminders and overdue marks may fire again.
+        m.status = MilestoneStatus.OPEN
+        m.reminded_for = None
+        m.overdue_marked_at = None
+        moved.append(m)
+    Milestone.objects.bulk_update(
+        moved, ["due_date", "status", "reminded_for", "overdue_marked_at"]
+    )
+    return batch
+
+
+@transaction.atomic
+def milestone_complete(
+    *, milestone: Milestone, user, result_note: str, on: datetime.date | None = None
+) -> Milestone:
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.status == MilestoneStatus.DONE:
+        raise InvalidTransition(_("该节点已完成。"))
+    if MilestoneStatus.DONE not in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]:
+        raise InvalidTransition(_("该节点当前状态不能完成。"))
+    if not result_note.strip():
+        raise DomainError(_("请填写结果说明。"))
+    milestone.status = MilestoneStatus.DONE
+    milestone.result_note = result_note
+    milestone.completed_on = on or timezone.localdate()
+    milestone.completed_by = user
+    milestone.save(update_fields=["status", "result_note", "completed_on", "completed_by"])
+    return milestone
+
+
+def _responsible_users(milestones) -> dict[int, list]:
+    """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
+    milestones = list(milestones)
+    pairs = {(m.project_id, r.pk) for m in milestones for r in m.responsible_roles.all()}
+    project_ids = {p for p, _r in pairs}
+    members = (
+        ProjectMembership.objects.filter(
+            project_id__in=project_ids, is_active=True, user__isnull=False, user__is_active=True
+        )
+        .select_related("user")
+        .only("project_id", "role_id", "user")
+    )
+    by_pair: dict[tuple[int, int], list] = {}
+    for mem in members:
+        by_pair.setdefault((mem.project_id, mem.role_id), []).append(mem.user)
+    result = {}
+    for m in milestones:
+        users = {}
+        for r in m.responsible_roles.all():
+            for u in by_pair.get((m.project_id, r.pk), []):
+                users[u.pk] = u
+        result[m.pk] = list(users.values())
+    return result
+
+
+def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> int:
+    """Notify the responsible roles of open milestones due within ``days``; once per due date."""
+    from salesite.models import Notification
+    from salesite.notifications import notify_many
+
+    today = today or timezone.localdate()
+    due = (
+        Milestone.objects.filter(
+            status=MilestoneStatus.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=days),
+        )
+        .exclude(reminded_for=F("due_date"))
+        .select_related("batch", "project")
+        .prefetch_related("responsible_roles")
+    )
+    due = list(due)
+    users = _responsible_users(due)
+    count = 0
+    for m in due:
+        with transaction.atomic():
+            notify_many(
+                recipients=users[m.pk],
+                title=_("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")
+                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
+                body=m.scope_note,
+                url=m.get_absolute_url(),
+                project=m.project,
+                level=Notification.Level.REMINDER,
+                dedupe_key=f"handover:milestone:{m.pk}:remind:{m.due_date}",
+            )
+            Milestone.objects.filter(pk=m.pk).update(reminded_for=m.due_date)
+        count += 1
+    return count
+
+
+def milestones_mark_overdue(*, today: datetime.date | None = None) -> int:
+    """Mark open milestones past their due date overdue (once) and notify the responsible."""
+    from salesite.models import Notification
+    from salesite.notifications import notify_many
+
+    today = today or timezone.localdate()
+    late = list(
+        Milestone.objects.filter(status=MilestoneStatus.OPEN, due_date__lt=today)
+        .select_related("batch", "project")
+        .prefetch_related("responsible_roles")
+    )
+    users = _responsible_users(late)
+    now = timezone.now()
+    count = 0
+    for m in late:
+        with transaction.atomic():
+            updated = Milestone.objects.filter(pk=m.pk, status=MilestoneStatus.OPEN).update(
+                status=MilestoneStatus.OVERDUE, overdue_marked_at=now
+            )
+            if not updated:
+                continue
+            notify_many(
+                recipients=users[m.pk],
+                title=_("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")
+                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
+                body=m.scope_note,
+                url=m.get_absolute_url(),
+                project=m.project,
+                level=Notification.Level.OVERDUE,
+                dedupe_key=f"handover:milestone:{m.pk}:overdue:{m.due_date}",
+            )
+        count += 1
+    return count
+
+
+# --- the unit handover (R-HO-4) --------------------------------------------------------------
+
+
+@transaction.atomic
+def case_start(*, unit: Unit, user, batch: DeliveryBatch | None = None) -> HandoverCase:
+    """Open the handover of a sold unit for its current buyer."""
+    if HandoverCase.objects.filter(unit=unit).exists():
+        raise DomainError(_("该房屋已有交接记录。"))
+    purchase = (
+        Purchase.objects.filter(unit=unit, is_active=True)
+        .select_related("customer")
+        .order_by("-signed_on", "-pk")
+        .first()
+    )
+    if purchase is None:
+        raise DomainError(_("该房屋没有有效的购房记录，不能办理交接。"))
+    if batch is None:
+        batch = unit.delivery_batches.order_by("-planned_delivery_date").first()
+    elif batch.project_id != unit.project_id:
+        raise DomainError(_("交付批次不属于本项目。"))
+    return HandoverCase.objects.create(
+        project_id=unit.project_id,
+        unit=unit,
+        batch=batch,
+        purchase=purchase,
+        customer=purchase.customer,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def case_mark_not_taken(
+    *, unit: Unit, reason: str, user, batch: DeliveryBatch | None = None
+) -> HandoverCase:
+    """Record that the owner has not taken the unit, and why."""
+    if not reason.strip():
+        raise DomainError(_("请填写未接房原因。"))
+    case = HandoverCase.objects.select_for_update().filter(unit=unit).first()
+    if case is None:
+        purchase = Purchase.objects.filter(unit=unit, is_active=True).order_by("-pk").first()
+        if batch is None:
+            batch = unit.delivery_batches.order_by("-planned_delivery_date").first()
+        return HandoverCase.objects.create(
+            project_id=unit.project_id,
+            unit=unit,
+            batch=batch,
+            purchase=purchase,
+            customer=purchase.customer if purchase else None,
+            status=CaseStatus.NOT_TAKEN,
+            not_taken_reason=reason,
+            created_by=user,
+        )
+    if case.status == CaseStatus.COMPLETED:
+        raise InvalidTransition(_("该房屋已完成交接。"))
+    case.status = CaseStatus.NOT_TAKEN
+    case.not_taken_reason = reason
+    case.save(update_fields=["status", "not_taken_reason", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: HandoverCase, user) -> HandoverCase:
+    """An owner who did not take the unit comes back: the handover continues where it was."""
+    case = HandoverCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.NOT_TAKEN:
+        raise InvalidTransition(_("只有未接房的记录可以恢复办理。"))
+    if case.customer_id is None:
+        raise DomainError(_("该房屋没有有效的购房记录，不能办理交接。"))
+    case.status = CaseStatus.IN_PROGRESS
+    case.save(update_fields=["status", "updated_at"])
+    return case
+
+
+def _lock_for_step(case: HandoverCase, step: int) -> HandoverCase:
+    case = (
+        HandoverCase.objects.select_for_update().select_related("unit", "customer").get(pk=case.pk)
+    )
+    if case.status != CaseStatus.IN_PROGRESS:
+        raise InvalidTransition(
+            _("该交接当前状态为“%(status)s”，不能办理。") % {"status": case.get_status_display()}
+        )
+    if step <= case.last_step:
+        raise InvalidTransition(_("步骤“%(step)s”已完成。") % {"step": HandoverStep(step).label})
+    done = set(case.steps.values_list("step", flat=True))
+    missing = [s for s in STEP_REQUIRES[step] if s not in done]
+    if missing:
+        raise InvalidTransition(
+            _("请先完成步骤“%(step)s”。") % {"step": HandoverStep(missing[0]).label}
+        )
+    return case
+
+
+def _record(case, step, user, now, data=None, note=""):
+    HandoverStepRecord.objects.create(
+        project_id=case.project_id,
+        case=case,
+        step=step,
+        completed_at=now or timezone.now(),
+        completed_by=user,
+        data=data or {},
+        note=note,
+    )
+    case.last_step = step
+    case.save(update_fields=["last_step", "updated_at"])
+
+
+@transaction.atomic
+def step_verify(*, case, user, id_checked: bool, contract_checked: bool, now=None, note=""):
+    """(1) The owner's ID document and purchase contract checked against the register."""
+    case = _lock_for_step(case, HandoverStep.VERIFY)
+    if not (id_checked and contract_checked):
+        raise DomainError(_("须核对业主身份证件和购房合同。"))
+    _record(case, HandoverStep.VERIFY, user, now, {"id": True, "contract": True}, note)
+    return case
+
+
+@transaction.atomic
+def step_copies(*, case, user, copies: list[str], now=None, note=""):
+    """(2) Copies of the ID and documents collected."""
+    case = _lock_for_step(case, HandoverStep.COPIES)
+    if "id_copy" not in copies:
+        raise DomainError(_("须收取业主身份证复印件。"))
+    _record(case, HandoverStep.COPIES, user, now, {"copies": sorted(copies)}, note)
+    return case
+
+
+@transaction.atomic
+def step_owner_file(
+    *,
+    case,
+    user,
+    emergency_phone: str,
+    birthday: datetime.date | None,
+    emergency_contact: str = "",
+    email: str = "",
+    now=None,
+):
+    """(3) The owner file complete: emergency mobile and birthday required, saved to the customer."""
+    case = _lock_for_step(case, HandoverStep.OWNER_FILE)
+    if not emergency_phone or not emergency_phone.strip():
+        raise DomainError(_("业主档案须填写紧急联系手机。"))
+    if birthday is None:
+        raise DomainError(_("业主档案须填写生日。"))
+    customer = Customer.objects.select_for_update().get(pk=case.customer_id)
+    customer.emergency_phone = emergency_phone.strip()
+    customer.birthday = birthday
+    fields = ["emergency_phone", "birthday", "updated_at"]
+    if emergency_contact:
+        customer.emergency_contact = emergency_contact
+        fields.append("emergency_contact")
+    if email:
+        customer.email = email
+        fields.append("email")
+    customer.save(update_fields=fields)
+    _record(case, HandoverStep.OWNER_FILE, user, now)
+    return case
+
+
+@transaction.atomic
+def step_safety(*, case, user, signed: bool, now=None, note=""):
+    """(4) The safety responsibility agreement signed."""
+    case = _lock_for_step(case, HandoverStep.SAFETY)
+    if not signed:
+        raise DomainError(_("须签订安全责任制书。"))
+    _record(case, HandoverStep.SAFETY, user, now, {"signed": True}, note)
+    return case
+
+
+@transaction.atomic
+def step_fees(*, case, user, handover_date: datetime.date, now=None):
+    """(5) Six months of every active fee item, from the handover date, with start and end."""
+    case = _lock_for_step(case, HandoverStep.FEES)
+    items = list(FeeItem.objects.filter(project_id=case.project_id, is_active=True))
+    if not items:
+        raise DomainError(_("本项目尚未配置收费项目，请在管理后台设置。"))
+    area = case.unit.area
+    if area is None and any(i.basis == FeeBasis.PER_SQM_MONTH for i in items):
+        raise DomainError(_("该房屋未登记建筑面积，不能按面积计费。"))
+    start, end = prepaid_period(handover_date)
+    lines = [
+        FeeLine(
+            project_id=case.project_id,
+            case=case,
+            fee_item=item,
+            name=item.name,
+            basis=item.basis,
+            rate=item.rate,
+            area=area if item.basis == FeeBasis.PER_SQM_MONTH else None,
+            months=PREPAID_MONTHS,
+            period_start=start,
+            period_end=end,
+            amount=fee_amount(basis=item.basis, rate=item.rate, area=area),
+        )
+        for item in items
+    ]
+    FeeLine.objects.bulk_create(lines)
+    case.handover_date = handover_date
+    case.fee_start, case.fee_end = start, end
+    case.fee_total = sum((line.amount for line in lines), Decimal("0.00"))
+    case.save(update_fields=["handover_date", "fee_start", "fee_end", "fee_total", "updated_at"])
+    _record(
+        case,
+        HandoverStep.FEES,
+        user,
+        now,
+        {"start": start.isoformat(), "end": end.isoformat(), "total": str(case.fee_total)},
+    )
+    return case
+
+
+@transaction.atomic
+def step_payment(*, case, user, amount: Decimal, receipt_number: str, now=None):
+    """(6) The cashier records the payment of the computed fees (permission checked by the view)."""
+    case = _lock_for_step(case, HandoverStep.PAYMENT)
+    if Decimal(amount) != case.fee_total:
+        raise DomainError(
+            _("实收金额 %(amount)s 与应收合计 %(total)s 不符。")
+            % {"amount": amount, "total": case.fee_total}
+        )
+    if not receipt_number.strip():
+        raise DomainError(_("请填写收据号。"))
+    now = now or timezone.now()
+    case.paid_amount = Decimal(amount)
+    case.paid_at = now
+    case.receipt_number = receipt_number.strip()
+    case.paid_by_cashier = user
+    case.save(
+        update_fields=["paid_amount", "paid_at", "receipt_number", "paid_by_cashier", "updated_at"]
+    )
+    _record(
+        case, HandoverStep.PAYMENT, user, now, {"amount": str(amount), "receipt": receipt_number}
+    )
+    return case
+
+
+@transaction.atomic
+def step_keys_ready(
+    *,
+    case,
+    user,
+    keys_count: int,
+    handbooks_ready: bool,
+    owner_consulted: bool = False,
+    key_kept: bool = False,
+    now=None,
+):
+    """(7) Keys and handbooks ready; with open rectification items one key is kept (owner asked)."""
+    case = _lock_for_step(case, HandoverStep.KEYS_READY)
+    if not handbooks_ready:
+        raise DomainError(_("须准备好业主手册和装修手册。"))
+    if keys_count < 1:
+        raise DomainError(_("请填写交付钥匙数量。"))
+    has_items = case.rectifications.exclude(status=RectificationStatus.VERIFIED).exists()
+    if has_items and not (owner_consulted and key_kept):
+        raise DomainError(_("存在整改项目：须征求业主意见，并留一把钥匙用于整改。"))
+    case.keys_count = keys_count
+    case.owner_consulted_on_key = owner_consulted
+    case.key_kept = key_kept and has_items
+    case.save(update_fields=["keys_count", "owner_consulted_on_key", "key_kept", "updated_at"])
+    _record(
+        case,
+        HandoverStep.KEYS_READY,
+        user,
+        now,
+        {"keys": keys_count, "kept_key": case.key_kept},
+    )
+    return case
+
+
+@transaction.atomic
+def step_handed_over(*, case, user, owner_signed: bool, now=None, note=""):
+    """(8) Keys and documents handed over; the owner signs."""
+    case = _lock_for_step(case, HandoverStep.HANDED_OVER)
+    if not owner_signed:
+        raise DomainError(_("须业主在房屋交接表上签字。"))
+    case.owner_signed = True
+    case.save(update_fields=["owner_signed", "updated_at"])
+    _record(case, HandoverStep.HANDED_OVER, user, now, {"signed": True}, note)
+    return case
+
+
+@transaction.atomic
+def step_summary(*, case, user, now=None, today: datetime.date | None = None):
+    """(9) Entry in the handover summary: the case is complete."""
+    case = _lock_for_step(case, HandoverStep.SUMMARY)
+    case.status = CaseStatus.COMPLETED
+    case.completed_on = today or case.handover_date or timezone.localdate()
+    case.save(update_fields=["status", "completed_on", "updated_at"])
+    _record(case, HandoverStep.SUMMARY, user, now)
+    return case
+
+
+@transaction.atomic
+def acceptance_record(
+    *,
+    case,
+    user,
+    room_items: dict,
+    water_reading: Decimal,
+    electricity_reading: Decimal,
+    gas_reading: Decimal | None = None,
+    inspected_on: datetime.date | None = None,
+    note: str = "",
+) -> AcceptanceRecord:
+    """Fill in (or correct) the unit acceptance form with its meter readings."""
+    case = HandoverCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.NOT_TAKEN:
+        raise InvalidTransition(_("未接房的房屋不能填写验收表。"))
+    record, _created = AcceptanceRecord.objects.update_or_create(
+        case=case,
+        defaults={
+            "project_id": case.project_id,
+            "room_items": room_items,
+            "water_reading": water_reading,
+            "electricity_reading": electricity_reading,
+            "gas_reading": gas_reading,
+            "inspected_on": inspected_on or timezone.localdate(),
+            "inspected_by": user,
+            "note": note,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def rectification_add(
+    *,
+    case,
+    user,
+    location: str,
+    description: str,
+    responsible_unit: str,
+    deadline: datetime.date,
+    today: datetime.date | None = None,
+) -> RectificationItem:
+    """A defect found at handover goes to the leftover-rectification record."""
+    today = today or timezone.localdate()
+    if case.status == CaseStatus.NOT_TAKEN:
+        raise InvalidTransition(_("未接房的房屋不能登记遗留问题。"))
+    if deadline < today:
+        raise DomainError(_("整改期限不能早于今天。"))
+    return RectificationItem.objects.create(
+        project_id=case.project_id,
+        case=case,
+        location=location,
+        description=description,
+        responsible_unit=responsible_unit,
+        deadline=deadline,
+        found_on=today,
+    )
+
+
+@transaction.atomic
+def rectification_set_status(
+    *, item: RectificationItem, to_status: str, user, today: datetime.date | None = None
+) -> RectificationItem:
+    item = RectificationItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == to_status:
+        return item
+    if to_status not in item.allowed_next():
+        raise InvalidTransition(
+            _("整改状态不能从“%(from)s”变为“%(to)s”。")
+            % {"from": item.get_status_display(), "to": RectificationStatus(to_status).label}
+        )
+    today = today or timezone.localdate()
+    item.status = to_status
+    fields = ["status"]
+    if to_status == RectificationStatus.FIXED:
+        item.fixed_on = today
+        fields.append("fixed_on")
+    elif to_status == RectificationStatus.VERIFIED:
+        item.verified_on, item.verified_by = today, user
+        fields += ["verified_on", "verified_by"]
+    item.save(update_fields=fields)
+    return item

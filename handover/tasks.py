@@ -1,0 +1,36 @@
+"""Scheduled jobs of the handover app (R-JOB-2): thin, idempotent, each run recorded."""
+
+from celery import shared_task
+from django.conf import settings
+
+from salesite.jobs import record_run
+
+from . import services
+
+
+def reminder_days() -> int:
+    return getattr(settings, "HANDOVER_MILESTONE_REMINDER_DAYS", 7)
+
+
+@shared_task(acks_late=True)
+def handover_milestone_reminders(days: int | None = None) -> dict:
+    """Remind the responsible roles of milestones due soon; a second run sends nothing."""
+    with record_run("handover_milestone_reminders") as counts:
+        counts["reminded"] = services.milestones_remind(days=days or reminder_days())
+    return counts
+
+
+@shared_task(acks_late=True)
+def handover_milestone_overdue() -> dict:
+    """Mark milestones past due as overdue (once) and notify the responsible roles."""
+    with record_run("handover_milestone_overdue") as counts:
+        counts["marked_overdue"] = services.milestones_mark_overdue()
+    return counts
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def handover_notice_emails(notice_id: int) -> int:
+    """Mail a sent progress notice to its recipients with an email address; idempotent."""
+    from .notices import notice_send_emails
+
+    return notice_send_emails(notice_id)
