@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer
 from salesite.notifications import send_sms
@@ -90,6 +91,15 @@ def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
     notice.sent_by = user
     notice.recipient_count = len(buyers)
     notice.save(update_fields=["status", "sent_at", "sent_by", "recipient_count"])
+    # 6+2 step 亲密接触 (R-FB-9): every buyer was told of the progress or the design change.
+    sent_on = timezone.localdate(notice.sent_at)
+    feedback_services.tick_steps_bulk(
+        rows=[(notice.project_id, c.pk, sent_on) for c in buyers],
+        action_code="design_change_notice"
+        if notice.kind == NoticeKind.DESIGN_CHANGE
+        else "progress_notice",
+        source="handover",
+    )
     if notice.by_email:
         transaction.on_commit(lambda: handover_notice_emails.delay(notice.pk))
     return len(buyers)
@@ -186,4 +196,11 @@ def invitation_record(*, invitation: OpenDayInvitation, attended: bool, opinion:
     invitation.attended = attended
     invitation.opinion = opinion
     invitation.save(update_fields=["attended", "opinion", "updated_at"])
+    if attended and invitation.customer_id:
+        feedback_services.tick_step(
+            customer=invitation.customer,
+            action_code="site_open_day",
+            on=invitation.open_day.held_on,
+            source="handover",
+        )
     return invitation

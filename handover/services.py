@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer, ProjectMembership, Purchase, Role, Unit
 
@@ -518,6 +519,13 @@ def step_handed_over(*, case, user, owner_signed: bool, now=None, note=""):
     case.owner_signed = True
     case.save(update_fields=["owner_signed", "updated_at"])
     _record(case, HandoverStep.HANDED_OVER, user, now, {"signed": True}, note)
+    # The owner has taken the unit: starts the delivery, 3-month and 1-year callbacks and
+    # ticks the 6+2 step 恭迎乔迁 (R-FB-6, R-FB-9).
+    feedback_services.record_handover(
+        customer=case.customer,
+        unit=case.unit,
+        handover_date=case.handover_date or timezone.localdate(),
+    )
     return case
 
 

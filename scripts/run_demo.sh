@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The demo on the embedded defaults (SQLite file, filesystem Celery broker): migrate, collect
+# static files, seed the demo, then run the web server, a Celery worker and Celery beat side by
+# side. Ctrl-C (or SIGTERM) stops all three. Expects .venv (scripts/ensure_venv.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-salesite.settings.local}"
+port="${PORT:-8000}"
+bin=.venv/bin
+
+echo "==> Migrating the database"
+"$bin/python" manage.py migrate --noinput
+echo "==> Collecting static files"
+"$bin/python" manage.py collectstatic --noinput --verbosity 0
+echo "==> Seeding the demo"
+logins="$("$bin/python" manage.py seed_demo)"
+echo "$logins"
+
+# The filesystem broker's folders (see CELERY_BROKER_TRANSPORT_OPTIONS in settings/base.py).
+mkdir -p var/log var/broker/out var/broker/processed
+pids=()
+
+stop_all() {
+    trap - INT TERM EXIT
+    echo
+    echo "==> Stopping web server, Celery worker and beat"
+    local pid
+    for pid in "${pids[@]}"; do
+        # Each child leads its own process group (set -m): this also reaches runserver's
+        # autoreload child and the worker's pool processes.
+        kill -TERM -- "-$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
+
+# Job control: every background child gets its own process group, so stop_all can end the
+# whole tree, and Ctrl-C in the terminal reaches only this script (which then stops them all).
+set -m
+"$bin/celery" -A salesite worker --loglevel info --concurrency 2 \
+    --logfile var/log/celery-worker.log &
+pids+=("$!")
+"$bin/celery" -A salesite beat --loglevel info \
+    --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+    --logfile var/log/celery-beat.log &
+pids+=("$!")
+"$bin/python" manage.py runserver "0.0.0.0:$port" &
+pids+=("$!")
+set +m
+
+# Announce the URL once the server answers (the first start runs Django's checks).
+for _ in $(seq 60); do
+    if "$bin/python" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/accounts/login/', timeout=2)" 2>/dev/null; then
+        break
+    fi
+    sleep 1
+done
+cat <<MSG
+
+================================================================================
+ Salesite is running:  http://127.0.0.1:$port/   (admin: http://127.0.0.1:$port/admin/)
+ Celery worker and beat logs: var/log/celery-worker.log, var/log/celery-beat.log
+ Demo logins: see the table above; $(echo "$logins" | grep -m1 '密码' || true)
+   e.g. admin, binjiang_front_desk, binjiang_cs_lead, binjiang_hq_inspector
+ Press Ctrl-C to stop the web server, the worker and beat.
+================================================================================
+
+MSG
+
+# Return when any of the three exits (or on Ctrl-C, through the trap); then stop the others.
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "==> A process ended unexpectedly (exit status $status); see the output above" \
+    "and var/log/" >&2
+exit "$((status == 0 ? 1 : status))"
