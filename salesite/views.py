@@ -47,6 +47,7 @@ from salesite.models import (
     Unit,
 )
 from salesite.operations.selectors import home_blocks
+from salesite.selectors import projects_for
 
 PAGE_SIZE = 25
 
@@ -144,15 +145,7 @@ def record_context(request, obj):
 
 @login_required
 def home(request):
-    projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("service_centre", "property_company", "developer_company")
-        .annotate(
-            unit_count=Count("units", distinct=True),
-            customer_count=Count("customers", distinct=True),
-        )
-        .order_by("name")
-    )
+    projects = projects_for(request.user)
     roles = (
         ProjectMembership.objects.filter(user=request.user, is_active=True)
         .select_related("project", "role")
@@ -173,12 +166,7 @@ def home(request):
 
 @login_required
 def project_list(request):
-    projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("service_centre", "property_company", "developer_company")
-        .annotate(unit_count=Count("units", distinct=True))
-        .order_by("name")
-    )
+    projects = projects_for(request.user)
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(Q(name__icontains=q) | Q(code__icontains=q))
