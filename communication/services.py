@@ -245,7 +245,11 @@ def problem_create(
 
 
 def _lock(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update().select_related("level", "project").get(pk=problem.pk)
+    return (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("level", "project")
+        .get(pk=problem.pk)
+    )
 
 
 @transaction.atomic

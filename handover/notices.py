@@ -161,7 +161,11 @@ def checklist(project) -> list[tuple]:
 @transaction.atomic
 def openday_invite(*, open_day: SiteOpenDay, user, now=None) -> int:
     """Invite every buyer (SMS, once per phone); creates the invitation list."""
-    open_day = SiteOpenDay.objects.select_for_update().select_related("project").get(pk=open_day.pk)
+    open_day = (
+        SiteOpenDay.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=open_day.pk)
+    )
     buyers = list(project_buyers(open_day.project).only("pk", "phone"))
     OpenDayInvitation.objects.bulk_create(
         [

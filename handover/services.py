@@ -316,7 +316,9 @@ def case_resume(*, case: HandoverCase, user) -> HandoverCase:
 
 def _lock_for_step(case: HandoverCase, step: int) -> HandoverCase:
     case = (
-        HandoverCase.objects.select_for_update().select_related("unit", "customer").get(pk=case.pk)
+        HandoverCase.objects.select_for_update(of=("self",))
+        .select_related("unit", "customer")
+        .get(pk=case.pk)
     )
     if case.status != CaseStatus.IN_PROGRESS:
         raise InvalidTransition(

@@ -15,7 +15,7 @@ def notification_send_email(notification_id: int) -> bool:
     """Mail one inbox message to its recipient; a second run sends nothing."""
     with transaction.atomic():
         n = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, email_sent_at__isnull=True)
             .first()

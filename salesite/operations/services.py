@@ -278,7 +278,11 @@ def event_create(*, user, staff=(), **fields) -> MarketingEvent:
 
 @transaction.atomic
 def event_checklist_toggle(*, item: EventChecklistItem, user, done: bool) -> EventChecklistItem:
-    item = EventChecklistItem.objects.select_for_update().select_related("event").get(pk=item.pk)
+    item = (
+        EventChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=item.pk)
+    )
     if item.event.status == EventStatus.CLOSED:
         raise DomainError(_("活动已关闭，不能修改准备事项。"))
     if item.done == done:
