@@ -15,7 +15,7 @@ def test_front_desk_logs_in_and_browses_customers(page, login, demo_site, tmp_pa
     login(page, "binjiang_front_desk")
     expect(page).to_have_url(f"{demo_site.url}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
-    expect(page.get_by_role("link", name="滨江壹号")).to_be_visible()
+    expect(page.get_by_role("link", name="滨江壹号", exact=True)).to_be_visible()
     # Only the user's own project: another project of the demo is not listed.
     expect(page.get_by_role("link", name="海棠湾")).to_have_count(0)
 
