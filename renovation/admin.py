@@ -7,16 +7,25 @@ from salesite.admin import ProjectScopedAdmin
 from .models import (
     ApplicationDocument,
     CalendarDay,
+    CompletionInspection,
     DepositLedgerEntry,
     DepositRefund,
     EntryConfirmation,
     FeeCharge,
     FeeItem,
     FeePayment,
+    Fine,
     GovernmentApproval,
+    HotWorkPermit,
+    LectureAttendee,
+    MaterialRefusal,
+    MissedPatrol,
+    PatrolRecord,
     RenovationAgreement,
     RenovationApplication,
+    RenovationLecture,
     StatusChange,
+    Violation,
     WorkerPass,
 )
 
@@ -204,3 +213,141 @@ class DepositRefundAdmin(ProjectScopedAdmin):
     raw_id_fields = ["application", "approved_by", "cashier", "requested_by_user"]
     readonly_fields = ["deposit_amount", "fines_amount", "refund_amount", "approved_at", "paid_at"]
     list_select_related = ["application__unit__building"]
+
+
+@admin.register(PatrolRecord)
+class PatrolRecordAdmin(ProjectScopedAdmin):
+    list_display = ["date", "application", "kind", "result", "patrolled_by", "project"]
+    list_filter = ["kind", "result", "project"]
+    search_fields = ["application__number", "application__unit__number", "findings"]
+    raw_id_fields = ["application", "patrolled_by"]
+    date_hierarchy = "date"
+    list_select_related = ["application__unit__building", "patrolled_by", "project"]
+
+
+@admin.register(MissedPatrol)
+class MissedPatrolAdmin(ProjectScopedAdmin):
+    list_display = ["date", "application", "kind", "flagged_at", "project"]
+    list_filter = ["kind", "project"]
+    search_fields = ["application__number", "application__unit__number"]
+    raw_id_fields = ["application"]
+    date_hierarchy = "date"
+    list_select_related = ["application__unit__building", "project"]
+
+
+class FineInline(admin.TabularInline):
+    model = Fine
+    extra = 0
+    can_delete = False
+    fields = ["amount", "reason", "state", "proposed_by", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Violation)
+class ViolationAdmin(ProjectScopedAdmin):
+    list_display = [
+        "found_at",
+        "application",
+        "severity",
+        "state",
+        "notice_number",
+        "rectify_by",
+        "project",
+    ]
+    list_filter = ["severity", "state", "project"]
+    search_fields = ["application__number", "notice_number", "description"]
+    raw_id_fields = ["application", "patrol", "found_by", "warned_by", "rechecked_by"]
+    # The state moves only through the services (call order, signatures, re-check).
+    readonly_fields = ["state", "owner_called_at", "contractor_called_at"]
+    inlines = [FineInline]
+    list_select_related = ["application__unit__building", "project"]
+
+
+@admin.register(Fine)
+class FineAdmin(ProjectScopedAdmin):
+    """Read-only: approval deducts from the deposit ledger through the service."""
+
+    list_display = ["application", "amount", "reason", "state", "decided_by", "decided_at"]
+    list_filter = ["state", "project"]
+    search_fields = ["application__number", "reason"]
+    list_select_related = ["application__unit__building", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HotWorkPermit)
+class HotWorkPermitAdmin(ProjectScopedAdmin):
+    list_display = ["application", "location", "starts_at", "ends_at", "fire_watcher", "state"]
+    list_filter = ["state", "extinguisher_checked", "project"]
+    search_fields = ["application__number", "location", "operator_name"]
+    raw_id_fields = ["application", "requested_by", "decided_by"]
+    readonly_fields = ["state", "decided_by", "decided_at"]
+    list_select_related = ["application__unit__building"]
+
+
+@admin.register(MaterialRefusal)
+class MaterialRefusalAdmin(ProjectScopedAdmin):
+    list_display = ["refused_at", "application", "material", "carrier", "refused_by"]
+    list_filter = ["project"]
+    search_fields = ["application__number", "material", "carrier"]
+    raw_id_fields = ["application", "refused_by"]
+    list_select_related = ["application__unit__building", "refused_by"]
+
+
+@admin.register(CompletionInspection)
+class CompletionInspectionAdmin(ProjectScopedAdmin):
+    list_display = [
+        "application",
+        "round",
+        "agreed_date",
+        "state",
+        "engineering_ok",
+        "security_ok",
+        "inspected_at",
+    ]
+    list_filter = ["state", "project"]
+    search_fields = ["application__number", "problems"]
+    raw_id_fields = ["application", "inspected_by", "scheduled_by"]
+    readonly_fields = ["state", "inspected_at", "inspected_by"]
+    date_hierarchy = "agreed_date"
+    list_select_related = ["application__unit__building"]
+
+
+class AttendeeInline(admin.TabularInline):
+    model = LectureAttendee
+    extra = 0
+    raw_id_fields = ["unit", "customer"]
+    exclude = ["project"]
+
+
+@admin.register(RenovationLecture)
+class RenovationLectureAdmin(ProjectScopedAdmin):
+    list_display = ["held_on", "topic", "speaker", "project"]
+    list_filter = ["project"]
+    search_fields = ["topic", "speaker"]
+    date_hierarchy = "held_on"
+    raw_id_fields = ["created_by"]
+    inlines = [AttendeeInline]
+    list_select_related = ["project"]
+
+    def save_formset(self, request, form, formset, change):
+        for attendee in formset.save(commit=False):
+            attendee.project_id = form.instance.project_id
+            attendee.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(LectureAttendee)
+class LectureAttendeeAdmin(ProjectScopedAdmin):
+    list_display = ["lecture", "name", "unit", "added_at"]
+    search_fields = ["name", "lecture__topic", "unit__number"]
+    raw_id_fields = ["lecture", "unit", "customer"]
+    list_select_related = ["lecture", "unit__building"]

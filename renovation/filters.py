@@ -1,14 +1,16 @@
 """List filters of the renovation app; choices limited to visible projects."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesite.filters import yes_no_filter
+from salesite.forms import DATE_WIDGET
 from salesite.models import Project
 
 from . import selectors
-from .models import RenovationApplication, Status
+from .models import OPEN_VIOLATION_STATES, RenovationApplication, Status, Violation
 
 
 def _visible_projects(request):
@@ -22,10 +24,23 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
     q = django_filters.CharFilter(method="search", label=_("编号/业主/装修单位/房号"))
     overdue = yes_no_filter(_("审核超时"), method="filter_overdue")
+    refund_due = yes_no_filter(_("押金已到期可退"), method="filter_refund_due")
+    created_from = django_filters.DateFilter(
+        field_name="created_at__date", lookup_expr="gte", label=_("登记日期自"), widget=DATE_WIDGET
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at__date", lookup_expr="lte", label=_("登记日期至"), widget=DATE_WIDGET
+    )
 
     class Meta:
         model = RenovationApplication
-        fields = ["project", "status", "q", "overdue"]
+        fields = ["project", "status", "q", "overdue", "refund_due", "created_from", "created_to"]
+
+    def filter_refund_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due = Q(status=Status.COMPLETION_ACCEPTED, refund_due_on__lte=timezone.localdate())
+        return queryset.filter(due) if value else queryset.exclude(due)
 
     def search(self, queryset, name, value):
         return selectors.search(queryset, value)
@@ -37,3 +52,21 @@ class ApplicationFilter(django_filters.FilterSet):
         if value:
             return overdue
         return queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class ViolationFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    severity = django_filters.ChoiceFilter(choices=Violation.Severity.choices, label=_("违章程度"))
+    state = django_filters.MultipleChoiceFilter(choices=Violation.State.choices, label=_("状态"))
+    open = yes_no_filter(_("未结案"), method="filter_open")
+
+    class Meta:
+        model = Violation
+        fields = ["project", "severity", "state", "open"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(state__in=OPEN_VIOLATION_STATES)
+        return queryset.exclude(state__in=OPEN_VIOLATION_STATES)

@@ -5,15 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesite.forms import DATE_WIDGET, CrispyMixin
-from salesite.models import Building, Purchase, Unit
+from salesite.models import Building, Project, Purchase, Unit
 
 from .models import (
     PROHIBITIONS,
     DepositRefund,
     EntryConfirmation,
     GovernmentApproval,
+    HotWorkPermit,
+    MaterialRefusal,
+    PatrolRecord,
     RenovationAgreement,
     RenovationApplication,
+    RenovationLecture,
+    Violation,
     WorkerPass,
 )
 
@@ -268,3 +273,199 @@ class RefundSignForm(CrispyMixin, forms.ModelForm):
 class RefundPayForm(CrispyMixin, forms.Form):
     submit_label = _("确认退款")
     memo_number = forms.CharField(label=_("押金退还备忘表编号"), max_length=30)
+
+
+class PatrolForm(CrispyMixin, forms.Form):
+    submit_label = _("登记巡查")
+    result = forms.ChoiceField(
+        label=_("巡查结果"), choices=PatrolRecord.Result.choices, widget=forms.RadioSelect
+    )
+    findings = forms.CharField(
+        label=_("巡查情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("照片可在登记后作为附件上传。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("result") == PatrolRecord.Result.VIOLATION
+            and not cleaned.get("findings", "").strip()
+        ):
+            self.add_error("findings", _("发现违章时须填写巡查情况。"))
+        return cleaned
+
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ViolationForm(CrispyMixin, forms.ModelForm):
+    submit_label = _("登记违章")
+
+    class Meta:
+        model = Violation
+        fields = ["severity", "description", "warned_person", "requirement", "rectify_by"]
+        widgets = {
+            "severity": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "requirement": forms.Textarea(attrs={"rows": 2}),
+            "rectify_by": DATE_WIDGET,
+        }
+        help_texts = {
+            "warned_person": _("轻微违章：当场口头警告的工人或负责人"),
+            "requirement": _("严重违章：整改要求（将打印在整改通知书上）"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("severity") == Violation.Severity.MINOR:
+            if not cleaned.get("warned_person"):
+                self.add_error("warned_person", _("轻微违章须记录口头警告的对象。"))
+        elif cleaned.get("severity") == Violation.Severity.SERIOUS:
+            if not cleaned.get("requirement"):
+                self.add_error("requirement", _("严重违章须填写整改要求。"))
+            if not cleaned.get("rectify_by"):
+                self.add_error("rectify_by", _("严重违章须填写整改期限。"))
+        return cleaned
+
+
+class CallForm(CrispyMixin, forms.Form):
+    submit_label = _("记录电话")
+    answer = forms.CharField(label=_("对方答复"), max_length=200)
+
+
+class ViolationSignForm(CrispyMixin, forms.Form):
+    submit_label = _("确认签收")
+    owner_signed = forms.BooleanField(label=_("业主已签收"))
+    contractor_signed = forms.BooleanField(label=_("装修单位已签收"))
+
+
+class RecheckForm(CrispyMixin, forms.Form):
+    submit_label = _("登记复查")
+    passed = forms.TypedChoiceField(
+        label=_("复查结果"),
+        choices=[("1", _("已整改合格")), ("0", _("未整改，重新限期"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(label=_("新整改期限"), required=False, widget=DATE_WIDGET)
+
+
+class FineForm(CrispyMixin, forms.Form):
+    submit_label = _("提交违约金（待项目经理审批）")
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, decimal_places=2)
+    reason = forms.CharField(label=_("依据（协议条款）"), max_length=200)
+
+
+class HotWorkForm(CrispyMixin, forms.ModelForm):
+    submit_label = _("提交动火申请")
+
+    class Meta:
+        model = HotWorkPermit
+        fields = [
+            "location",
+            "work",
+            "starts_at",
+            "ends_at",
+            "operator_name",
+            "operator_certificate",
+            "fire_watcher",
+            "extinguisher_checked",
+        ]
+        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("动火结束时间须晚于开始时间。"))
+        return cleaned
+
+
+class MaterialRefusalForm(CrispyMixin, forms.ModelForm):
+    submit_label = _("登记拒入")
+
+    class Meta:
+        model = MaterialRefusal
+        fields = ["material", "quantity", "carrier", "reason"]
+
+
+class AgreedDateForm(CrispyMixin, forms.Form):
+    submit_label = _("提交")
+    agreed_date = forms.DateField(label=_("与业主约定的验收日期"), widget=DATE_WIDGET)
+
+
+class InspectionForm(CrispyMixin, forms.Form):
+    submit_label = _("登记验收结果")
+    engineering_ok = forms.TypedChoiceField(
+        label=_("工程部验收"),
+        choices=[("1", _("合格")), ("0", _("不合格"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    security_ok = forms.TypedChoiceField(
+        label=_("保安部验收"),
+        choices=[("1", _("合格")), ("0", _("不合格"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    problems = forms.CharField(
+        label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rectification = forms.CharField(
+        label=_("整改措施和方法（已向业主说明）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        failed = cleaned.get("engineering_ok") is False or cleaned.get("security_ok") is False
+        if failed:
+            for name in ("problems", "rectification"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(name, _("验收不合格须填写此项。"))
+        return cleaned
+
+
+class LectureForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = RenovationLecture
+        fields = ["project", "held_on", "starts_at", "topic", "speaker", "location", "note"]
+        widgets = {
+            "held_on": DATE_WIDGET,
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
+
+
+class AttendeeForm(CrispyMixin, forms.Form):
+    """The owner is found by building and unit number (never a dropdown of customers)."""
+
+    submit_label = _("登记参加")
+    building = forms.ModelChoiceField(queryset=Building.objects.none(), label=_("楼栋"))
+    unit_number = forms.CharField(label=_("房号"), max_length=30)
+    name = forms.CharField(
+        label=_("参加人"), max_length=50, required=False, help_text=_("留空则登记该房屋的业主")
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["building"].queryset = Building.objects.filter(project=project)
+
+    def clean(self):
+        cleaned = super().clean()
+        building, number = cleaned.get("building"), cleaned.get("unit_number")
+        if building and number:
+            unit = Unit.objects.filter(building=building, number=number.strip()).first()
+            if unit is None:
+                self.add_error("unit_number", _("该楼栋下没有房号“%(n)s”。") % {"n": number})
+            cleaned["unit"] = unit
+        return cleaned

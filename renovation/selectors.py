@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import RenovationApplication, Status
 
@@ -39,4 +40,180 @@ def search(qs, text: str):
         | Q(owner_name__icontains=text)
         | Q(contractor_name__icontains=text)
         | Q(unit__number__iexact=text)
+    )
+
+
+def active_applications(user, project):
+    """The renovations under construction in a project (patrolled every day)."""
+    from .services import ACTIVE_STATUSES
+
+    return (
+        RenovationApplication.objects.visible_to(user)
+        .filter(project=project, status__in=ACTIVE_STATUSES)
+        .select_related("unit__building")
+        .order_by("unit__building__name", "unit__number", "pk")
+    )
+
+
+def patrol_board(applications, day) -> list[dict]:
+    """Rows of (application × patrol kind) for one page of applications: two queries."""
+    from .models import MissedPatrol, PatrolKind, PatrolRecord
+
+    apps = list(applications)
+    ids = [a.pk for a in apps]
+    done = {
+        (p.application_id, p.kind): p
+        for p in PatrolRecord.objects.filter(application_id__in=ids, date=day).select_related(
+            "patrolled_by"
+        )
+    }
+    missed = set(
+        MissedPatrol.objects.filter(application_id__in=ids, date=day).values_list(
+            "application_id", "kind"
+        )
+    )
+    return [
+        {
+            "app": a,
+            "cells": [
+                {
+                    "kind": kind,
+                    "label": label,
+                    "record": done.get((a.pk, kind)),
+                    "flagged": (a.pk, kind) in missed,
+                }
+                for kind, label in PatrolKind.choices
+            ],
+        }
+        for a in apps
+    ]
+
+
+def violations_for(user):
+    from .models import Violation
+
+    return (
+        Violation.objects.visible_to(user)
+        .select_related("project", "application__unit__building", "found_by")
+        .order_by("-found_at", "-pk")
+    )
+
+
+# --- pipeline and register (R-REN-10) --------------------------------------------------
+
+
+def pipeline_counts(user, project=None, now=None, today=None) -> dict[str, int]:
+    """The renovation pipeline in two queries (applications, open violations)."""
+    from django.db.models import Count
+
+    from .models import IN_COMPLETION, IN_REVIEW, OPEN_VIOLATION_STATES, Violation
+    from .services import ACTIVE_STATUSES
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    apps = RenovationApplication.objects.visible_to(user)
+    violations = Violation.objects.visible_to(user)
+    if project is not None:
+        apps = apps.filter(project=project)
+        violations = violations.filter(project=project)
+    counts = apps.aggregate(
+        in_review=Count("pk", filter=Q(status__in=IN_REVIEW)),
+        overdue=Count("pk", filter=Q(status=Status.SUBMITTED, review_due_at__lt=now)),
+        waiting_government=Count("pk", filter=Q(status=Status.WAITING_GOVERNMENT)),
+        active=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        completion=Count("pk", filter=Q(status__in=IN_COMPLETION)),
+        refunds_due=Count(
+            "pk", filter=Q(status=Status.COMPLETION_ACCEPTED, refund_due_on__lte=today)
+        ),
+    )
+    counts["open_violations"] = violations.filter(state__in=OPEN_VIOLATION_STATES).count()
+    return counts
+
+
+def register_rows(qs):
+    """The register (装修办理报表): one row per application with its money and violations,
+    every figure computed in SQL (subqueries, no join fan-out)."""
+    from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import Fine, Violation
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+    violations = (
+        Violation.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    fines = (
+        Fine.objects.filter(application=OuterRef("pk"), state=Fine.State.APPROVED)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return qs.select_related("project", "unit__building", "fee_payment", "refund").annotate(
+        violation_count=Coalesce(Subquery(violations), Value(0)),
+        fines_total=Coalesce(Subquery(fines, output_field=money), Value(0), output_field=money),
+    )
+
+
+REGISTER_HEADERS = [
+    _("申请编号"),
+    _("项目"),
+    _("楼栋"),
+    _("房号"),
+    _("业主"),
+    _("装修单位"),
+    _("装修负责人"),
+    _("状态"),
+    _("提交时间"),
+    _("审核通过时间"),
+    _("进场证号"),
+    _("进场时间"),
+    _("竣工验收日期"),
+    _("押金可退日期"),
+    _("押金"),
+    _("违章次数"),
+    _("已批违约金"),
+    _("退还金额"),
+]
+
+
+def register_values(app) -> list:
+    payment = getattr(app, "fee_payment", None)
+    refund = getattr(app, "refund", None)
+    return [
+        app.number,
+        app.project.name,
+        app.unit.building.name,
+        app.unit.number,
+        app.owner_name,
+        app.contractor_name,
+        app.contractor_head_name,
+        app.get_status_display(),
+        app.submitted_at,
+        app.approved_at,
+        app.permit_number,
+        app.permitted_at,
+        app.completion_accepted_on,
+        app.refund_due_on,
+        payment.deposit if payment else None,
+        app.violation_count,
+        app.fines_total,
+        refund.refund_amount if refund and refund.paid_at else None,
+    ]
+
+
+def lectures_for(user):
+    from django.db.models import Count
+
+    from .models import RenovationLecture
+
+    return (
+        RenovationLecture.objects.visible_to(user)
+        .select_related("project")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-pk")
     )

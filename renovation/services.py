@@ -12,9 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.models import Project
 from salesite.notifications import notify_many, send_sms
 
 from . import recipients
@@ -26,9 +28,11 @@ from .exceptions import (
     RefundNotDue,
 )
 from .models import (
+    OPEN_VIOLATION_STATES,
     PROHIBITIONS,
     ZERO_AMOUNT,
     ApplicationDocument,
+    CompletionInspection,
     Decision,
     DepositLedgerEntry,
     DepositRefund,
@@ -38,18 +42,31 @@ from .models import (
     FeeItem,
     FeeKind,
     FeePayment,
+    Fine,
     GovernmentApproval,
+    HotWorkPermit,
+    LectureAttendee,
+    MaterialRefusal,
+    MissedPatrol,
+    PatrolKind,
+    PatrolRecord,
     RenovationAgreement,
     RenovationApplication,
+    RenovationLecture,
     Status,
     StatusChange,
+    Violation,
     WorkerPass,
     balance_expression,
     required_documents,
 )
+from .models import VIOLATION_TRANSITIONS as VIOLATION_MOVES
 from .working_days import add_working_days
 
 REVIEW_WORKING_DAYS = 1
+PROHIBITIONS_NAMES = [name for name, _label in PROHIBITIONS]
+# Renovations under construction: patrolled every day, fines and hot work apply.
+ACTIVE_STATUSES = [Status.PERMITTED]
 GOVERNMENT_GUIDANCE = _(
     "您的装修方案涉及消防、结构或燃气改动，须先报政府相关部门审批：消防改动报消防部门，"
     "结构改动报住建部门（须原设计单位或相应资质设计单位出具方案），燃气改动报燃气公司。"
@@ -836,3 +853,539 @@ def refunds_due_notify(*, today: datetime.date | None = None) -> dict:
         refund_due_notified_at=timezone.now()
     )
     return {"due": len(due), "notified": notified}
+
+
+# --- daily patrols (R-REN-6) -----------------------------------------------------------
+
+
+@transaction.atomic
+def patrol_record(
+    *,
+    application,
+    kind: str,
+    result: str,
+    findings: str = "",
+    user,
+    day: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> PatrolRecord:
+    """Record today's patrol of one kind; one per (renovation, day, kind)."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    app = _lock(application)
+    _require_status(app, *ACTIVE_STATUSES, action=_("登记巡查"))
+    if day > timezone.localdate(now):
+        raise InvalidTransition(_("不能登记未来日期的巡查。"))
+    if result == PatrolRecord.Result.VIOLATION and not findings.strip():
+        raise InvalidTransition(_("发现违章时须填写巡查情况。"))
+    if PatrolRecord.objects.filter(application=app, date=day, kind=kind).exists():
+        raise InvalidTransition(
+            _("%(unit)s %(day)s 的%(kind)s已登记，不能重复登记。")
+            % {"unit": app.unit, "day": day.strftime("%Y-%m-%d"), "kind": PatrolKind(kind).label}
+        )
+    return PatrolRecord.objects.create(
+        project_id=app.project_id,
+        application=app,
+        date=day,
+        kind=kind,
+        result=result,
+        findings=findings,
+        patrolled_by=user,
+        patrolled_at=now,
+    )
+
+
+def patrols_missed_flag(*, day: datetime.date | None = None) -> dict:
+    """Flag every patrol not recorded on ``day`` (default: yesterday) for the renovations
+    active that day; notify the kind's role and the centre head once per project and kind."""
+    day = day or timezone.localdate() - datetime.timedelta(days=1)
+    active = list(
+        RenovationApplication.objects.filter(
+            status__in=ACTIVE_STATUSES, permitted_at__date__lte=day
+        ).values_list("pk", "project_id")
+    )
+    if not active:
+        return {"active": 0, "missed": 0, "notified": 0}
+    app_ids = [pk for pk, _project in active]
+    done = set(
+        PatrolRecord.objects.filter(application_id__in=app_ids, date=day).values_list(
+            "application_id", "kind"
+        )
+    )
+    flagged = set(
+        MissedPatrol.objects.filter(application_id__in=app_ids, date=day).values_list(
+            "application_id", "kind"
+        )
+    )
+    new = [
+        MissedPatrol(project_id=project_id, application_id=pk, date=day, kind=kind)
+        for pk, project_id in active
+        for kind in PatrolKind.values
+        if (pk, kind) not in done and (pk, kind) not in flagged
+    ]
+    MissedPatrol.objects.bulk_create(new, ignore_conflicts=True)
+    # One message per project and kind, whether flagged by this run or an earlier one
+    # (the dedupe key makes a second run send nothing).
+    missing: dict[tuple[int, str], int] = {}
+    for pk, project_id in active:
+        for kind in PatrolKind.values:
+            if (pk, kind) not in done:
+                missing[(project_id, kind)] = missing.get((project_id, kind), 0) + 1
+    project_ids = {project_id for project_id, _kind in missing}
+    users = recipients.users_by_project_and_role(
+        project_ids, [*recipients.PATROL_ROLE_FOR_KIND.values(), "centre_head"]
+    )
+    projects = Project.objects.in_bulk(project_ids)
+    url = reverse("renovation:patrol_today")
+    notified = 0
+    for (project_id, kind), count in sorted(missing.items()):
+        role = recipients.PATROL_ROLE_FOR_KIND[kind]
+        notified += len(
+            notify_many(
+                recipients=[
+                    *users.get((project_id, role), []),
+                    *users.get((project_id, "centre_head"), []),
+                ],
+                title=_("%(day)s 装修漏巡：%(kind)s %(n)s 户")
+                % {"day": day.strftime("%Y-%m-%d"), "kind": PatrolKind(kind).label, "n": count},
+                body=_("有 %(n)s 户在施工装修未完成%(kind)s，请查看今日巡查并补查。")
+                % {"n": count, "kind": PatrolKind(kind).label},
+                url=f"{url}?project={project_id}&date={day:%Y-%m-%d}",
+                project=projects[project_id],
+                level="overdue",
+                dedupe_key=f"ren-patrol-missed-{project_id}-{day:%Y%m%d}-{kind}",
+            )
+        )
+    return {"active": len(active), "missed": len(new), "notified": notified}
+
+
+# --- violations, fines, hot work, refused materials (R-REN-6) --------------------------
+
+
+def _lock_violation(violation) -> Violation:
+    return Violation.objects.select_for_update().get(pk=violation.pk)
+
+
+def _violation_move(v: Violation, to_state, *, fields=()):
+    if to_state not in VIOLATION_MOVES[Violation.State(v.state)]:
+        raise InvalidTransition(
+            _("违章记录不能从“%(from)s”变为“%(to)s”。")
+            % {"from": v.get_state_display(), "to": Violation.State(to_state).label}
+        )
+    v.state = to_state
+    v.save(update_fields=["state", *fields])
+
+
+@transaction.atomic
+def violation_record(
+    *,
+    application,
+    severity: str,
+    description: str,
+    user,
+    patrol: PatrolRecord | None = None,
+    warned_person: str = "",
+    requirement: str = "",
+    rectify_by: datetime.date | None = None,
+    now=None,
+) -> Violation:
+    """A minor violation: the verbal warning is recorded (who, when, to whom). A serious one:
+    a rectification notice with a requirement and a deadline is issued."""
+    now = now or timezone.now()
+    app = _lock(application)
+    _require_status(app, *ACTIVE_STATUSES, action=_("登记违章"))
+    if not description.strip():
+        raise InvalidTransition(_("请填写违章情况。"))
+    if patrol is not None and patrol.application_id != app.pk:
+        raise InvalidTransition(_("巡查记录不属于该装修。"))
+    v = Violation(
+        project_id=app.project_id,
+        application=app,
+        patrol=patrol,
+        severity=severity,
+        description=description,
+        found_at=now,
+        found_by=user,
+    )
+    if severity == Violation.Severity.MINOR:
+        if not warned_person.strip():
+            raise InvalidTransition(_("轻微违章须记录口头警告的对象（工人或负责人）。"))
+        v.state = Violation.State.WARNED
+        v.warned_person = warned_person.strip()
+        v.warned_at = now
+        v.warned_by = user
+        v.save()
+        return v
+    if not requirement.strip() or rectify_by is None:
+        raise InvalidTransition(_("严重违章须填写整改要求和整改期限。"))
+    if rectify_by < timezone.localdate(now):
+        raise InvalidTransition(_("整改期限不能早于今天。"))
+    v.state = Violation.State.NOTICE_ISSUED
+    v.requirement = requirement
+    v.rectify_by = rectify_by
+    v.save()
+    v.notice_number = f"WZ{timezone.localdate(now):%Y%m%d}-{v.pk:05d}"
+    v.save(update_fields=["notice_number"])
+    return v
+
+
+@transaction.atomic
+def violation_call(*, violation, party: str, answer: str, user, now=None) -> Violation:
+    """Record a phone call about a serious violation: the owner first (to obtain the owner's
+    understanding and support), only then the contractor."""
+    now = now or timezone.now()
+    v = _lock_violation(violation)
+    if v.state != Violation.State.NOTICE_ISSUED:
+        raise InvalidTransition(_("只有已发整改通知、尚未签收的严重违章需要电话通知。"))
+    if not answer.strip():
+        raise InvalidTransition(_("请记录对方的答复。"))
+    if party == "owner":
+        if v.owner_called_at:
+            raise InvalidTransition(_("已记录通知业主的电话。"))
+        v.owner_called_at, v.owner_call_answer = now, answer.strip()
+        v.save(update_fields=["owner_called_at", "owner_call_answer"])
+    elif party == "contractor":
+        if v.owner_called_at is None:
+            raise InvalidTransition(_("须先电话通知业主，取得业主谅解和支持后，再通知装修单位。"))
+        if v.contractor_called_at:
+            raise InvalidTransition(_("已记录通知装修单位的电话。"))
+        v.contractor_called_at, v.contractor_call_answer = now, answer.strip()
+        v.save(update_fields=["contractor_called_at", "contractor_call_answer"])
+    else:
+        raise ValueError(party)
+    return v
+
+
+@transaction.atomic
+def violation_sign(*, violation, owner_signed: bool, contractor_signed: bool, user) -> Violation:
+    """Both parties sign the written notice after both calls."""
+    v = _lock_violation(violation)
+    if v.state != Violation.State.NOTICE_ISSUED:
+        raise InvalidTransition(_("该违章记录当前不需要签收。"))
+    if not (v.owner_called_at and v.contractor_called_at):
+        raise InvalidTransition(_("须先电话通知业主和装修单位，再由双方签收整改通知书。"))
+    if not (owner_signed and contractor_signed):
+        raise InvalidTransition(_("整改通知书须业主和装修单位双方签收。"))
+    v.owner_signed = v.contractor_signed = True
+    _violation_move(v, Violation.State.SIGNED, fields=["owner_signed", "contractor_signed"])
+    return v
+
+
+@transaction.atomic
+def violation_recheck(
+    *,
+    violation,
+    passed: bool,
+    note: str,
+    user,
+    new_deadline: datetime.date | None = None,
+    now=None,
+) -> Violation:
+    """Re-check on or after the deadline: rectified, or a new deadline."""
+    now = now or timezone.now()
+    v = _lock_violation(violation)
+    if v.state != Violation.State.SIGNED:
+        raise InvalidTransition(_("双方签收整改通知书后才能复查。"))
+    v.rechecked_at, v.rechecked_by = now, user
+    v.recheck_note = note
+    fields = ["rechecked_at", "rechecked_by", "recheck_note"]
+    if passed:
+        _violation_move(v, Violation.State.RECTIFIED, fields=fields)
+        return v
+    if new_deadline is None or new_deadline < timezone.localdate(now):
+        raise InvalidTransition(_("复查不合格须重新确定整改期限（不早于今天）。"))
+    v.rectify_by = new_deadline
+    v.save(update_fields=[*fields, "rectify_by"])
+    return v
+
+
+@transaction.atomic
+def fine_propose(*, violation, amount, reason: str, user, now=None) -> Fine:
+    """Propose a fine under the agreement; the project manager approves it."""
+    now = now or timezone.now()
+    v = _lock_violation(violation)
+    amount = Decimal(amount or 0).quantize(CENT)
+    if amount <= 0:
+        raise InvalidTransition(_("违约金金额必须大于零。"))
+    if not reason.strip():
+        raise InvalidTransition(_("请填写违约金依据（协议条款）。"))
+    balance = ledger_balance(v.application_id)
+    if amount > balance:
+        raise InsufficientDeposit(
+            _("违约金 %(amount)s 元超过押金余额 %(balance)s 元，不能从押金扣除。")
+            % {"amount": amount, "balance": balance}
+        )
+    return Fine.objects.create(
+        project_id=v.project_id,
+        application_id=v.application_id,
+        violation=v,
+        amount=amount,
+        reason=reason.strip(),
+        proposed_by=user,
+        proposed_at=now,
+    )
+
+
+@transaction.atomic
+def fine_decide(*, fine, approve: bool, user, note: str = "", now=None) -> Fine:
+    """The project manager's decision; an approved fine is deducted from the deposit in the
+    same transaction (refused, and nothing written, when the balance is insufficient)."""
+    now = now or timezone.now()
+    fine = Fine.objects.select_for_update(of=("self",)).select_related("violation").get(pk=fine.pk)
+    if fine.state != Fine.State.PROPOSED:
+        raise InvalidTransition(_("该违约金已审批。"))
+    fine.decided_by, fine.decided_at, fine.decision_note = user, now, note
+    fields = ["state", "decided_by", "decided_at", "decision_note"]
+    if not approve:
+        fine.state = Fine.State.REJECTED
+        fine.save(update_fields=fields)
+        return fine
+    fine.ledger_entry = deposit_deduct_fine(
+        application=fine.application,
+        amount=fine.amount,
+        memo=_("违约金：%(r)s") % {"r": fine.reason},
+        reference=fine.violation.notice_number or f"FINE-{fine.pk}",
+        user=user,
+    )
+    fine.state = Fine.State.APPROVED
+    fine.save(update_fields=[*fields, "ledger_entry"])
+    return fine
+
+
+@transaction.atomic
+def hot_work_request(
+    *,
+    application,
+    location: str,
+    work: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    operator_name: str,
+    fire_watcher: str,
+    extinguisher_checked: bool,
+    user,
+    operator_certificate: str = "",
+    now=None,
+) -> HotWorkPermit:
+    now = now or timezone.now()
+    app = _lock(application)
+    _require_status(app, *ACTIVE_STATUSES, action=_("申请动火"))
+    if ends_at <= starts_at:
+        raise InvalidTransition(_("动火结束时间须晚于开始时间。"))
+    return HotWorkPermit.objects.create(
+        project_id=app.project_id,
+        application=app,
+        location=location,
+        work=work,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        operator_name=operator_name,
+        operator_certificate=operator_certificate,
+        fire_watcher=fire_watcher,
+        extinguisher_checked=extinguisher_checked,
+        requested_by=user,
+        requested_at=now,
+    )
+
+
+@transaction.atomic
+def hot_work_decide(*, permit, approve: bool, user, note: str = "", now=None) -> HotWorkPermit:
+    """Engineering or the security lead approves: only with a fire watcher, a checked
+    extinguisher and a time window that has not ended."""
+    now = now or timezone.now()
+    permit = HotWorkPermit.objects.select_for_update().get(pk=permit.pk)
+    if permit.state != HotWorkPermit.State.REQUESTED:
+        raise InvalidTransition(_("该动火申请已审批。"))
+    if approve:
+        if not permit.fire_watcher.strip() or not permit.extinguisher_checked:
+            raise InvalidTransition(_("动火须有监护人并检查灭火器后才能批准。"))
+        if permit.ends_at <= now:
+            raise InvalidTransition(_("动火时间段已过，请重新申请。"))
+    permit.state = HotWorkPermit.State.APPROVED if approve else HotWorkPermit.State.REJECTED
+    permit.decided_by, permit.decided_at, permit.decision_note = user, now, note
+    permit.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return permit
+
+
+@transaction.atomic
+def material_refuse(
+    *, application, material: str, reason: str, user, quantity="", carrier="", now=None
+) -> MaterialRefusal:
+    """Record prohibited materials or tools refused entry."""
+    now = now or timezone.now()
+    app = _lock(application)
+    _require_status(app, Status.FEES_PAID, *ACTIVE_STATUSES, action=_("登记违禁材料"))
+    return MaterialRefusal.objects.create(
+        project_id=app.project_id,
+        application=app,
+        refused_at=now,
+        material=material,
+        quantity=quantity,
+        carrier=carrier,
+        reason=reason,
+        refused_by=user,
+    )
+
+
+# --- completion (R-REN-7) --------------------------------------------------------------
+
+INSPECTORS = ["engineering", "security", "security_lead"]
+
+
+def _schedule_inspection(app, *, agreed_date, user, now) -> CompletionInspection:
+    if CompletionInspection.objects.filter(
+        application=app, state=CompletionInspection.State.SCHEDULED
+    ).exists():
+        raise InvalidTransition(_("已有待进行的验收，请先登记验收结果。"))
+    last = app.inspections.order_by("-round").values_list("round", flat=True).first() or 0
+    inspection = CompletionInspection.objects.create(
+        project_id=app.project_id,
+        application=app,
+        round=last + 1,
+        agreed_date=agreed_date,
+        scheduled_by=user,
+        scheduled_at=now,
+    )
+    notify_many(
+        recipients=recipients.project_users(app.project, INSPECTORS),
+        title=_("装修竣工验收：%(unit)s %(d)s") % {"unit": app.unit, "d": agreed_date},
+        body=_("请工程部、保安部于约定日期到场验收（第 %(n)s 次）。") % {"n": inspection.round},
+        url=app.get_absolute_url(),
+        project=app.project,
+        dedupe_key=f"ren-inspection-{inspection.pk}",
+    )
+    return inspection
+
+
+@transaction.atomic
+def completion_apply(
+    *, application, agreed_date: datetime.date, user, now=None
+) -> CompletionInspection:
+    """The owner applies for completion acceptance; the inspection date is agreed."""
+    now = now or timezone.now()
+    app = _lock(application)
+    _require_status(app, *ACTIVE_STATUSES, action=_("申请竣工验收"))
+    if agreed_date < timezone.localdate(now):
+        raise InvalidTransition(_("约定验收日期不能早于今天。"))
+    _move(app, Status.COMPLETION_APPLIED, user=user, now=now)
+    return _schedule_inspection(app, agreed_date=agreed_date, user=user, now=now)
+
+
+@transaction.atomic
+def reinspection_schedule(
+    *, application, agreed_date: datetime.date, user, now=None
+) -> CompletionInspection:
+    """After rectification: agree the date of the re-inspection."""
+    now = now or timezone.now()
+    app = _lock(application)
+    _require_status(app, Status.RECTIFICATION, action=_("预约复验"))
+    if agreed_date < timezone.localdate(now):
+        raise InvalidTransition(_("约定验收日期不能早于今天。"))
+    return _schedule_inspection(app, agreed_date=agreed_date, user=user, now=now)
+
+
+@transaction.atomic
+def completion_inspect(
+    *,
+    inspection,
+    engineering_ok: bool,
+    security_ok: bool,
+    user,
+    problems: str = "",
+    rectification: str = "",
+    now=None,
+) -> CompletionInspection:
+    """Record the inspection by engineering and security. Problems need the rectification
+    asked for (the application goes to rectification); acceptance sets the completion date
+    and starts the 3-month deposit refund clock."""
+    now = now or timezone.now()
+    app = _lock(inspection.application)
+    inspection = CompletionInspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.state != CompletionInspection.State.SCHEDULED:
+        raise InvalidTransition(_("该次验收已登记结果。"))
+    _require_status(app, Status.COMPLETION_APPLIED, Status.RECTIFICATION, action=_("竣工验收"))
+    passed = engineering_ok and security_ok
+    if not passed and not (problems.strip() and rectification.strip()):
+        raise InvalidTransition(_("验收不合格须记录存在问题和整改措施，并向业主说明。"))
+    if passed and app.violations.filter(state__in=OPEN_VIOLATION_STATES).exists():
+        raise InvalidTransition(_("该装修有未整改完毕的违章，复查合格后才能通过竣工验收。"))
+    inspection.engineering_ok, inspection.security_ok = engineering_ok, security_ok
+    inspection.problems, inspection.rectification = problems, rectification
+    inspection.inspected_at, inspection.inspected_by = now, user
+    inspection.state = (
+        CompletionInspection.State.PASSED if passed else CompletionInspection.State.FAILED
+    )
+    inspection.save(
+        update_fields=[
+            "engineering_ok",
+            "security_ok",
+            "problems",
+            "rectification",
+            "inspected_at",
+            "inspected_by",
+            "state",
+        ]
+    )
+    if not passed:
+        if app.status == Status.COMPLETION_APPLIED:
+            _move(app, Status.RECTIFICATION, user=user, now=now, note=problems)
+        return inspection
+    app.completion_accepted_on = timezone.localdate(now)
+    app.refund_due_on = app.completion_accepted_on + REFUND_AFTER
+    _move(
+        app,
+        Status.COMPLETION_ACCEPTED,
+        user=user,
+        now=now,
+        note=_("第 %(n)s 次验收合格") % {"n": inspection.round},
+        fields=["completion_accepted_on", "refund_due_on"],
+    )
+    return inspection
+
+
+# --- renovation lectures (R-REN-9) -----------------------------------------------------
+
+
+@transaction.atomic
+def lecture_save(*, lecture: RenovationLecture, user) -> RenovationLecture:
+    if lecture.pk is None:
+        lecture.created_by = user
+    lecture.save()
+    return lecture
+
+
+@transaction.atomic
+def lecture_attendees_add(*, lecture, unit, user, name: str = "") -> int:
+    """Add the owners of a unit (its active purchases' customers), or the named person."""
+    from salesite.models import Purchase
+
+    if unit.project_id != lecture.project_id:
+        raise InvalidTransition(_("该房屋不属于本讲座的项目。"))
+    if name.strip():
+        people = [(None, name.strip())]
+    else:
+        people = [
+            (p.customer, p.customer.name)
+            for p in Purchase.objects.filter(unit=unit, is_active=True).select_related("customer")
+        ]
+        if not people:
+            raise InvalidTransition(_("该房屋没有业主记录，请填写参加人姓名。"))
+    existing = set(
+        LectureAttendee.objects.filter(lecture=lecture, unit=unit).values_list("name", flat=True)
+    )
+    new = [
+        LectureAttendee(
+            project_id=lecture.project_id, lecture=lecture, unit=unit, customer=c, name=n
+        )
+        for c, n in people
+        if n not in existing
+    ]
+    if not new:
+        raise InvalidTransition(_("该业主已登记参加本次讲座。"))
+    LectureAttendee.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@transaction.atomic
+def lecture_attendee_remove(*, attendee: LectureAttendee, user) -> None:
+    attendee.delete()

@@ -21,3 +21,11 @@ def renovation_refunds_due() -> dict:
     with record_run("renovation_refunds_due") as counts:
         counts.update(services.refunds_due_notify())
     return counts
+
+
+@shared_task(acks_late=True)
+def renovation_patrols_missed() -> dict:
+    """Next morning: flag yesterday's missing patrols of active renovations (idempotent)."""
+    with record_run("renovation_patrols_missed") as counts:
+        counts.update(services.patrols_missed_flag())
+    return counts

@@ -2,44 +2,69 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesite import access
 from salesite.exceptions import DomainError
-from salesite.models import Building
+from salesite.exports import export_response
+from salesite.models import Building, Project
 from salesite.views import paginate, projects_with_perm, record_context
 
 from . import selectors, services
-from .filters import ApplicationFilter
+from .filters import ApplicationFilter, ViolationFilter
 from .forms import (
+    AgreedDateForm,
     AgreementForm,
     ApplicationForm,
+    AttendeeForm,
+    CallForm,
     EntryConfirmationForm,
     FeePaymentForm,
+    FineForm,
     GovernmentApprovalForm,
+    HotWorkForm,
+    InspectionForm,
+    LectureForm,
+    MaterialRefusalForm,
+    PatrolForm,
     PermitForm,
+    RecheckForm,
     RefundPayForm,
     RefundRequestForm,
     RefundSignForm,
     ReviewForm,
+    ViolationForm,
+    ViolationSignForm,
     WorkerPassForm,
 )
 from .models import (
+    PATROL_PERMS,
     PROHIBITIONS,
     ApplicationDocument,
+    CompletionInspection,
     Decision,
     DepositRefund,
     EntryConfirmation,
     FeePayment,
+    Fine,
+    HotWorkPermit,
+    LectureAttendee,
+    PatrolKind,
+    PatrolRecord,
     RenovationAgreement,
+    RenovationLecture,
     Status,
+    Violation,
 )
 
 FORM_TEMPLATE = "salesite/form.html"
@@ -165,6 +190,18 @@ def _detail_extra(request, app) -> dict:
         .select_related("confirmed_by")
         .first(),
         "prohibitions": PROHIBITIONS,
+        "patrols": app.patrols.select_related("patrolled_by")[:15],
+        "missed_patrols": app.missed_patrols.all()[:15],
+        "violations": app.violations.all(),
+        "inspections": app.inspections.select_related("inspected_by"),
+        "can_complete": user.has_perm("renovation.add_completioninspection", app),
+        "can_inspect": user.has_perm("renovation.inspect_completion", app),
+        "hot_work_permits": app.hot_work_permits.select_related("decided_by"),
+        "material_refusals": app.material_refusals.select_related("refused_by"),
+        "can_violation": user.has_perm("renovation.add_violation", app),
+        "can_hot_work": user.has_perm("renovation.add_hotworkpermit", app),
+        "can_approve_hot_work": user.has_perm("renovation.approve_hot_work", app),
+        "can_refuse_material": user.has_perm("renovation.add_materialrefusal", app),
         "can_sign": user.has_perm("renovation.add_renovationagreement", app),
         "can_collect": user.has_perm("renovation.collect_fees", app),
         "can_permit": user.has_perm("renovation.issue_permit", app),
@@ -486,3 +523,552 @@ def refund_memo_print(request, pk):
         "renovation/print_refund_memo.html",
         {"app": app, "refund": refund, "ledger": app.ledger_entries.all()},
     )
+
+
+# --- daily patrols (R-REN-6) -----------------------------------------------------------
+
+
+def _visible_projects(user):
+    return list(Project.objects.visible_to(user).order_by("name"))
+
+
+def _pick_project(request, projects):
+    raw = request.GET.get("project")
+    for p in projects:
+        if str(p.pk) == raw:
+            return p
+    if raw:
+        raise Http404
+    return projects[0] if projects else None
+
+
+def _pick_day(request):
+    raw = request.GET.get("date")
+    if raw:
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+@login_required
+def patrol_today(request):
+    """Today's patrols of a project: every active renovation × kind, done or missing."""
+    projects = _visible_projects(request.user)
+    project = _pick_project(request, projects)
+    day = _pick_day(request)
+    page = rows = None
+    if project is not None:
+        page = paginate(request, selectors.active_applications(request.user, project))
+        rows = selectors.patrol_board(page.object_list, day)
+    allowed = {
+        kind
+        for kind, perm in PATROL_PERMS.items()
+        if project and request.user.has_perm(perm, project)
+    }
+    return render(
+        request,
+        "renovation/patrol_today.html",
+        {
+            "projects": projects,
+            "project": project,
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "page": page,
+            "rows": rows,
+            "allowed": allowed,
+        },
+    )
+
+
+@login_required
+def patrol_add(request, pk, kind):
+    if kind not in PATROL_PERMS:
+        raise Http404
+    app = _application(request, pk, PATROL_PERMS[kind])
+    form = PatrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.patrol_record(
+                application=app, kind=kind, user=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("巡查已登记，可上传现场照片。"))
+            return redirect(record)
+    return render(
+        request,
+        FORM_TEMPLATE,
+        {"form": form, "title": f"{PatrolKind(kind).label} · {app.unit}", "back": app},
+    )
+
+
+@login_required
+def patrol_detail(request, pk):
+    record = access.get_visible_or_404(
+        PatrolRecord.objects.select_related(
+            "application__unit__building", "patrolled_by", "project"
+        ),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "renovation/patrol_detail.html",
+        {"record": record, "app": record.application, **record_context(request, record)},
+    )
+
+
+# --- violations, fines, hot work, refused materials (R-REN-6) --------------------------
+
+
+def _violation(request, pk, perm=None):
+    v = access.get_visible_or_404(
+        Violation.objects.select_related(
+            "application__unit__building",
+            "project",
+            "found_by",
+            "warned_by",
+            "rechecked_by",
+            "patrol",
+        ),
+        request.user,
+        pk=pk,
+    )
+    if perm:
+        access.require_perm(request.user, perm, v)
+    return v
+
+
+@login_required
+def violation_add(request, pk):
+    app = _application(request, pk, "renovation.add_violation")
+    patrol = None
+    if request.GET.get("patrol"):
+        patrol = get_object_or_404(PatrolRecord, pk=request.GET["patrol"], application=app)
+    form = ViolationForm(
+        request.POST or None,
+        initial={"description": patrol.findings if patrol else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            v = services.violation_record(
+                application=app, patrol=patrol, user=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("违章已登记。"))
+            return redirect(v)
+    return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记违章"), "back": app})
+
+
+@login_required
+def violation_list(request):
+    f = ViolationFilter(
+        request.GET, queryset=selectors.violations_for(request.user), request=request
+    )
+    return render(
+        request,
+        "renovation/violation_list.html",
+        {"filter": f, "page": paginate(request, f.qs)},
+    )
+
+
+@login_required
+def violation_detail(request, pk):
+    v = _violation(request, pk)
+    user = request.user
+    can_change = user.has_perm("renovation.change_violation", v)
+    context = {
+        "v": v,
+        "app": v.application,
+        "fines": v.fines.select_related("proposed_by", "decided_by"),
+        "can_fine": user.has_perm("renovation.add_fine", v),
+        "can_approve_fine": user.has_perm("renovation.approve_fine", v),
+        "can_edit": can_change,
+        "call_form": CallForm(),
+        "sign_form": ViolationSignForm(),
+        "recheck_form": RecheckForm(),
+        "fine_form": FineForm(),
+        "balance": services.ledger_balance(v.application_id),
+        **record_context(request, v),
+    }
+    return render(request, "renovation/violation_detail.html", context)
+
+
+def _post_form(request, form, call, success, back):
+    """POST-only step of a record page: validate, call the service, message, redirect."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def violation_call(request, pk, party):
+    if party not in ("owner", "contractor"):
+        raise Http404
+    v = _violation(request, pk, "renovation.change_violation")
+    return _post_form(
+        request,
+        CallForm(request.POST),
+        lambda d: services.violation_call(violation=v, party=party, user=request.user, **d),
+        _("已记录通知业主的电话。") if party == "owner" else _("已记录通知装修单位的电话。"),
+        v,
+    )
+
+
+@login_required
+@require_POST
+def violation_sign(request, pk):
+    v = _violation(request, pk, "renovation.change_violation")
+    return _post_form(
+        request,
+        ViolationSignForm(request.POST),
+        lambda d: services.violation_sign(violation=v, user=request.user, **d),
+        _("整改通知书已由双方签收。"),
+        v,
+    )
+
+
+@login_required
+@require_POST
+def violation_recheck(request, pk):
+    v = _violation(request, pk, "renovation.change_violation")
+    return _post_form(
+        request,
+        RecheckForm(request.POST),
+        lambda d: services.violation_recheck(violation=v, user=request.user, **d),
+        _("复查已登记。"),
+        v,
+    )
+
+
+@login_required
+def violation_notice_print(request, pk):
+    v = _violation(request, pk)
+    if v.severity != Violation.Severity.SERIOUS:
+        raise Http404
+    copies = [_("业主联"), _("装修单位联"), _("存档联")]
+    return render(request, "renovation/print_violation_notice.html", {"v": v, "copies": copies})
+
+
+@login_required
+@require_POST
+def fine_propose(request, pk):
+    v = _violation(request, pk, "renovation.add_fine")
+    return _post_form(
+        request,
+        FineForm(request.POST),
+        lambda d: services.fine_propose(violation=v, user=request.user, **d),
+        _("违约金已提交，待项目经理审批。"),
+        v,
+    )
+
+
+@login_required
+@require_POST
+def fine_decide(request, pk):
+    fine = access.get_visible_or_404(
+        Fine.objects.select_related("violation", "application"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "renovation.approve_fine", fine)
+    approve = request.POST.get("approve") == "1"
+    _run(
+        request,
+        services.fine_decide,
+        _("违约金已批准并从押金中扣除。") if approve else _("违约金未批准。"),
+        fine=fine,
+        approve=approve,
+        note=request.POST.get("note", "")[:200],
+        user=request.user,
+    )
+    return redirect(fine.violation)
+
+
+@login_required
+def hot_work_add(request, pk):
+    app = _application(request, pk, "renovation.add_hotworkpermit")
+    form = HotWorkForm(request.POST or None)
+    return _service_form(
+        request,
+        app,
+        form,
+        _("动火审批申请"),
+        lambda d: services.hot_work_request(application=app, user=request.user, **d),
+        _("动火申请已登记，待工程部或安管负责人审批。"),
+    )
+
+
+@login_required
+@require_POST
+def hot_work_decide(request, pk):
+    permit = access.get_visible_or_404(HotWorkPermit.objects.all(), request.user, pk=pk)
+    access.require_perm(request.user, "renovation.approve_hot_work", permit)
+    approve = request.POST.get("approve") == "1"
+    _run(
+        request,
+        services.hot_work_decide,
+        _("动火已批准。") if approve else _("动火未批准。"),
+        permit=permit,
+        approve=approve,
+        note=request.POST.get("note", "")[:200],
+        user=request.user,
+    )
+    return redirect(permit)
+
+
+@login_required
+def material_refusal_add(request, pk):
+    app = _application(request, pk, "renovation.add_materialrefusal")
+    form = MaterialRefusalForm(request.POST or None)
+    return _service_form(
+        request,
+        app,
+        form,
+        _("违禁材料拒入登记"),
+        lambda d: services.material_refuse(application=app, user=request.user, **d),
+        _("拒入记录已登记。"),
+    )
+
+
+# --- completion (R-REN-7) --------------------------------------------------------------
+
+
+@login_required
+def completion_apply(request, pk):
+    app = _application(request, pk, "renovation.add_completioninspection")
+    form = AgreedDateForm(request.POST or None)
+    return _service_form(
+        request,
+        app,
+        form,
+        _("申请竣工验收"),
+        lambda d: services.completion_apply(application=app, user=request.user, **d),
+        _("竣工验收申请已登记，已通知工程部和保安部。"),
+    )
+
+
+@login_required
+def reinspection_schedule(request, pk):
+    app = _application(request, pk, "renovation.add_completioninspection")
+    form = AgreedDateForm(request.POST or None)
+    return _service_form(
+        request,
+        app,
+        form,
+        _("预约复验"),
+        lambda d: services.reinspection_schedule(application=app, user=request.user, **d),
+        _("复验已预约。"),
+    )
+
+
+@login_required
+def inspection_record(request, pk):
+    inspection = access.get_visible_or_404(
+        CompletionInspection.objects.select_related("application"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "renovation.inspect_completion", inspection)
+    app = inspection.application
+    form = InspectionForm(request.POST or None)
+    return _service_form(
+        request,
+        app,
+        form,
+        _("竣工验收（第 %(n)s 次）") % {"n": inspection.round},
+        lambda d: services.completion_inspect(inspection=inspection, user=request.user, **d),
+        _("验收结果已登记。"),
+    )
+
+
+# --- pipeline and register (R-REN-10) --------------------------------------------------
+
+
+@login_required
+def pipeline(request):
+    """Counts of the renovation pipeline, each linking to the list behind it."""
+    projects = _visible_projects(request.user)
+    project = None
+    if request.GET.get("project"):
+        project = _pick_project(request, projects)
+    counts = selectors.pipeline_counts(request.user, project)
+    scope = f"project={project.pk}&" if project else ""
+    apps_url = reverse("renovation:application_list")
+    cards = [
+        (
+            _("审核中"),
+            counts["in_review"],
+            f"{apps_url}?{scope}status=submitted&status=waiting_government",
+            "primary",
+        ),
+        (_("审核超时"), counts["overdue"], f"{apps_url}?{scope}overdue=true", "danger"),
+        (
+            _("待政府审批"),
+            counts["waiting_government"],
+            f"{apps_url}?{scope}status=waiting_government",
+            "warning",
+        ),
+        (_("施工中"), counts["active"], f"{apps_url}?{scope}status=permitted", "success"),
+        (
+            _("未结违章"),
+            counts["open_violations"],
+            f"{reverse('renovation:violation_list')}?{scope}open=true",
+            "danger",
+        ),
+        (
+            _("竣工验收中"),
+            counts["completion"],
+            f"{apps_url}?{scope}status=completion_applied&status=rectification",
+            "info",
+        ),
+        (
+            _("押金到期待退"),
+            counts["refunds_due"],
+            f"{apps_url}?{scope}refund_due=true",
+            "secondary",
+        ),
+    ]
+    return render(
+        request,
+        "renovation/pipeline.html",
+        {"cards": cards, "projects": projects, "project": project},
+    )
+
+
+def _cell(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    return value
+
+
+@login_required
+def register(request):
+    """装修办理报表: filtered, paginated, exportable to Excel/CSV."""
+    f = ApplicationFilter(
+        request.GET, queryset=selectors.applications_for(request.user), request=request
+    )
+    qs = selectors.register_rows(f.qs.order_by("-created_at", "-pk"))
+    if request.GET.get("format"):
+        rows = (selectors.register_values(a) for a in qs.iterator(chunk_size=500))
+        name = f"装修办理报表-{timezone.localdate():%Y%m%d}"
+        headers = [str(h) for h in selectors.REGISTER_HEADERS]
+        return export_response(request, headers, rows, name)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "renovation/register.html",
+        {
+            "filter": f,
+            "page": page,
+            "headers": [str(h) for h in selectors.REGISTER_HEADERS],
+            "rows": [
+                (a, [_cell(v) for v in selectors.register_values(a)]) for a in page.object_list
+            ],
+        },
+    )
+
+
+# --- renovation lectures (R-REN-9) -----------------------------------------------------
+
+
+@login_required
+def lecture_list(request):
+    projects = _visible_projects(request.user)
+    qs = selectors.lectures_for(request.user)
+    project = None
+    if request.GET.get("project"):
+        project = _pick_project(request, projects)
+        qs = qs.filter(project=project)
+    can_add = bool(projects_with_perm(request.user, "renovation.add_renovationlecture"))
+    return render(
+        request,
+        "renovation/lecture_list.html",
+        {
+            "page": paginate(request, qs),
+            "projects": projects,
+            "project": project,
+            "can_add": can_add,
+        },
+    )
+
+
+@login_required
+def lecture_create(request):
+    allowed = projects_with_perm(request.user, "renovation.add_renovationlecture")
+    if not allowed:
+        raise PermissionDenied
+    form = LectureForm(
+        request.POST or None, projects=allowed, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        lecture = services.lecture_save(lecture=form.save(commit=False), user=request.user)
+        messages.success(request, _("装修讲座已登记，请登记参加业主。"))
+        return redirect(lecture)
+    return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记装修讲座"), "back": None})
+
+
+def _lecture(request, pk, perm=None):
+    lecture = access.get_visible_or_404(
+        RenovationLecture.objects.select_related("project", "created_by"), request.user, pk=pk
+    )
+    if perm:
+        access.require_perm(request.user, perm, lecture)
+    return lecture
+
+
+@login_required
+def lecture_detail(request, pk):
+    lecture = _lecture(request, pk)
+    form = AttendeeForm(request.POST or None, project=lecture.project)
+    if request.method == "POST":
+        access.require_perm(request.user, "renovation.change_renovationlecture", lecture)
+        if form.is_valid():
+            try:
+                n = services.lecture_attendees_add(
+                    lecture=lecture,
+                    unit=form.cleaned_data["unit"],
+                    name=form.cleaned_data["name"],
+                    user=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已登记 %(n)s 位参加业主。") % {"n": n})
+                return redirect(lecture)
+    attendees = lecture.attendees.select_related("unit__building", "customer")
+    return render(
+        request,
+        "renovation/lecture_detail.html",
+        {
+            "lecture": lecture,
+            "attendees": attendees,
+            "form": form,
+            "can_edit": request.user.has_perm("renovation.change_renovationlecture", lecture),
+            **record_context(request, lecture),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lecture_attendee_remove(request, pk, attendee_pk):
+    lecture = _lecture(request, pk, "renovation.change_renovationlecture")
+    attendee = get_object_or_404(LectureAttendee, pk=attendee_pk, lecture=lecture)
+    services.lecture_attendee_remove(attendee=attendee, user=request.user)
+    messages.success(request, _("已移除：%(n)s") % {"n": attendee.name})
+    return redirect(lecture)

@@ -28,17 +28,32 @@ from .applications import (
     required_documents,
 )
 from .calendar import CalendarDay
+from .completion import CompletionInspection
+from .lectures import LectureAttendee, RenovationLecture
 from .ledger import DepositLedgerEntry, DepositRefund, EntryKind, balance_expression
+from .patrols import PATROL_PERMS, MissedPatrol, PatrolKind, PatrolRecord
+from .violations import (
+    OPEN_VIOLATION_STATES,
+    VIOLATION_TRANSITIONS,
+    Fine,
+    HotWorkPermit,
+    MaterialRefusal,
+    Violation,
+)
 
 __all__ = [
     "ACTIVE",
     "IN_COMPLETION",
     "IN_REVIEW",
+    "OPEN_VIOLATION_STATES",
+    "PATROL_PERMS",
     "PROHIBITIONS",
     "TRANSITIONS",
+    "VIOLATION_TRANSITIONS",
     "ZERO_AMOUNT",
     "ApplicationDocument",
     "CalendarDay",
+    "CompletionInspection",
     "Decision",
     "DepositLedgerEntry",
     "DepositRefund",
@@ -49,11 +64,20 @@ __all__ = [
     "FeeItem",
     "FeeKind",
     "FeePayment",
+    "Fine",
     "GovernmentApproval",
+    "HotWorkPermit",
+    "LectureAttendee",
+    "MaterialRefusal",
+    "MissedPatrol",
+    "PatrolKind",
+    "PatrolRecord",
     "RenovationAgreement",
     "RenovationApplication",
+    "RenovationLecture",
     "Status",
     "StatusChange",
+    "Violation",
     "WorkerPass",
     "balance_expression",
     "required_documents",
@@ -71,4 +95,11 @@ AUDITED = [
     "WorkerPass",
     "EntryConfirmation",
     "DepositRefund",
+    "PatrolRecord",
+    "Violation",
+    "Fine",
+    "HotWorkPermit",
+    "MaterialRefusal",
+    "CompletionInspection",
+    "RenovationLecture",
 ]

@@ -60,3 +60,23 @@ ACKS = {
     "ack_no_facade_change": True,
     "ack_no_window_grilles": True,
 }
+
+
+def active_in(project, n=1, permitted_on=datetime.date(2026, 3, 1), **kwargs):
+    """``n`` permitted (active) renovations in a project, made directly (fast, for lists)."""
+    from django.utils import timezone
+
+    from renovation.models import Status
+    from tests.factories import BuildingFactory
+
+    building = BuildingFactory(project=project)
+    permitted_at = timezone.make_aware(datetime.datetime.combine(permitted_on, datetime.time(9)))
+    return [
+        ApplicationFactory(
+            unit=UnitFactory(building=building),
+            status=Status.PERMITTED,
+            permitted_at=permitted_at,
+            **kwargs,
+        )
+        for _ in range(n)
+    ]

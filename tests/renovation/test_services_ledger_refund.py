@@ -17,7 +17,7 @@ DUE_DAY = D(2026, 7, 10)
 
 
 def accepted(app, on=ACCEPTED_ON):
-    """Completion acceptance is slice 5's service; here the state is set directly."""
+    """Set the accepted state directly (the completion flow itself: test_completion.py)."""
     RenovationApplication.objects.filter(pk=app.pk).update(
         status=Status.COMPLETION_ACCEPTED, completion_accepted_on=on, refund_due_on=on
     )

@@ -3,17 +3,27 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from renovation import services
 from renovation.models import DepositRefund, RenovationApplication, Status
+
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
 
-def test_refund_flow_in_browser_and_permissions(paid_app, member, client_for):
-    app = paid_app()
-    RenovationApplication.objects.filter(pk=app.pk).update(
-        status=Status.COMPLETION_ACCEPTED,
-        completion_accepted_on=datetime.date(2025, 1, 10),
-        refund_due_on=datetime.date(2025, 4, 10),
+def test_refund_flow_in_browser_and_permissions(active_app, member, client_for):
+    app = active_app()
+    # Completion accepted more than 3 months ago, through the completion flow (R-REN-7).
+    inspection = services.completion_apply(
+        application=app, agreed_date=datetime.date(2025, 1, 10), user=None, now=at(2025, 1, 8)
+    )
+    services.completion_inspect(
+        inspection=inspection, engineering_ok=True, security_ok=True, user=None, now=at(2025, 1, 10)
+    )
+    app = RenovationApplication.objects.get(pk=app.pk)
+    assert (app.status, app.refund_due_on) == (
+        Status.COMPLETION_ACCEPTED,
+        datetime.date(2025, 4, 10),
     )
     fd = client_for(member("front_desk", app.project))
     r = fd.post(
