@@ -115,8 +115,8 @@ def test_refunds_due_job_notifies_once(paid_app, member):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_fines_cannot_double_spend(transactional_db, paid_app):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_fines_cannot_double_spend(paid_app):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes")
     app = paid_app()
