@@ -130,3 +130,124 @@ class ProjectStepRecordAdmin(ProjectScopedAdmin):
     list_display = ["project", "action", "done_on", "note"]
     list_filter = ["project"]
     search_fields = ["note"]
+
+
+@admin.register(models.QuarterlyAssessment)
+class QuarterlyAssessmentAdmin(ProjectScopedAdmin):
+    list_display = [
+        "project",
+        "year",
+        "quarter",
+        "site_check_score",
+        "mystery_visit_score",
+        "entered_by",
+    ]
+    list_filter = ["year", "quarter", "project"]
+    search_fields = ["project__name", "note"]
+    raw_id_fields = ["entered_by"]
+
+
+class WarrantyReportInline(admin.TabularInline):
+    model = models.WarrantyReport
+    extra = 0
+    raw_id_fields = ["customer", "unit", "recorded_by"]
+    fields = ["customer", "unit", "description", "reported_on", "status", "response_due"]
+
+
+@admin.register(models.WarrantyItem)
+class WarrantyItemAdmin(ProjectScopedAdmin):
+    list_display = ["name", "project", "building", "responsible_unit", "ends_on", "notice_sent_on"]
+    list_filter = ["project"]
+    search_fields = ["name", "responsible_unit"]
+    raw_id_fields = ["building"]
+    date_hierarchy = "ends_on"
+    inlines = [WarrantyReportInline]
+    list_select_related = ["project", "building"]
+
+
+@admin.register(models.WarrantyNotice)
+class WarrantyNoticeAdmin(ProjectScopedAdmin):
+    list_display = ["item", "customer", "project", "sent_on", "by_email"]
+    list_filter = ["by_email", "project"]
+    search_fields = ["customer__name", "item__name"]
+    raw_id_fields = ["item", "customer"]
+
+
+@admin.register(models.WarrantyReport)
+class WarrantyReportAdmin(ProjectScopedAdmin):
+    list_display = ["item", "customer", "project", "reported_on", "status", "response_due"]
+    list_filter = ["status", "project"]
+    search_fields = ["description", "customer__name", "item__name"]
+    raw_id_fields = ["item", "customer", "unit", "recorded_by"]
+
+
+@admin.register(models.Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["name", "month", "day", "greeting", "is_active"]
+    list_filter = ["is_active"]
+    list_editable = ["month", "day", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Greeting)
+class GreetingAdmin(ProjectScopedAdmin):
+    list_display = ["customer", "kind", "key", "sent_on", "project"]
+    list_filter = ["kind", "project"]
+    search_fields = ["customer__name", "key"]
+    raw_id_fields = ["customer"]
+
+
+class ClubEventAttendeeInline(admin.TabularInline):
+    model = models.ClubEventAttendee
+    extra = 0
+    raw_id_fields = ["customer"]
+
+
+@admin.register(models.ClubEvent)
+class ClubEventAdmin(ProjectScopedAdmin):
+    list_display = ["title", "project", "starts_at", "place", "capacity"]
+    list_filter = ["project"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+    inlines = [ClubEventAttendeeInline]
+
+
+@admin.register(models.ClubEventAttendee)
+class ClubEventAttendeeAdmin(ProjectScopedAdmin):
+    project_lookup = "event__project"
+    list_display = ["event", "customer", "attended", "registered_at"]
+    list_filter = ["attended"]
+    search_fields = ["customer__name", "event__title"]
+    raw_id_fields = ["event", "customer"]
+
+
+@admin.register(models.AmbassadorPatrol)
+class AmbassadorPatrolAdmin(ProjectScopedAdmin):
+    list_display = ["patrolled_on", "project", "ambassador", "building", "area", "category"]
+    list_filter = ["category", "project"]
+    search_fields = ["finding", "area"]
+    raw_id_fields = ["ambassador", "building"]
+    date_hierarchy = "patrolled_on"
+
+
+@admin.register(models.RewardRule)
+class RewardRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "discount_percent", "fee_waiver_months", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Referral)
+class ReferralAdmin(ProjectScopedAdmin):
+    list_display = ["referrer", "referred_name", "project", "status", "signed_on", "reward"]
+    list_filter = ["status", "project"]
+    search_fields = ["referrer__name", "referred_name", "referred_phone"]
+    raw_id_fields = ["referrer", "purchase"]
+
+
+@admin.register(models.RepeatPurchase)
+class RepeatPurchaseAdmin(ProjectScopedAdmin):
+    list_display = ["purchase", "previous_purchase", "project", "discount_percent", "reward"]
+    list_filter = ["project"]
+    search_fields = ["purchase__customer__name"]
+    raw_id_fields = ["purchase", "previous_purchase"]

@@ -22,5 +22,15 @@ class FeedbackConfig(AppConfig):
             models.Questionnaire,
             models.CustomerStepRecord,
             models.ProjectStepRecord,
+            models.QuarterlyAssessment,
+            models.WarrantyItem,
+            models.WarrantyReport,
+            models.Holiday,
+            models.ClubEvent,
+            models.ClubEventAttendee,
+            models.AmbassadorPatrol,
+            models.RewardRule,
+            models.Referral,
+            models.RepeatPurchase,
         ):
             auditlog.register(model)

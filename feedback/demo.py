@@ -1,5 +1,7 @@
 """Demo data of the feedback app (R-X-8): cases in every state including a breach, callbacks of
-every rule, 6+2 step records, handover facts. Idempotent: a second run creates nothing."""
+every rule, 6+2 step records, handover facts; the quarterly assessment (A1), the warranty ledger
+with notices and reports, club members, greetings and an event, patrol findings, referrals and
+a repeat purchase. Idempotent: a second run creates nothing."""
 
 from __future__ import annotations
 
@@ -38,6 +40,13 @@ def seed_demo() -> None:
             _seed_project(project, now)
     services.callbacks_generate()
     services.deadline_breaches_mark()
+    for project in Project.objects.filter(code__in=["binjiang", "yunqi", "haitang"]):
+        with transaction.atomic():
+            _seed_care_and_quality(project, now)
+    _seed_repeat_purchase()  # before the notices, so that a second run notifies no one new
+    services.warranty_notices_send()
+    services.greetings_send()
+    _seed_warranty_reports()
 
 
 def _seed_project(project, now) -> None:
@@ -122,3 +131,170 @@ def _seed_project(project, now) -> None:
             user=desk,
             answers={str(q.pk): 4 for q in questions if q.kind == "scale"},
         )
+
+
+A1_SCORES = {"binjiang": (92, 88), "yunqi": (85, 80), "haitang": (78, 83)}
+WARRANTY_ITEMS = [
+    # name, responsible unit, years of warranty, days from today to the end
+    ("屋面防水", "东方防水工程有限公司", 5, 40),
+    ("外墙保温", "华建总承包公司", 5, 400),
+    ("电梯", "迅达电梯（维保）", 2, -30),
+]
+PATROLS = [
+    ("design", "地下车库坡道转弯半径偏小，车辆刮擦"),
+    ("engineering", "3幢单元门口地砖空鼓"),
+    ("sales", "售楼处宣传的会所尚未开放，业主询问较多"),
+    ("service", "夜间巡逻不到位，北门无人值守"),
+]
+
+
+def _seed_care_and_quality(project, now) -> None:
+    from decimal import Decimal
+
+    from salesite.models import Customer
+
+    from .models import (
+        AmbassadorPatrol,
+        ClubEvent,
+        QuarterlyAssessment,
+        Referral,
+        WarrantyItem,
+        quarter_of,
+    )
+
+    today = timezone.localdate()
+    year, quarter = quarter_of(today)
+    site, mystery = A1_SCORES.get(project.code, (80, 80))
+    if not QuarterlyAssessment.objects.filter(project=project, year=year, quarter=quarter).exists():
+        services.assessment_record_a1(
+            project=project,
+            year=year,
+            quarter=quarter,
+            site_check_score=Decimal(site),
+            mystery_visit_score=Decimal(mystery),
+            note="演示：现场检查与神秘访客",
+        )
+    for name, unit_name, years, days in WARRANTY_ITEMS:
+        if not WarrantyItem.objects.filter(project=project, name=name).exists():
+            ends = today + datetime.timedelta(days=days)
+            services.warranty_item_create(
+                project=project,
+                name=name,
+                responsible_unit=unit_name,
+                starts_on=ends.replace(year=ends.year - years),
+                ends_on=ends,
+            )
+    # Club members: the first customers of the project.
+    candidates = Customer.objects.filter(project=project).order_by("pk")
+    if not candidates.filter(is_club_member=True).exists():
+        ids = list(candidates.values_list("pk", flat=True)[:6])
+        Customer.objects.filter(pk__in=ids).update(is_club_member=True, club_joined_on=today)
+    if not ClubEvent.objects.filter(project=project).exists():
+        event = services.club_event_create(
+            project=project,
+            title="业主亲子运动会",
+            starts_at=now + datetime.timedelta(days=10),
+            place="小区中心花园",
+            capacity=30,
+        )
+        for c in candidates.filter(is_club_member=True)[:3]:
+            services.club_event_register(event=event, customer=c)
+    amb = User.objects.filter(username=f"{project.code}_customer_ambassador").first()
+    building = project.buildings.order_by("name").first()
+    if not AmbassadorPatrol.objects.filter(project=project).exists():
+        for i, (category, finding) in enumerate(PATROLS):
+            services.patrol_record(
+                project=project,
+                category=category,
+                finding=finding,
+                user=amb,
+                building=building,
+                patrolled_on=today - datetime.timedelta(days=15 * i),
+            )
+    if not Referral.objects.filter(project=project).exists():
+        purchases = list(
+            Purchase.objects.filter(project=project, is_active=True)
+            .select_related("customer")
+            .order_by("pk")
+        )
+        if len(purchases) >= 3:
+            services.referral_record(
+                project=project,
+                referrer=purchases[0].customer,
+                referred_name="周先生",
+                referred_phone="13700000001",
+            )
+            signed = services.referral_record(
+                project=project,
+                referrer=purchases[1].customer,
+                referred_name=purchases[-1].customer.name,
+            )
+            services.referral_mark_signed(referral=signed, purchase=purchases[-1])
+
+
+def _seed_warranty_reports() -> None:
+    from .models import WarrantyItem, WarrantyReport
+
+    items = WarrantyItem.objects.filter(
+        project__code__in=["binjiang", "yunqi", "haitang"], notice_sent_on__isnull=False
+    ).select_related("project")
+    for item in items:
+        if WarrantyReport.objects.filter(item=item).exists():
+            continue
+        purchase = (
+            Purchase.objects.filter(project=item.project, is_active=True)
+            .select_related("customer", "unit")
+            .order_by("pk")
+            .first()
+        )
+        if purchase is None:
+            continue
+        services.warranty_report_add(
+            item=item,
+            description="顶层卧室雨后渗水",
+            customer=purchase.customer,
+            unit=purchase.unit,
+        )
+
+
+def _seed_repeat_purchase() -> None:
+    """A binjiang owner buys again at yunqi: a customer with the same ID number and a purchase
+    of a free unit there, recorded as a repeat purchase (1 % discount by default)."""
+    from salesite.models import Customer, Unit
+
+    from .models import RepeatPurchase
+
+    if RepeatPurchase.objects.exists():
+        return
+    first = (
+        Purchase.objects.filter(project__code="binjiang", is_active=True)
+        .select_related("customer")
+        .order_by("pk")
+        .first()
+    )
+    target = Project.objects.filter(code="yunqi").first()
+    if first is None or target is None:
+        return
+    unit = (
+        Unit.objects.filter(project=target)
+        .exclude(purchases__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if unit is None:
+        return
+    old = first.customer
+    customer, _created = Customer.objects.get_or_create(
+        project=target,
+        id_type=old.id_type,
+        id_number=old.id_number,
+        defaults={"name": old.name, "phone": old.phone},
+    )
+    purchase = Purchase.objects.create(
+        project=target,
+        unit=unit,
+        customer=customer,
+        subscribed_on=timezone.localdate(),
+        signed_on=timezone.localdate(),
+    )
+    services.repeat_purchase_record(purchase=purchase)

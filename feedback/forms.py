@@ -4,10 +4,10 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
-from .models import CaseKind, Channel, ComplaintCategory, Question
+from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Question
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -193,3 +193,207 @@ class CallbackOutcomeForm(CrispyMixin, forms.Form):
             if scored and not any(data.get(f"q_{q.pk}") not in (None, "") for q in scored):
                 raise forms.ValidationError(_("已联系上的回访请至少填写一个评分问题。"))
         return data
+
+
+class QuarterForm(forms.Form):
+    """The quarter picker of the assessment page."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+
+
+class AssessmentA1Form(CrispyMixin, forms.Form):
+    """A1 perception scores from site checks and mystery visits (R-FB-10)."""
+
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+    site_check_score = forms.DecimalField(
+        label=_("现场检查得分（0–100）"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    mystery_visit_score = forms.DecimalField(
+        label=_("神秘访客得分（0–100）"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("site_check_score") is None and data.get("mystery_visit_score") is None:
+            raise forms.ValidationError(_("请至少填写现场检查或神秘访客得分。"))
+        return data
+
+
+class WarrantyItemForm(CrispyMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    building = forms.ModelChoiceField(label=_("楼栋（空为全项目）"), queryset=None, required=False)
+    name = forms.CharField(label=_("部位/系统"), max_length=100)
+    responsible_unit = forms.CharField(label=_("责任单位"), max_length=100)
+    responsible_contact = forms.CharField(
+        label=_("责任单位联系人/电话"), max_length=100, required=False
+    )
+    starts_on = forms.DateField(label=_("保修开始"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=_("保修到期"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [p.pk for p in projects]
+        self.fields["project"].queryset = Project.objects.filter(pk__in=ids)
+        self.fields["building"].queryset = Building.objects.filter(project__in=ids).select_related(
+            "project"
+        )
+        self.fields["building"].label_from_instance = lambda b: f"{b.project.name} {b.name}"
+
+    def clean(self):
+        data = super().clean()
+        b, p = data.get("building"), data.get("project")
+        if b is not None and p is not None and b.project_id != p.pk:
+            self.add_error("building", _("楼栋不属于该项目。"))
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("保修到期日不能早于开始日。"))
+        return data
+
+
+class UnitOwnerForm(forms.Form):
+    """Pick a unit by building + number text (never a list of every unit); its owner is the
+    customer of the unit's active purchase."""
+
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=None)
+    unit_number = forms.CharField(label=_("房号"), max_length=30)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["building"].queryset = Building.objects.filter(project=project)
+
+    def clean(self):
+        data = super().clean()
+        building, number = data.get("building"), data.get("unit_number", "").strip()
+        if building is None or not number:
+            return data
+        unit = Unit.objects.filter(building=building, number=number).first()
+        if unit is None:
+            self.add_error("unit_number", _("该楼栋没有此房号。"))
+            return data
+        data["unit_obj"] = unit
+        purchase = unit.purchases.filter(is_active=True).select_related("customer").first()
+        data["customer_obj"] = purchase.customer if purchase else None
+        return data
+
+
+class WarrantyReportForm(CrispyMixin, UnitOwnerForm):
+    submit_label = _("记录问题")
+
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClubEventForm(CrispyMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    starts_at = forms.DateTimeField(label=_("活动时间"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, required=False)
+    description = forms.CharField(
+        label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
+
+
+class AttendeeForm(CrispyMixin, UnitOwnerForm):
+    submit_label = _("报名")
+
+    def clean(self):
+        data = super().clean()
+        if "unit_obj" in data and data.get("customer_obj") is None:
+            self.add_error("unit_number", _("该房号没有业主记录。"))
+        return data
+
+
+class PatrolForm(CrispyMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    patrolled_on = forms.DateField(label=_("巡查日期"), widget=DATE_WIDGET)
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=None, required=False)
+    area = forms.CharField(label=_("区域"), max_length=50, required=False)
+    category = forms.ChoiceField(label=_("缺陷类别"), choices=DefectCategory.choices)
+    finding = forms.CharField(label=_("发现的问题"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [p.pk for p in projects]
+        self.fields["project"].queryset = Project.objects.filter(pk__in=ids)
+        self.fields["building"].queryset = Building.objects.filter(project__in=ids).select_related(
+            "project"
+        )
+        self.fields["building"].label_from_instance = lambda b: f"{b.project.name} {b.name}"
+
+
+class ReferralForm(CrispyMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("意向项目"), queryset=None)
+    referrer_phone = forms.CharField(label=_("推荐人（老业主）手机号"), max_length=20)
+    referred_name = forms.CharField(label=_("被推荐人"), max_length=50)
+    referred_phone = forms.CharField(label=_("被推荐人电话"), max_length=20, required=False)
+
+    def __init__(self, *args, projects, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
+
+    def clean_referrer_phone(self):
+        phone = self.cleaned_data["referrer_phone"].strip()
+        customer = (
+            Customer.objects.visible_to(self.user)
+            .filter(phone=phone, purchases__is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if customer is None:
+            raise forms.ValidationError(_("未找到该手机号的老业主。"))
+        self.cleaned_data["referrer_obj"] = customer
+        return phone
+
+
+class PurchaseByUnitForm(CrispyMixin, UnitOwnerForm):
+    """The purchase of a unit picked by building + number (its active purchase)."""
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("unit_obj")
+        if unit is not None:
+            purchase = unit.purchases.filter(is_active=True).select_related("customer").first()
+            if purchase is None:
+                self.add_error("unit_number", _("该房号没有有效的购房记录。"))
+            data["purchase_obj"] = purchase
+        return data
+
+
+class ProjectUnitForm(PurchaseByUnitForm):
+    """Building (of any of the given projects) + number, for pages not tied to one project."""
+
+    def __init__(self, *args, projects, **kwargs):
+        ids = [p.pk for p in projects]
+        super().__init__(*args, project=None, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(project__in=ids).select_related(
+            "project"
+        )
+        self.fields["building"].label_from_instance = lambda b: f"{b.project.name} {b.name}"

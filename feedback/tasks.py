@@ -21,3 +21,19 @@ def feedback_callbacks_generate() -> dict:
     with record_run("feedback_callbacks_generate") as counts:
         counts.update(services.callbacks_generate())
     return counts
+
+
+@shared_task(acks_late=True)
+def feedback_warranty_notices() -> dict:
+    """Daily: warranty expiry notices 2 months ahead and the collection window (R-JOB-5)."""
+    with record_run("feedback_warranty_notices") as counts:
+        counts.update(services.warranty_notices_send())
+    return counts
+
+
+@shared_task(acks_late=True)
+def feedback_greetings() -> dict:
+    """Daily: birthday and holiday greetings to club members, once each (R-JOB-5)."""
+    with record_run("feedback_greetings") as counts:
+        counts.update(services.greetings_send())
+    return counts

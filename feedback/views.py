@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,8 +21,36 @@ from salesite.views import paginate, projects_with_perm, record_context
 
 from . import selectors, services
 from .filters import CallbackFilter, CaseFilter
-from .forms import CallbackOutcomeForm, CaseForm, DispatchForm, NoteForm, ReplyForm
-from .models import CallbackTask, Case, CaseStatus, Question, StepAction
+from .forms import (
+    AssessmentA1Form,
+    AttendeeForm,
+    CallbackOutcomeForm,
+    CaseForm,
+    ClubEventForm,
+    DispatchForm,
+    NoteForm,
+    PatrolForm,
+    ProjectUnitForm,
+    PurchaseByUnitForm,
+    QuarterForm,
+    ReferralForm,
+    ReplyForm,
+    WarrantyItemForm,
+    WarrantyReportForm,
+)
+from .models import (
+    AmbassadorPatrol,
+    CallbackTask,
+    Case,
+    CaseStatus,
+    ClubEvent,
+    Question,
+    Referral,
+    RepeatPurchase,
+    StepAction,
+    WarrantyItem,
+    quarter_of,
+)
 
 # --- home ----------------------------------------------------------------------------------
 
@@ -349,3 +380,471 @@ def customer_timeline(request, pk):
         "feedback/customer_timeline.html",
         {"customer": customer, "steps": steps, "events": events},
     )
+
+
+# --- quarterly 6+2 assessment (R-FB-10) -----------------------------------------------------
+
+ASSESSMENT_EXPORT_HEADERS = [
+    "排名",
+    "项目",
+    "A1 感知指标",
+    "A2 过程指标",
+    "回访及时率",
+    "事项按时率",
+    "进度告知率",
+    "A3 客户评价",
+    "总分",
+]
+
+
+def _quarter_from_request(request):
+    year, quarter = quarter_of(timezone.localdate())
+    form = QuarterForm(request.GET or None, initial={"year": year, "quarter": quarter})
+    if form.is_bound and form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    elif form.is_bound:
+        form = QuarterForm(initial={"year": year, "quarter": quarter})
+    return form, year, quarter
+
+
+@login_required
+def assessment(request):
+    projects = projects_with_perm(request.user, "feedback.view_quarterlyassessment")
+    if not projects:
+        raise PermissionDenied
+    form, year, quarter = _quarter_from_request(request)
+    rows = selectors.assessment_ranking(projects, year=year, quarter=quarter)
+    if export_format(request):
+        data = (
+            [
+                r["rank"] or "",
+                r["project"].name,
+                r["a1"],
+                r["a2"],
+                r["callbacks_on_time"],
+                r["cases_on_time"],
+                r["notices_sent"],
+                r["a3"],
+                r["total"],
+            ]
+            for r in rows
+        )
+        return export_response(
+            request, ASSESSMENT_EXPORT_HEADERS, data, f"assessment-{year}Q{quarter}"
+        )
+    return render(
+        request,
+        "feedback/assessment.html",
+        {
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "can_enter": bool(projects_with_perm(request.user, "feedback.add_quarterlyassessment")),
+        },
+    )
+
+
+@login_required
+def assessment_enter(request):
+    projects = projects_with_perm(request.user, "feedback.add_quarterlyassessment")
+    if not projects:
+        raise PermissionDenied
+    year, quarter = quarter_of(timezone.localdate())
+    initial = {"year": year, "quarter": quarter, **request.GET.dict()}
+    form = AssessmentA1Form(request.POST or None, projects=projects, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.assessment_record_a1(
+                project=d["project"],
+                year=d["year"],
+                quarter=d["quarter"],
+                site_check_score=d["site_check_score"],
+                mystery_visit_score=d["mystery_visit_score"],
+                note=d["note"],
+                user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("感知指标 A1 已保存。"))
+            return redirect(
+                f"{reverse('feedback:assessment')}?year={d['year']}&quarter={d['quarter']}"
+            )
+    return render(
+        request,
+        "salesite/form.html",
+        {"form": form, "title": _("录入6+2季度考核感知指标（A1）")},
+    )
+
+
+# --- warranty ledger (R-FB-7) ---------------------------------------------------------------
+
+WARRANTY_REPORT_HEADERS = [
+    "项目",
+    "部位/系统",
+    "责任单位",
+    "保修到期",
+    "楼栋",
+    "房号",
+    "业主",
+    "问题",
+    "反映日期",
+    "状态",
+    "答复期限",
+]
+
+
+@login_required
+def warranty_list(request):
+    qs = selectors.warranty_items_visible(request.user)
+    project = request.GET.get("project")
+    if project and project.isdigit():
+        qs = qs.filter(project_id=project)
+    if request.GET.get("expiring") == "true":
+        today = timezone.localdate()
+        qs = qs.filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=62))
+    return render(
+        request,
+        "feedback/warranty_list.html",
+        {
+            "page": paginate(request, qs),
+            "projects": projects_with_perm(request.user, "feedback.view_warrantyitem"),
+            "can_add": bool(projects_with_perm(request.user, "feedback.add_warrantyitem")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def warranty_create(request):
+    projects = projects_with_perm(request.user, "feedback.add_warrantyitem")
+    if not projects:
+        raise PermissionDenied
+    form = WarrantyItemForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.warranty_item_create(**form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("保修台帐已添加。"))
+            return redirect(item)
+    return render(request, "salesite/form.html", {"form": form, "title": _("新增保修台帐")})
+
+
+@login_required
+def warranty_detail(request, pk):
+    item = access.get_visible_or_404(
+        WarrantyItem.objects.select_related("project", "building"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "feedback.view_warrantyitem", item)
+    reports = item.reports.select_related("customer", "unit__building")
+    if export_format(request):
+        rows = (
+            [
+                item.project.name,
+                item.name,
+                item.responsible_unit,
+                item.ends_on,
+                r.unit.building.name if r.unit_id else "",
+                r.unit.number if r.unit_id else "",
+                r.customer.name if r.customer_id else "",
+                r.description,
+                r.reported_on,
+                r.get_status_display(),
+                r.response_due,
+            ]
+            for r in reports
+        )
+        return export_response(request, WARRANTY_REPORT_HEADERS, rows, f"warranty-{item.pk}")
+    form = WarrantyReportForm(request.POST or None, project=item.project)
+    if request.method == "POST":
+        access.require_perm(request.user, "feedback.add_warrantyreport", item)
+        try:
+            if request.POST.get("action") == "send":
+                access.require_perm(request.user, "feedback.change_warrantyitem", item)
+                n = services.warranty_reports_send(item=item)
+                messages.success(request, _("已将 %(n)s 条问题转交责任单位。") % {"n": n})
+                return redirect(item)
+            if form.is_valid():
+                services.warranty_report_add(
+                    item=item,
+                    description=form.cleaned_data["description"],
+                    unit=form.cleaned_data["unit_obj"],
+                    customer=form.cleaned_data["customer_obj"],
+                    user=request.user,
+                )
+                messages.success(request, _("问题已记录。"))
+                return redirect(item)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "feedback/warranty_detail.html",
+        {
+            "item": item,
+            "reports": reports,
+            "form": form,
+            "notice_count": item.notices.count(),
+            "today": timezone.localdate(),
+            **record_context(request, item),
+        },
+    )
+
+
+# --- club events (R-FB-8) -------------------------------------------------------------------
+
+
+@login_required
+def club_event_list(request):
+    return render(
+        request,
+        "feedback/club_event_list.html",
+        {
+            "page": paginate(request, selectors.club_events_visible(request.user)),
+            "can_add": bool(projects_with_perm(request.user, "feedback.add_clubevent")),
+        },
+    )
+
+
+@login_required
+def club_event_create(request):
+    projects = projects_with_perm(request.user, "feedback.add_clubevent")
+    if not projects:
+        raise PermissionDenied
+    form = ClubEventForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        event = services.club_event_create(**form.cleaned_data)
+        messages.success(request, _("活动已创建。"))
+        return redirect(event)
+    return render(request, "salesite/form.html", {"form": form, "title": _("新建俱乐部活动")})
+
+
+@login_required
+def club_event_detail(request, pk):
+    event = access.get_visible_or_404(
+        ClubEvent.objects.select_related("project"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "feedback.view_clubevent", event)
+    form = AttendeeForm(request.POST or None, project=event.project)
+    if request.method == "POST":
+        access.require_perm(request.user, "feedback.add_clubeventattendee", event)
+        try:
+            attendee_pk = request.POST.get("attended")
+            if attendee_pk:
+                attendee = get_object_or_404(event.attendees, pk=attendee_pk)
+                services.club_event_mark_attended(attendee=attendee)
+                messages.success(request, _("已签到。"))
+                return redirect(event)
+            if form.is_valid():
+                services.club_event_register(
+                    event=event, customer=form.cleaned_data["customer_obj"]
+                )
+                messages.success(request, _("报名成功。"))
+                return redirect(event)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "feedback/club_event_detail.html",
+        {
+            "event": event,
+            "attendees": event.attendees.select_related("customer"),
+            "form": form,
+            **record_context(request, event),
+        },
+    )
+
+
+# --- defect report, contractor ranking, patrols (R-FB-11, R-FB-4) ---------------------------
+
+
+def _projects_or_403(user, perm):
+    projects = projects_with_perm(user, perm)
+    if not projects:
+        raise PermissionDenied
+    return projects
+
+
+@login_required
+def defect_report(request):
+    projects = _projects_or_403(request.user, "feedback.view_ambassadorpatrol")
+    form, year, quarter = _quarter_from_request(request)
+    rows = selectors.defect_report(projects, year=year, quarter=quarter)
+    if export_format(request):
+        data = (
+            [r["category"].label, r["complaints"], r["callbacks"], r["patrols"], r["total"]]
+            for r in rows
+        )
+        headers = ["类别", "投诉", "回访不满意", "巡查发现", "合计"]
+        return export_response(request, headers, data, f"defects-{year}Q{quarter}")
+    return render(
+        request,
+        "feedback/defect_report.html",
+        {"form": form, "rows": rows, "year": year, "quarter": quarter},
+    )
+
+
+@login_required
+def contractor_ranking(request):
+    projects = _projects_or_403(request.user, "feedback.view_callbacktask")
+    form, year, quarter = _quarter_from_request(request)
+    rows = selectors.contractor_ranking(projects, year=year, quarter=quarter)
+    if export_format(request):
+        data = (
+            [r["rank"], r["contractor"], r["mean"], r["count"], r["dissatisfied"]] for r in rows
+        )
+        headers = ["排名", "维修单位", "平均满意度(1–5)", "回访数", "不满意数"]
+        return export_response(request, headers, data, f"contractors-{year}Q{quarter}")
+    return render(
+        request,
+        "feedback/contractor_ranking.html",
+        {"form": form, "rows": rows, "year": year, "quarter": quarter},
+    )
+
+
+@login_required
+def patrol_list(request):
+    qs = (
+        AmbassadorPatrol.objects.visible_to(request.user)
+        .select_related("project", "building", "ambassador")
+        .order_by("-patrolled_on", "-pk")
+    )
+    if not projects_with_perm(request.user, "feedback.view_ambassadorpatrol"):
+        raise PermissionDenied
+    return render(
+        request,
+        "feedback/patrol_list.html",
+        {
+            "page": paginate(request, qs),
+            "missing": selectors.patrols_missing(request.user)[:50],
+            "can_add": bool(projects_with_perm(request.user, "feedback.add_ambassadorpatrol")),
+        },
+    )
+
+
+@login_required
+def patrol_create(request):
+    projects = _projects_or_403(request.user, "feedback.add_ambassadorpatrol")
+    form = PatrolForm(
+        request.POST or None, projects=projects, initial={"patrolled_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patrol_record(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("巡查发现已记录。"))
+            return redirect("feedback:patrol_list")
+    return render(request, "salesite/form.html", {"form": form, "title": _("记录巡查发现")})
+
+
+# --- referrals and repeat purchases (R-FB-12) -----------------------------------------------
+
+
+@login_required
+def loyalty(request):
+    projects = _projects_or_403(request.user, "feedback.view_referral")
+    form, year, quarter = _quarter_from_request(request)
+    rates = selectors.loyalty_rates(projects, year=year, quarter=quarter)
+    if export_format(request):
+        data = (
+            [
+                r["project"].name,
+                r["signed"],
+                r["referred"],
+                r["referral_rate"],
+                r["repeat"],
+                r["repeat_rate"],
+            ]
+            for r in rates
+        )
+        headers = ["项目", "签约套数", "推荐成交", "推荐成交率(%)", "再次购房", "复购率(%)"]
+        return export_response(request, headers, data, f"loyalty-{year}Q{quarter}")
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .select_related("project", "referrer", "purchase__unit")
+        .order_by("-recorded_at", "-pk")
+    )
+    return render(
+        request,
+        "feedback/loyalty.html",
+        {
+            "form": form,
+            "rates": rates,
+            "year": year,
+            "quarter": quarter,
+            "page": paginate(request, referrals),
+            "repeats": RepeatPurchase.objects.visible_to(request.user)
+            .select_related("purchase__customer", "purchase__unit", "project")
+            .order_by("-recorded_at")[:20],
+            "can_add": bool(projects_with_perm(request.user, "feedback.add_referral")),
+        },
+    )
+
+
+@login_required
+def referral_create(request):
+    projects = _projects_or_403(request.user, "feedback.add_referral")
+    form = ReferralForm(request.POST or None, projects=projects, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.referral_record(
+                project=d["project"],
+                referrer=d["referrer_obj"],
+                referred_name=d["referred_name"],
+                referred_phone=d["referred_phone"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("推荐已登记。"))
+            return redirect("feedback:loyalty")
+    return render(request, "salesite/form.html", {"form": form, "title": _("登记老带新推荐")})
+
+
+@login_required
+def referral_sign(request, pk):
+    referral = access.get_visible_or_404(
+        Referral.objects.select_related("project", "referrer"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "feedback.change_referral", referral)
+    form = PurchaseByUnitForm(request.POST or None, project=referral.project)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("purchase_obj"):
+        try:
+            referral = services.referral_mark_signed(
+                referral=referral, purchase=form.cleaned_data["purchase_obj"]
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("推荐已成交，推荐人奖励：%(r)s") % {"r": referral.reward or "—"}
+            )
+            return redirect("feedback:loyalty")
+    title = _("推荐成交：%(name)s（推荐人 %(ref)s）") % {
+        "name": referral.referred_name,
+        "ref": referral.referrer.name,
+    }
+    return render(request, "salesite/form.html", {"form": form, "title": title})
+
+
+@login_required
+def repeat_purchase_create(request):
+    projects = _projects_or_403(request.user, "feedback.add_repeatpurchase")
+    form = ProjectUnitForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("purchase_obj"):
+        try:
+            repeat = services.repeat_purchase_record(purchase=form.cleaned_data["purchase_obj"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("已登记再次购房，奖励：%(r)s") % {"r": repeat.reward or "—"}
+            )
+            return redirect("feedback:loyalty")
+    return render(request, "salesite/form.html", {"form": form, "title": _("登记老业主再次购房")})

@@ -9,6 +9,11 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/phase/", views.project_phase_change, name="project_phase_change"),
     path("projects/<int:project_pk>/import/", views.import_register, name="import_register"),
+    path(
+        "projects/<int:project_pk>/import/template/",
+        views.import_template,
+        name="import_template",
+    ),
     path("projects/<int:project_pk>/tenants/new/", views.tenant_edit, name="tenant_create"),
     path("projects/<int:project_pk>/tenants/<int:pk>/edit/", views.tenant_edit, name="tenant_edit"),
     path("units/", views.unit_list, name="unit_list"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from salesite import access, imports, services
 from salesite.attachments import attachment_add, attachments_for
 from salesite.exceptions import DomainError
+from salesite.exports import export_response
 from salesite.filters import CustomerFilter, UnitFilter
 from salesite.forms import (
     AttachmentForm,
@@ -416,6 +417,31 @@ def import_register(request, project_pk):
         request,
         "salesite/import.html",
         {"form": form, "project": project, "result": result, "columns": imports.COLUMNS},
+    )
+
+
+@login_required
+def import_template(request, project_pk):
+    """An empty owner register with the expected header and one example row."""
+    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
+    access.require_perm(request.user, "salesite.import_register", project)
+    example = {
+        "楼栋": "1幢",
+        "分期": "一期",
+        "房号": "101",
+        "楼层": 1,
+        "户型": "三室两厅两卫",
+        "建筑面积": "128.50",
+        "客户姓名": "张三",
+        "手机": "13800000000",
+        "证件类型": "居民身份证",
+        "证件号码": "11010519491231002X",
+        "认购日期": "2026-01-05",
+        "签约日期": "2026-01-15",
+    }
+    headers = imports.template_rows()
+    return export_response(
+        request, headers, [[example.get(h, "") for h in headers]], f"业主清册模板-{project.code}"
     )
 
 

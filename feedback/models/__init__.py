@@ -1,5 +1,6 @@
 """Models of the feedback app (SPEC R-FB-*), split by sub-domain."""
 
+from .assessment import QuarterlyAssessment, quarter_bounds, quarter_of
 from .callbacks import (
     OPEN_CALLBACK_STATUSES,
     CallbackAttempt,
@@ -9,6 +10,15 @@ from .callbacks import (
     HandoverFact,
     Question,
     Questionnaire,
+)
+from .care import (
+    ClubEvent,
+    ClubEventAttendee,
+    Greeting,
+    Holiday,
+    WarrantyItem,
+    WarrantyNotice,
+    WarrantyReport,
 )
 from .cases import (
     CASE_TRANSITIONS,
@@ -23,6 +33,13 @@ from .cases import (
     ComplaintCategory,
     DeadlineBreach,
 )
+from .quality import (
+    AmbassadorPatrol,
+    DefectCategory,
+    Referral,
+    RepeatPurchase,
+    RewardRule,
+)
 from .steps import CustomerStepRecord, ProjectStepRecord, Step, StepAction
 
 __all__ = [
@@ -30,6 +47,7 @@ __all__ = [
     "OPEN_CALLBACK_STATUSES",
     "OPEN_STATUSES",
     "AmbassadorAssignment",
+    "AmbassadorPatrol",
     "BreachKind",
     "CallbackAttempt",
     "CallbackRule",
@@ -40,13 +58,27 @@ __all__ = [
     "CaseKind",
     "CaseStatus",
     "Channel",
+    "ClubEvent",
+    "ClubEventAttendee",
     "ComplaintCategory",
     "CustomerStepRecord",
     "DeadlineBreach",
+    "DefectCategory",
+    "Greeting",
     "HandoverFact",
+    "Holiday",
     "ProjectStepRecord",
+    "QuarterlyAssessment",
     "Question",
     "Questionnaire",
+    "Referral",
+    "RepeatPurchase",
+    "RewardRule",
     "Step",
     "StepAction",
+    "WarrantyItem",
+    "WarrantyNotice",
+    "WarrantyReport",
+    "quarter_bounds",
+    "quarter_of",
 ]

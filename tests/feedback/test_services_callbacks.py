@@ -182,3 +182,56 @@ def test_generation_query_count_does_not_grow(project, django_assert_max_num_que
             services.record_handover(customer=p.customer, unit=p.unit, handover_date=D(2026, 2, 11))
         with django_assert_max_num_queries(30):
             services.callbacks_generate(today=D(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    "handover, today, due",
+    [
+        (D(2025, 11, 30), D(2026, 2, 25), D(2026, 2, 28)),  # clamped to the month's end
+        (D(2023, 11, 29), D(2024, 2, 25), D(2024, 2, 29)),  # leap year
+        (D(2025, 12, 31), D(2026, 3, 28), D(2026, 3, 31)),
+    ],
+)
+def test_three_month_due_date_is_computed_in_sql_like_relativedelta(
+    owner, unit, handover, today, due
+):
+    services.record_handover(customer=owner, unit=unit, handover_date=handover)
+    assert services.callbacks_generate(today=today)["residence_3m"] == 1
+    assert CallbackTask.objects.get(rule="residence_3m").due_date == due
+
+
+def test_generation_counts_only_new_rows_and_keeps_existing(project, member):
+    """The set-based insert leaves existing tasks untouched (answers kept) and counts only
+    what it created."""
+    a = f.PurchaseFactory(unit__building__project=project, signed_on=D(2026, 2, 10))
+    services.callbacks_generate(today=D(2026, 3, 1))
+    CallbackTask.objects.filter(customer=a.customer).update(status="reached", attempts=1)
+    b = f.PurchaseFactory(unit__building__project=project, signed_on=D(2026, 2, 11))
+    assert services.callbacks_generate(today=D(2026, 3, 1))["sales"] == 1
+    assert CallbackTask.objects.get(customer=a.customer).status == "reached"
+    assert CallbackTask.objects.get(customer=b.customer).status == "pending"
+    # A customer with two purchases signed in the month gets one task.
+    f.PurchaseFactory(
+        unit__building__project=project, customer=b.customer, signed_on=D(2026, 2, 12)
+    )
+    assert services.callbacks_generate(today=D(2026, 3, 1))["sales"] == 0
+
+
+def test_generation_job_records_run():
+    from feedback.tasks import feedback_callbacks_generate
+    from salesite.models import JobRun
+
+    feedback_callbacks_generate()
+    run = JobRun.objects.filter(job_name="feedback_callbacks_generate").latest("pk")
+    assert "sales" in run.counts
+
+
+@pytest.mark.postgres
+def test_add_months_sql_on_postgresql():
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        expr = services._add_months_sql("CAST(%s AS date)", 3)
+        cursor.execute(f"SELECT {expr}", [D(2025, 11, 30)])
+        assert cursor.fetchone()[0] == D(2026, 2, 28)

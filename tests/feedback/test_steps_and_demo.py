@@ -33,7 +33,23 @@ def test_record_handover_ticks_move_in_and_is_idempotent(owner, unit):
 def test_seed_demo_is_idempotent():
     from django.core.management import call_command
 
+    from feedback import models as m
+
     call_command("seed_demo", verbosity=0)
+    tables = [
+        m.QuarterlyAssessment,
+        m.WarrantyItem,
+        m.WarrantyNotice,
+        m.WarrantyReport,
+        m.ClubEvent,
+        m.ClubEventAttendee,
+        m.AmbassadorPatrol,
+        m.Referral,
+        m.RepeatPurchase,
+    ]
+    new_counts = [t.objects.count() for t in tables]
+    assert all(new_counts), dict(zip([t.__name__ for t in tables], new_counts, strict=True))
+    assert m.Referral.objects.filter(status="signed").exists()
     counts = (Case.objects.count(), CallbackTask.objects.count(), DeadlineBreach.objects.count())
     assert counts[0] > 0 and counts[1] > 0 and counts[2] > 0
     assert set(Case.objects.values_list("status", flat=True)) >= {
@@ -49,3 +65,4 @@ def test_seed_demo_is_idempotent():
         CallbackTask.objects.count(),
         DeadlineBreach.objects.count(),
     ) == counts
+    assert [t.objects.count() for t in tables] == new_counts

@@ -530,3 +530,21 @@ def test_full_id_type_labels_are_accepted_in_any_ui_language(project):
         "陈先生": "hk_macao",
         "林女士": "passport",
     }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloaded_template_imports_cleanly(member, client_for, project, fmt):
+    """The template offered on the import page is itself a valid register."""
+    c = client_for(member("cs_lead", project))
+    url = reverse("salesite:import_template", args=[project.pk]) + f"?format={fmt}"
+    response = c.get(url)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    batch = import_register(project=project, uploaded=upload(f"template.{fmt}", content))
+    assert batch.errors == []
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_template_refused_without_import_permission(member, client_for, project):
+    c = client_for(member("security", project))
+    assert c.get(reverse("salesite:import_template", args=[project.pk])).status_code == 403

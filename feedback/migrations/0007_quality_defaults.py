@@ -1,0 +1,76 @@
+"""Defaults of defect feedback and loyalty (editable in admin afterwards): permissions and the
+reward rules of R-FB-12 (1 % off a repeat purchase; one year of management fee waived for a
+referrer whose referral signs)."""
+
+from decimal import Decimal
+
+from django.db import migrations
+
+from salesite.roles import grant
+
+PATROL_VIEW = [
+    "cs_lead",
+    "centre_head",
+    "subsidiary_deputy",
+    "subsidiary_gm",
+    "hq_inspector",
+    "customer_ambassador",
+    "engineering",
+    "dev_marketing_manager",
+    "dev_sales_director",
+    "dev_regional_gm",
+]
+LOYALTY_VIEW = [
+    "cs_lead",
+    "centre_head",
+    "subsidiary_deputy",
+    "subsidiary_gm",
+    "hq_inspector",
+    "front_desk",
+    "dev_marketing_supervisor",
+    "dev_marketing_manager",
+    "dev_sales_director",
+    "dev_regional_gm",
+]
+LOYALTY_EDIT = ["cs_lead", "front_desk", "dev_marketing_supervisor", "dev_marketing_manager"]
+
+
+def grant_permissions(apps, schema_editor):
+    grant(apps, PATROL_VIEW, ["feedback.view_ambassadorpatrol"])
+    grant(
+        apps,
+        ["customer_ambassador", "cs_lead"],
+        ["feedback.add_ambassadorpatrol", "feedback.change_ambassadorpatrol"],
+    )
+    grant(apps, LOYALTY_VIEW, ["feedback.view_referral", "feedback.view_repeatpurchase"])
+    grant(
+        apps,
+        LOYALTY_EDIT,
+        [
+            "feedback.add_referral",
+            "feedback.change_referral",
+            "feedback.add_repeatpurchase",
+            "feedback.change_repeatpurchase",
+        ],
+    )
+
+
+def create_reward_rules(apps, schema_editor):
+    RewardRule = apps.get_model("feedback", "RewardRule")
+    if not RewardRule.objects.filter(kind="repeat").exists():
+        RewardRule.objects.create(
+            kind="repeat", name="老业主再次购房优惠1%", discount_percent=Decimal("1.00")
+        )
+    if not RewardRule.objects.filter(kind="referral").exists():
+        RewardRule.objects.create(
+            kind="referral", name="推荐成交免一年物业管理费", fee_waiver_months=12
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("feedback", "0006_quality_loyalty")]
+
+    operations = [
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+        migrations.RunPython(create_reward_rules, migrations.RunPython.noop),
+    ]
