@@ -158,12 +158,51 @@ class UnitFeeStatusAdmin(ProjectScopedAdmin):
     raw_id_fields = ["unit"]
 
 
+class MoveInTenantInfoInline(admin.StackedInline):
+    model = models.MoveInTenantInfo
+    extra = 0
+    raw_id_fields = ["tenant", "recorded_by"]
+    exclude = ["project"]
+
+
 @admin.register(models.MoveIn)
 class MoveInAdmin(ProjectScopedAdmin):
-    list_display = ["unit", "project", "occupant_kind", "move_in_date", "billing_start"]
+    list_display = [
+        "unit",
+        "project",
+        "occupant_kind",
+        "move_in_date",
+        "billing_start",
+        "owner_file_updated_at",
+        "owner_file_updated_by",
+    ]
     list_filter = ["occupant_kind", "project"]
     search_fields = ["unit__number", "customer__name", "tenant__name"]
     raw_id_fields = ["unit", "customer", "tenant"]
+    readonly_fields = ["owner_file_updated_at", "owner_file_updated_by"]
+    inlines = [MoveInTenantInfoInline]
+    list_select_related = ["unit__building", "project", "owner_file_updated_by"]
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            obj.project_id = form.instance.project_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(models.MoveInTenantInfo)
+class MoveInTenantInfoAdmin(ProjectScopedAdmin):
+    list_display = ["move_in", "project", "tenant", "occupants", "vehicle_plate", "recorded_at"]
+    list_filter = ["project"]
+    search_fields = ["tenant__name", "move_in__unit__number", "vehicle_plate"]
+    raw_id_fields = ["move_in", "tenant", "recorded_by"]
+    list_select_related = ["move_in__unit", "project", "tenant"]
+    exclude = ["project"]
+
+    def save_model(self, request, obj, form, change):
+        obj.project_id = obj.move_in.project_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.ItemRelease)
@@ -177,7 +216,7 @@ class ItemReleaseAdmin(ProjectScopedAdmin):
         "released_at",
         "flagged",
     ]
-    list_filter = ["reason", "carrier_kind", "flagged", "project"]
+    list_filter = ["reason", "carrier_kind", "confirmed_with", "flagged", "project"]
     search_fields = ["unit__number", "carrier_name"]
     raw_id_fields = ["unit"]
 

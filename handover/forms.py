@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesite.forms import DATE_WIDGET, CrispyMixin
 from salesite.models import Building, Unit
+from salesite.models.projects import IdType
 
 from .models import (
     AcceptanceRecord,
@@ -361,6 +362,39 @@ class MoveInForm(UnitPickForm):
         return data
 
 
+class TenantInfoForm(CrispyMixin, forms.Form):
+    """租户信息登记表."""
+
+    submit_label = _("保存租户信息")
+    name = forms.CharField(label=_("租户姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机"), max_length=20)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+    lease_start = forms.DateField(label=_("租期开始"), widget=DATE_WIDGET)
+    lease_end = forms.DateField(label=_("租期结束"), widget=DATE_WIDGET)
+    emergency_contact = forms.CharField(label=_("紧急联系人"), max_length=50)
+    emergency_phone = forms.CharField(label=_("紧急联系电话"), max_length=20)
+    occupants = forms.IntegerField(label=_("居住人数"), min_value=1, max_value=50)
+    vehicle_plate = forms.CharField(label=_("车牌号"), max_length=20, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("lease_start"), data.get("lease_end")
+        if start and end and end < start:
+            self.add_error("lease_end", _("租期结束不能早于开始。"))
+        return data
+
+
+class OwnerFileForm(CrispyMixin, forms.Form):
+    """入住更新业主档案: contact phone and emergency contact confirmed."""
+
+    submit_label = _("确认并更新业主档案")
+    phone = forms.CharField(label=_("业主联系电话"), max_length=20)
+    emergency_contact = forms.CharField(label=_("紧急联系人"), max_length=50)
+    emergency_phone = forms.CharField(label=_("紧急联系手机"), max_length=20)
+    note = forms.CharField(label=_("更新说明"), max_length=200, required=False)
+
+
 class BillingStartForm(CrispyMixin, forms.Form):
     billing_start = forms.DateField(label=_("开始计费日期"), widget=DATE_WIDGET)
 
@@ -380,7 +414,14 @@ class ReleaseForm(UnitPickForm):
     owner_reachable = forms.ChoiceField(label=_("电话核实"), choices=REACH, required=False)
     confirmed_at = forms.DateTimeField(label=_("核实时间"), required=False, widget=DATETIME_WIDGET)
     confirmation_answer = forms.CharField(label=_("业主意见"), required=False, max_length=200)
-    owner_agreed = forms.BooleanField(label=_("业主同意放行"), required=False)
+    owner_agreed = forms.BooleanField(label=_("业主（或公司负责人）同意放行"), required=False)
+    company_head_name = forms.CharField(
+        label=_("公司负责人姓名"),
+        required=False,
+        max_length=50,
+        help_text=_("公司职员携带、房屋登记在公司名下时，须电话向该公司负责人核实。"),
+    )
+    company_head_phone = forms.CharField(label=_("公司负责人电话"), required=False, max_length=20)
 
     def clean_items_text(self):
         items = []

@@ -6,14 +6,25 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.exceptions import DomainError
-from salesite.models import ProjectMembership, Purchase, Tenant, Unit
+from salesite.models import Customer, ProjectMembership, Purchase, Tenant, Unit
+from salesite.models.projects import IdType, validate_cn_id_card
 
-from .models import CarrierKind, ItemRelease, MoveIn, OccupantKind, ReleaseReason, UnitFeeStatus
+from .models import (
+    CarrierKind,
+    ConfirmedWith,
+    ItemRelease,
+    MoveIn,
+    MoveInTenantInfo,
+    OccupantKind,
+    ReleaseReason,
+    UnitFeeStatus,
+)
 
 MOVE_IN_DEPARTMENTS = ["security_lead", "security", "engineering", "cashier", "cs_lead"]
 
@@ -120,6 +131,120 @@ def movein_set_billing_start(*, move_in: MoveIn, billing_start: datetime.date, u
     return move_in
 
 
+def _required(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message)
+    return value
+
+
+@transaction.atomic
+def movein_tenant_info_record(
+    *,
+    move_in: MoveIn,
+    user,
+    name: str,
+    phone: str,
+    id_type: str,
+    id_number: str,
+    lease_start: datetime.date,
+    lease_end: datetime.date,
+    emergency_contact: str,
+    emergency_phone: str,
+    occupants: int,
+    vehicle_plate: str = "",
+    now: datetime.datetime | None = None,
+) -> MoveInTenantInfo:
+    """租户信息登记表: create or update the unit's Tenant and the move-in's tenant form."""
+    move_in = MoveIn.objects.select_for_update().get(pk=move_in.pk)
+    if move_in.occupant_kind != OccupantKind.TENANT:
+        raise DomainError(_("业主入住无需填写租户信息登记表。"))
+    name = _required(name, _("请填写租户姓名。"))
+    phone = _required(phone, _("请填写租户手机。"))
+    id_number = _required(id_number, _("请填写租户证件号码。")).upper()
+    emergency_contact = _required(emergency_contact, _("请填写紧急联系人。"))
+    emergency_phone = _required(emergency_phone, _("请填写紧急联系电话。"))
+    if id_type == IdType.ID_CARD:
+        try:
+            validate_cn_id_card(id_number)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0]) from exc
+    if lease_start is None or lease_end is None:
+        raise DomainError(_("请填写租期起止日期。"))
+    if lease_end < lease_start:
+        raise DomainError(_("租期结束不能早于开始。"))
+    if not occupants or occupants < 1:
+        raise DomainError(_("居住人数至少为 1 人。"))
+    if move_in.tenant_id:
+        tenant = Tenant.objects.select_for_update().get(pk=move_in.tenant_id)
+    else:
+        tenant = Tenant(unit_id=move_in.unit_id)
+    tenant.name = name
+    tenant.phone = phone
+    tenant.id_type = id_type
+    tenant.id_number = id_number
+    tenant.lease_start = lease_start
+    tenant.lease_end = lease_end
+    tenant.save()
+    if move_in.tenant_id != tenant.pk:
+        move_in.tenant = tenant
+        move_in.save(update_fields=["tenant"])
+    info, _created = MoveInTenantInfo.objects.update_or_create(
+        move_in=move_in,
+        defaults={
+            "project_id": move_in.project_id,
+            "tenant": tenant,
+            "emergency_contact": emergency_contact,
+            "emergency_phone": emergency_phone,
+            "occupants": occupants,
+            "vehicle_plate": (vehicle_plate or "").strip().upper(),
+            "recorded_by": user,
+            "recorded_at": now or timezone.now(),
+        },
+    )
+    return info
+
+
+@transaction.atomic
+def movein_owner_file_update(
+    *,
+    move_in: MoveIn,
+    user,
+    phone: str,
+    emergency_contact: str,
+    emergency_phone: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> MoveIn:
+    """入住更新档案: the owner's contact phone and emergency contact confirmed and saved."""
+    move_in = MoveIn.objects.select_for_update().get(pk=move_in.pk)
+    if move_in.customer_id is None:
+        raise DomainError(_("该入住没有业主记录，无法更新业主档案。"))
+    phone = _required(phone, _("请填写业主联系电话。"))
+    emergency_contact = _required(emergency_contact, _("请填写紧急联系人。"))
+    emergency_phone = _required(emergency_phone, _("业主档案须填写紧急联系手机。"))
+    customer = Customer.objects.select_for_update().get(pk=move_in.customer_id)
+    customer.phone = phone
+    customer.emergency_contact = emergency_contact
+    customer.emergency_phone = emergency_phone
+    customer.save(update_fields=["phone", "emergency_contact", "emergency_phone", "updated_at"])
+    move_in.owner_file_updated_at = now or timezone.now()
+    move_in.owner_file_updated_by = user
+    move_in.owner_file_note = note
+    move_in.save(
+        update_fields=["owner_file_updated_at", "owner_file_updated_by", "owner_file_note"]
+    )
+    return move_in
+
+
+def needs_company_head(unit: Unit, carrier_kind: str) -> bool:
+    """Company staff carrying items out of a unit registered to a company: ask the company head."""
+    if carrier_kind != CarrierKind.COMPANY_STAFF:
+        return False
+    owner = _owner(unit)
+    return owner is not None and owner.id_type == IdType.BUSINESS
+
+
 @transaction.atomic
 def release_create(
     *,
@@ -134,6 +259,8 @@ def release_create(
     confirmed_at: datetime.datetime | None = None,
     confirmation_answer: str = "",
     owner_agreed: bool = False,
+    company_head_name: str = "",
+    company_head_phone: str = "",
     now: datetime.datetime | None = None,
 ) -> ItemRelease:
     """Issue an item release slip, or refuse it (DomainError, nothing written)."""
@@ -144,13 +271,28 @@ def release_create(
         status = UnitFeeStatus.objects.filter(unit=unit).first()
         if status is None or not status.settled:
             raise DomainError(_("搬家迁出须结清水、电、气及物业管理等全部费用，暂不放行。"))
-    if carrier_kind != CarrierKind.OWNER:
+    confirmed_with = ""
+    if carrier_kind != CarrierKind.OWNER and needs_company_head(unit, carrier_kind):
+        confirmed_with = ConfirmedWith.COMPANY_HEAD
+        if not owner_reachable:
+            raise DomainError(_("联系不上该公司负责人，暂不放行。"))
+        if not company_head_name.strip() or not company_head_phone.strip():
+            raise DomainError(_("公司职员携带物品，须记录所核实的公司负责人姓名和电话。"))
+        if confirmed_at is None or not confirmation_answer.strip():
+            raise DomainError(_("公司职员携带物品，须电话向该公司负责人核实并记录时间和意见。"))
+        if not owner_agreed:
+            raise DomainError(_("公司负责人不同意放行。"))
+    elif carrier_kind != CarrierKind.OWNER:
+        confirmed_with = ConfirmedWith.OWNER
+        company_head_name = company_head_phone = ""
         if not owner_reachable:
             raise DomainError(_("联系不上业主，暂不放行。"))
         if confirmed_at is None or not confirmation_answer.strip():
             raise DomainError(_("非业主本人携带物品，须电话向业主核实并记录时间和意见。"))
         if not owner_agreed:
             raise DomainError(_("业主不同意放行。"))
+    else:
+        company_head_name = company_head_phone = ""
     # Lock the unit's row so two desks issuing at once count each other's slips.
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     recent = ItemRelease.objects.filter(
@@ -167,6 +309,9 @@ def release_create(
         owner_reachable=owner_reachable if carrier_kind != CarrierKind.OWNER else None,
         confirmed_at=confirmed_at if carrier_kind != CarrierKind.OWNER else None,
         confirmation_answer=confirmation_answer if carrier_kind != CarrierKind.OWNER else "",
+        confirmed_with=confirmed_with,
+        company_head_name=company_head_name.strip(),
+        company_head_phone=company_head_phone.strip(),
         flagged=recent + 1 > release_limit(),
         released_at=now,
         handled_by=user,

@@ -28,6 +28,7 @@ from .models import (
     HandoverStep,
     HandoverStepRecord,
     Milestone,
+    MilestoneKind,
     MilestoneStatus,
     RectificationItem,
     RectificationStatus,
@@ -137,12 +138,49 @@ def milestone_complete(
         raise InvalidTransition(_("该节点当前状态不能完成。"))
     if not result_note.strip():
         raise DomainError(_("请填写结果说明。"))
+    _check_mock_round_complete(milestone)
     milestone.status = MilestoneStatus.DONE
     milestone.result_note = result_note
     milestone.completed_on = on or timezone.localdate()
     milestone.completed_by = user
     milestone.save(update_fields=["status", "result_note", "completed_on", "completed_by"])
     return milestone
+
+
+MOCK_ROUND_OF_MILESTONE = {MilestoneKind.FIRST_MOCK: 1, MilestoneKind.SECOND_MOCK: 2}
+
+
+def mock_round_pending_units(batch, round_: int):
+    """Units of the batch without a completed mock inspection of that round (one query)."""
+    from .models import MockInspection
+
+    done = MockInspection.objects.filter(
+        batch=batch, round=round_, completed_at__isnull=False
+    ).values("unit_id")
+    return batch.units.exclude(pk__in=done)
+
+
+def _check_mock_round_complete(milestone: Milestone) -> None:
+    """A mock-inspection milestone is done only when every unit of the batch has that round."""
+    round_ = MOCK_ROUND_OF_MILESTONE.get(milestone.kind)
+    if round_ is None:
+        return
+    pending = mock_round_pending_units(milestone.batch, round_)
+    count = pending.count()
+    if count:
+        labels = "、".join(
+            f"{u.building.name}-{u.number}"
+            for u in pending.select_related("building").order_by("building__name", "number")[:5]
+        )
+        raise DomainError(
+            _("还有 %(n)s 户未完成%(round)s（%(units)s%(more)s），不能标记该节点完成。")
+            % {
+                "n": count,
+                "round": MilestoneKind(milestone.kind).label,
+                "units": labels,
+                "more": _("等") if count > 5 else "",
+            }
+        )
 
 
 def _responsible_users(milestones) -> dict[int, list]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .models import (
     Milestone,
     MockInspection,
     MoveIn,
+    MoveInTenantInfo,
     OpenDayInvitation,
     ProgressNotice,
     RectificationItem,
@@ -684,6 +685,7 @@ def movein_list(request):
     qs = (
         MoveIn.objects.visible_to(request.user)
         .select_related("project", "unit__building", "customer", "tenant")
+        .annotate(has_tenant_info=Exists(MoveInTenantInfo.objects.filter(move_in=OuterRef("pk"))))
         .order_by("-move_in_date", "-pk")
     )
     return render(request, "handover/movein_list.html", {"page": paginate(request, qs)})
@@ -721,7 +723,13 @@ def movein_create(request):
 def movein_detail(request, pk):
     move_in = access.get_visible_or_404(
         MoveIn.objects.select_related(
-            "project", "unit__building", "customer", "tenant", "created_by", "billing_marked_by"
+            "project",
+            "unit__building",
+            "customer",
+            "tenant",
+            "created_by",
+            "billing_marked_by",
+            "owner_file_updated_by",
         ),
         request.user,
         pk=pk,
@@ -746,9 +754,86 @@ def movein_detail(request, pk):
         "move_in": move_in,
         "form": form,
         "can_bill": can_bill,
+        "can_perform": request.user.has_perm(PERFORM, move_in),
+        "tenant_info": MoveInTenantInfo.objects.filter(move_in=move_in)
+        .select_related("recorded_by")
+        .first(),
         **record_context(request, move_in),
     }
     return render(request, "handover/movein_detail.html", context)
+
+
+def _movein_for_change(request, pk):
+    move_in = access.get_visible_or_404(
+        MoveIn.objects.select_related("project", "unit__building", "customer", "tenant"),
+        request.user,
+        pk=pk,
+    )
+    access.require_perm(request.user, PERFORM, move_in)
+    return move_in
+
+
+@login_required
+def movein_tenant_info(request, pk):
+    from . import moves
+
+    move_in = _movein_for_change(request, pk)
+    initial = {"occupants": 1}
+    tenant = move_in.tenant
+    if tenant is not None:
+        initial.update(
+            name=tenant.name,
+            phone=tenant.phone,
+            id_type=tenant.id_type,
+            id_number=tenant.id_number,
+            lease_start=tenant.lease_start,
+            lease_end=tenant.lease_end,
+        )
+    info = MoveInTenantInfo.objects.filter(move_in=move_in).first()
+    if info is not None:
+        initial.update(
+            emergency_contact=info.emergency_contact,
+            emergency_phone=info.emergency_phone,
+            occupants=info.occupants,
+            vehicle_plate=info.vehicle_plate,
+        )
+    form = forms.TenantInfoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moves.movein_tenant_info_record(move_in=move_in, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("租户信息登记表已保存，租户资料已更新。"))
+            return redirect(move_in)
+    context = {"form": form, "title": _("租户信息登记表"), "back": str(move_in)}
+    return render(request, "salesite/form.html", context)
+
+
+@login_required
+def movein_owner_file(request, pk):
+    from . import moves
+
+    move_in = _movein_for_change(request, pk)
+    customer = move_in.customer
+    initial = {}
+    if customer is not None:
+        initial = {
+            "phone": customer.phone,
+            "emergency_contact": customer.emergency_contact,
+            "emergency_phone": customer.emergency_phone,
+        }
+    form = forms.OwnerFileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moves.movein_owner_file_update(move_in=move_in, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("业主档案已更新。"))
+            return redirect(move_in)
+    context = {"form": form, "title": _("入住更新业主档案"), "back": str(move_in)}
+    return render(request, "salesite/form.html", context)
 
 
 @login_required
@@ -784,6 +869,8 @@ def release_create(request):
                 confirmed_at=d["confirmed_at"],
                 confirmation_answer=d["confirmation_answer"],
                 owner_agreed=d["owner_agreed"],
+                company_head_name=d["company_head_name"],
+                company_head_phone=d["company_head_phone"],
             )
         except DomainError as exc:
             form.add_error(None, str(exc))

@@ -30,8 +30,10 @@ from .inspections import (
 )
 from .moves import (
     CarrierKind,
+    ConfirmedWith,
     ItemRelease,
     MoveIn,
+    MoveInTenantInfo,
     OccupantKind,
     ReleaseReason,
     UnitFeeStatus,
@@ -53,6 +55,7 @@ __all__ = [
     "AcceptanceRecord",
     "CarrierKind",
     "CaseStatus",
+    "ConfirmedWith",
     "DefectCategory",
     "DeliveryBatch",
     "FeeBasis",
@@ -69,6 +72,7 @@ __all__ = [
     "MilestoneStatus",
     "MockInspection",
     "MoveIn",
+    "MoveInTenantInfo",
     "NoticeKind",
     "NoticeRecipient",
     "NoticeStatus",

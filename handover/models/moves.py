@@ -104,6 +104,16 @@ class MoveIn(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    owner_file_updated_at = models.DateTimeField(_("业主档案更新时间"), null=True, blank=True)
+    owner_file_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("业主档案更新人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_file_note = models.CharField(_("业主档案更新说明"), max_length=200, blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
 
@@ -119,6 +129,47 @@ class MoveIn(models.Model):
         return reverse("handover:movein_detail", args=[self.pk])
 
 
+class MoveInTenantInfo(models.Model):
+    """租户信息登记表: what the salesite Tenant does not hold, one per tenant move-in."""
+
+    project = models.ForeignKey(
+        "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    move_in = models.OneToOneField(
+        MoveIn, verbose_name=_("客户入住"), on_delete=models.CASCADE, related_name="tenant_info"
+    )
+    tenant = models.ForeignKey(
+        "salesite.Tenant", verbose_name=_("租户"), on_delete=models.PROTECT, related_name="+"
+    )
+    emergency_contact = models.CharField(_("紧急联系人"), max_length=50)
+    emergency_phone = models.CharField(_("紧急联系电话"), max_length=20)
+    occupants = models.PositiveSmallIntegerField(_("居住人数"))
+    vehicle_plate = models.CharField(_("车牌号"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("租户信息登记表")
+        verbose_name_plural = _("租户信息登记表")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(occupants__gte=1), name="movein_tenantinfo_occupants_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.tenant} · {self.move_in}"
+
+
 class CarrierKind(models.TextChoices):
     OWNER = "owner", _("业主本人")
     TENANT = "tenant", _("租户")
@@ -130,6 +181,11 @@ class CarrierKind(models.TextChoices):
 class ReleaseReason(models.TextChoices):
     MOVING_OUT = "moving_out", _("搬家迁出")
     TEMPORARY = "temporary", _("临时携带")
+
+
+class ConfirmedWith(models.TextChoices):
+    OWNER = "owner", _("业主")
+    COMPANY_HEAD = "company_head", _("公司负责人")
 
 
 class ItemRelease(models.Model):
@@ -149,6 +205,11 @@ class ItemRelease(models.Model):
     owner_reachable = models.BooleanField(_("联系上业主"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("电话核实时间"), null=True, blank=True)
     confirmation_answer = models.CharField(_("业主核实意见"), max_length=200, blank=True)
+    confirmed_with = models.CharField(
+        _("核实对象"), max_length=20, choices=ConfirmedWith.choices, blank=True
+    )
+    company_head_name = models.CharField(_("公司负责人"), max_length=50, blank=True)
+    company_head_phone = models.CharField(_("公司负责人电话"), max_length=20, blank=True)
     flagged = models.BooleanField(_("频繁放行提示"), default=False, db_index=True)
     released_at = models.DateTimeField(_("放行时间"), db_index=True)
     handled_by = models.ForeignKey(
