@@ -19,3 +19,11 @@ class CommunicationConfig(AppConfig):
         auditlog.register(m.MinutesRecipient)
         auditlog.register(m.Problem)
         auditlog.register(m.ComplianceBreach)
+
+        from salesite.dashboard import registry
+
+        from . import dashboard
+
+        registry.register(
+            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
+        )

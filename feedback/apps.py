@@ -34,3 +34,11 @@ class FeedbackConfig(AppConfig):
             models.RepeatPurchase,
         ):
             auditlog.register(model)
+
+        from salesite.dashboard import registry
+
+        from . import dashboard
+
+        registry.register(
+            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
+        )

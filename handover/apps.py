@@ -28,8 +28,17 @@ class HandoverConfig(AppConfig):
             models.OpenDayInvitation,
             models.UnitFeeStatus,
             models.MoveIn,
+            models.MoveInTenantInfo,
             models.ItemRelease,
             models.MockInspection,
             models.InspectionDefect,
         ):
             auditlog.register(model)
+
+        from salesite.dashboard import registry
+
+        from . import dashboard
+
+        registry.register(
+            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
+        )

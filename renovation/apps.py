@@ -16,3 +16,11 @@ class RenovationConfig(AppConfig):
 
         for name in models.AUDITED:
             auditlog.register(getattr(models, name))
+
+        from salesite.dashboard import registry
+
+        from . import dashboard
+
+        registry.register(
+            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
+        )

@@ -8,4 +8,11 @@ class SalesiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from salesite.dashboard import registry
+        from salesite.operations import dashboard
+
         from . import audit  # noqa: F401  registers models with django-auditlog
+
+        registry.register(
+            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
+        )

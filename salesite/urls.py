@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("salesite.dashboard.urls")),
     path("core/", include("salesite.core_urls")),
     path("ops/", include("salesite.operations.urls")),
     path("communication/", include("communication.urls")),

@@ -1,0 +1,190 @@
+"""Dashboard providers of the feedback app (R-DASH-1, R-DASH-2); read-only."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.dashboard.helpers import (
+    day_span,
+    day_start,
+    in_scope,
+    list_url,
+    percent,
+)
+from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
+from salesite.models import Project, ProjectMembership
+
+from .models import (
+    OPEN_CALLBACK_STATUSES,
+    OPEN_STATUSES,
+    CallbackStatus,
+    CallbackTask,
+    Case,
+    DeadlineBreach,
+    quarter_of,
+)
+from .selectors import assessment_ranking
+from .services import BREACH_RECIPIENT_ROLES
+
+# Leads of a project see its callbacks nobody was given and all of its open cases.
+LEAD_ROLES = BREACH_RECIPIENT_ROLES
+
+
+def _callback_items(user, today, leads) -> list[WorkItem]:
+    mine = Q(assigned_to=user) | Q(assigned_to__isnull=True, project_id__in=leads)
+    rows = (
+        CallbackTask.objects.visible_to(user)
+        .filter(mine, status__in=OPEN_CALLBACK_STATUSES, due_date__lte=today)
+        .select_related("project", "customer")
+        .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
+    )
+    return [
+        WorkItem(
+            title=f"{t.get_rule_display()} · {t.customer.name if t.customer_id else ''}".rstrip(
+                " ·"
+            ),
+            project=t.project.name,
+            due=t.due_date,
+            overdue=t.due_date < today,
+            url=t.get_absolute_url(),
+            kind=_("回访"),
+        )
+        for t in rows
+    ]
+
+
+def _case_items(user, today, now, leads) -> list[WorkItem]:
+    end = day_start(today + datetime.timedelta(days=1))
+    mine = Q(assignee=user) | Q(project_id__in=leads)
+    due = Q(dispatch_due__lt=end, dispatched_at__isnull=True) | Q(
+        answer_due__lt=end, replied_at__isnull=True
+    )
+    rows = (
+        Case.objects.visible_to(user)
+        .filter(mine, due, status__in=OPEN_STATUSES)
+        .select_related("project")
+        .order_by("received_at", "pk")[:MAX_ITEMS_PER_PROVIDER]
+    )
+    items = []
+    for c in rows:
+        dues = []
+        if c.dispatch_due and not c.dispatched_at and c.dispatch_due < end:
+            dues.append(c.dispatch_due)
+        if c.answer_due and not c.replied_at and c.answer_due < end:
+            dues.append(c.answer_due)
+        first = min(dues)
+        items.append(
+            WorkItem(
+                title=f"{c.number} · {c.subject}",
+                project=c.project.name,
+                due=first,
+                overdue=first < now,
+                url=c.get_absolute_url(),
+                kind=c.get_kind_display(),
+            )
+        )
+    return items
+
+
+def work_items(user, today) -> list[WorkItem]:
+    """Callbacks and cases due by today: the user's own, and for leads those of their
+    projects (two queries; the lead projects are a subquery)."""
+    leads = ProjectMembership.objects.filter(
+        user=user, is_active=True, role__code__in=LEAD_ROLES
+    ).values("project_id")
+    return _callback_items(user, today, leads) + _case_items(user, today, timezone.now(), leads)
+
+
+def _score_figure(project_ids, date_to, group) -> Figure:
+    """The 6+2 score of the quarter of ``date_to``, or of the one before when nothing of it is
+    known yet; one project's total, or the mean of the totals of several."""
+    projects = list(in_scope(Project.objects.all(), project_ids, "pk").only("pk", "name"))
+    year, quarter = quarter_of(date_to)
+    previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    value, totals = None, []
+    for y, q in ((year, quarter), previous):
+        rows = assessment_ranking(projects, year=y, quarter=q, today=date_to)
+        totals = [r["total"] for r in rows if r["total"] is not None]
+        if totals:
+            value = round(float(sum(totals) / len(totals)), 2)
+            year, quarter = y, q
+            break
+    note = _("%(year)s 年第 %(quarter)s 季度") % {"year": year, "quarter": quarter}
+    if value is not None and len(projects) > 1:
+        note += _("，%(n)s 个项目平均") % {"n": len(totals)}
+    return Figure(
+        title=_("6+2 考核得分"),
+        value=value,
+        url=f"{reverse('feedback:assessment')}?year={year}&quarter={quarter}",
+        group=group,
+        note=note,
+    )
+
+
+def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
+    group = _("客户反馈")
+    start, end = day_span(date_from, date_to)
+    breaches = (
+        in_scope(DeadlineBreach.objects.all(), project_ids)
+        .filter(detected_at__gte=start, detected_at__lt=end)
+        .count()
+    )
+    done = [CallbackStatus.REACHED, CallbackStatus.DONE]
+    callbacks = in_scope(CallbackTask.objects.all(), project_ids)
+    due = callbacks.filter(due_date__gte=date_from, due_date__lte=min(date_to, today)).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(status__in=done))
+    )
+    weeks = list(
+        callbacks.filter(score__isnull=False, completed_at__gte=start, completed_at__lt=end)
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(mean=Avg("score"), n=Count("pk"))
+        .order_by("week")
+    )
+    scored = sum(w["n"] for w in weeks)
+    mean = round(float(sum(w["mean"] * w["n"] for w in weeks) / scored), 2) if scored else None
+    series = [
+        (
+            (
+                timezone.localdate(w["week"])
+                if isinstance(w["week"], datetime.datetime)
+                else w["week"]
+            ).isoformat(),
+            round(float(w["mean"]), 2),
+        )
+        for w in weeks
+    ]
+    return [
+        Figure(
+            title=_("超时事项"),
+            value=breaches,
+            url=list_url("feedback:case_list", project_ids, breached="true"),
+            group=group,
+            level="danger" if breaches else "",
+        ),
+        Figure(
+            title=_("回访完成率"),
+            value=percent(due["done"], due["total"]),
+            suffix="%",
+            note=_("到期 %(total)s，已完成 %(done)s") % due,
+            url=list_url(
+                "feedback:callback_list", project_ids, due_before=min(date_to, today).isoformat()
+            ),
+            group=group,
+        ),
+        Figure(
+            title=_("平均满意度"),
+            value=mean,
+            note=_("%(n)s 次回访评分（1–5），按周趋势") % {"n": scored},
+            url=list_url("feedback:callback_list", project_ids, status=CallbackStatus.REACHED),
+            group=group,
+            series=series,
+        ),
+        _score_figure(project_ids, date_to, group),
+    ]

@@ -1,0 +1,72 @@
+"""Dashboard providers of the handover app (R-DASH-1, R-DASH-2); read-only."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from handover.models import CaseStatus, DeliveryBatch, Milestone, MilestoneStatus
+from salesite.dashboard.helpers import in_scope, list_url, percent
+from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
+from salesite.models import Unit
+
+
+def work_items(user, today) -> list[WorkItem]:
+    """Open pre-delivery milestones due by today whose responsible roles include one the user
+    holds on that project (one query)."""
+    rows = (
+        Milestone.objects.filter(
+            responsible_roles__memberships__user=user,
+            responsible_roles__memberships__is_active=True,
+            responsible_roles__memberships__project=F("project"),
+            due_date__lte=today,
+        )
+        .exclude(status=MilestoneStatus.DONE)
+        .select_related("project", "batch")
+        .distinct()
+        .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
+    )
+    return [
+        WorkItem(
+            title=f"{m.batch.name} · {m.get_kind_display()}",
+            project=m.project.name,
+            due=m.due_date,
+            overdue=m.due_date < today,
+            url=m.get_absolute_url(),
+            kind=_("交付前计划节点"),
+        )
+        for m in rows
+    ]
+
+
+def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
+    group = _("交房管理")
+    in_batch = DeliveryBatch.units.through.objects.filter(unit_id=OuterRef("pk"))
+    units = in_scope(Unit.objects.filter(Exists(in_batch)), project_ids)
+    counts = units.aggregate(
+        total=Count("pk"),
+        handed=Count("pk", filter=Q(handover__status=CaseStatus.COMPLETED)),
+    )
+    overdue = (
+        in_scope(Milestone.objects.all(), project_ids)
+        .exclude(status=MilestoneStatus.DONE)
+        .filter(due_date__lt=today)
+        .count()
+    )
+    return [
+        Figure(
+            title=_("交房进度"),
+            value=percent(counts["handed"], counts["total"]),
+            suffix="%",
+            note=_("已交 %(handed)s / 批次内 %(total)s 户") % counts,
+            url=list_url("handover:case_list", project_ids, status=CaseStatus.COMPLETED),
+            group=group,
+        ),
+        Figure(
+            title=_("逾期计划节点"),
+            value=overdue,
+            url=list_url("handover:batch_list", project_ids),
+            group=group,
+            level="danger" if overdue else "",
+        ),
+    ]

@@ -1,0 +1,64 @@
+"""Dashboard providers of sales-site operations (R-DASH-1, R-DASH-2); read-only."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from salesite.dashboard.helpers import in_scope, list_url
+from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
+from salesite.models.operations import RectificationItem, RectificationStatus
+from salesite.operations.selectors import empty_posts
+
+
+def _first_gap(gaps, project_ids):
+    """The roster of the scope's project, or of the first project with a gap."""
+    if project_ids is not None and len(project_ids) == 1:
+        return project_ids
+    return [gaps[0].post.project_id] if gaps else None
+
+
+def work_items(user, today) -> list[WorkItem]:
+    """Rectification items of HQ inspections owned by the user, due by today (one query)."""
+    rows = (
+        RectificationItem.objects.visible_to(user)
+        .filter(owner=user, deadline__lte=today)
+        .exclude(status=RectificationStatus.VERIFIED)
+        .select_related("project")
+        .order_by("deadline", "pk")[:MAX_ITEMS_PER_PROVIDER]
+    )
+    return [
+        WorkItem(
+            title=str(r),
+            project=r.project.name,
+            due=r.deadline,
+            overdue=r.deadline < today,
+            url=r.get_absolute_url(),
+            kind=_("品质检查整改"),
+        )
+        for r in rows
+    ]
+
+
+def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
+    overdue = in_scope(RectificationItem.objects.overdue(today), project_ids).count()
+    # Posts left empty today on open sales sites (R-CORE-5): three queries over what the user
+    # sees, narrowed to the scope here.
+    scope = None if project_ids is None else set(project_ids)
+    gaps = [g for g in empty_posts(user, today) if scope is None or g.post.project_id in scope]
+    return [
+        Figure(
+            title=_("今日空岗"),
+            value=sum(g.missing for g in gaps),
+            note=_("%(n)s 个岗位/班次人数不足") % {"n": len(gaps)},
+            url=list_url("ops:roster_day", _first_gap(gaps, project_ids)),
+            group=_("案场服务"),
+            level="danger" if gaps else "",
+        ),
+        Figure(
+            title=_("逾期整改项"),
+            value=overdue,
+            url=list_url("ops:rectification_list", project_ids),
+            group=_("案场服务"),
+            level="danger" if overdue else "",
+        ),
+    ]

@@ -1,0 +1,149 @@
+"""My work (R-DASH-2): due today and overdue items of every app, overdue first, scoped."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from handover.models import MilestoneKind
+from renovation.models import Status
+from salesite.dashboard import registry
+from tests.dashboard.conftest import callback, days, problem
+from tests.handover.factories import make_batch
+from tests.renovation.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_first_then_due_today_and_links_open(member, project, client_for, today):
+    user = member("cs_lead", project)
+    due_today = callback(project, today, assigned_to=user)
+    late = problem(project, user, today - days(3), title="样板房空调故障")
+    problem(project, user, today + days(2), title="未来的问题")  # not due yet
+    problem(project, user, today - days(9), status="resolved", title="已解决的问题")
+
+    items = registry.work_items(user, today)
+    urls = [i.url for i in items]
+    assert urls.index(late.get_absolute_url()) < urls.index(due_today.get_absolute_url())
+    assert [i.overdue for i in items] == sorted((i.overdue for i in items), reverse=True)
+    titles = " ".join(i.title for i in items)
+    assert "未来的问题" not in titles and "已解决的问题" not in titles
+
+    client = client_for(user)
+    page = client.get(reverse("dashboard:my_work")).content.decode()
+    assert page.index("样板房空调故障") < page.index(due_today.get_rule_display())
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_only_the_users_projects(member, project, other_project, today):
+    user = member("cs_lead", project)
+    problem(project, user, today, title="本项目问题")
+    # The same user owns a problem on a project they no longer see, and another project's
+    # leads' callbacks are not theirs.
+    problem(other_project, user, today, title="他项目问题")
+    callback(other_project, today)
+    titles = [i.title for i in registry.work_items(user, today)]
+    assert "本项目问题" in titles
+    assert "他项目问题" not in titles
+    assert all(i.project == project.name for i in registry.work_items(user, today))
+
+
+def test_lead_sees_unassigned_callbacks_front_desk_only_own(member, project, today):
+    lead = member("cs_lead", project)
+    desk = member("front_desk", project)
+    unassigned = callback(project, today - days(1))
+    mine = callback(project, today, assigned_to=desk)
+    lead_urls = {i.url for i in registry.work_items(lead, today)}
+    desk_urls = {i.url for i in registry.work_items(desk, today)}
+    assert unassigned.get_absolute_url() in lead_urls
+    assert unassigned.get_absolute_url() not in desk_urls
+    assert mine.get_absolute_url() in desk_urls
+
+
+def test_milestones_for_responsible_roles(member, project, client_for, today):
+    # Delivery in 45 days: the milestones due 5 months … 50 days before are overdue.
+    make_batch(project, date=today + days(45))
+    engineer = member("engineering", project)
+    guard = member("security_lead", project)
+    items = [i for i in registry.work_items(engineer, today) if i.kind == "交付前计划节点"]
+    assert items and all(i.overdue for i in items)
+    assert any(str(MilestoneKind.DESIGN_SURVEY.label) in i.title for i in items)
+    assert not [i for i in registry.work_items(guard, today) if i.kind == "交付前计划节点"]
+    assert client_for(engineer).get(items[0].url).status_code == 200
+
+
+def test_renovation_review_waiting_for_the_users_side(member, project, client_for, today):
+    engineer = member("engineering", project)
+    app = ApplicationFactory(
+        unit__building__project=project,
+        status=Status.SUBMITTED,
+        submitted_at=timezone.now() - datetime.timedelta(days=2),
+        review_due_at=timezone.now() - datetime.timedelta(hours=3),
+    )
+    items = [i for i in registry.work_items(engineer, today) if app.number in i.title]
+    assert len(items) == 1 and items[0].overdue
+    assert items[0].url == reverse("renovation:application_review", args=[app.pk, "engineering"])
+    assert client_for(engineer).get(items[0].url).status_code == 200
+
+
+def test_home_loads_my_work_as_its_top_block(member, project, client_for, today):
+    user = member("front_desk", project)
+    for n in range(12):
+        problem(project, user, today - days(n), title=f"首页待办问题{n:02d}")
+    client = client_for(user)
+    page = client.get(reverse("home")).content.decode()
+    block_url = f"{reverse('dashboard:my_work')}?block=1"
+    assert f'hx-get="{block_url}"' in page
+    assert page.index('id="my-work"') < page.index("我的项目")
+    assert reverse("dashboard:dashboard") in page  # the nav link
+    block = client.get(block_url).content.decode()
+    assert "<html" not in block and 'id="my-work"' in block
+    assert "首页待办问题11" in block  # the most overdue first
+    assert "首页待办问题00" not in block  # ten on the home page …
+    assert (
+        "首页待办问题00" in client.get(reverse("dashboard:my_work")).content.decode()
+    )  # … all here
+
+
+def test_work_items_bounded_queries(member, project, today, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = member("centre_head", project)
+    make_batch(project, date=today + days(45))
+    for n in range(2):
+        problem(project, user, today - days(n))
+        callback(project, today, assigned_to=user)
+    user = type(user).objects.get(pk=user.pk)  # nothing cached on the user
+    with CaptureQueriesContext(connection) as ctx:
+        registry.work_items(user, today)
+    few = len(ctx.captured_queries)
+    assert few <= 20
+    for n in range(10):
+        problem(project, user, today - days(n))
+        callback(project, today, assigned_to=user)
+        callback(project, today - days(1))  # unassigned: the centre head's as a lead
+    user = type(user).objects.get(pk=user.pk)
+    with django_assert_max_num_queries(few):
+        assert len(registry.work_items(user, today)) >= 30
+
+
+def test_logs_to_write_for_recorder_roles(member, project, client_for, today):
+    from tests.communication.factories import RecordFactory, level
+
+    lead = member("cs_lead", project)  # records the daily liaison log
+    desk = member("front_desk", project)  # records no level
+    daily = [i for i in registry.work_items(lead, today) if i.kind == "沟通记录"]
+    labels = {i.title for i in daily if i.title.startswith("日沟通")}
+    assert labels == {f"日沟通 · {today - days(1)}", f"日沟通 · {today}"}
+    assert [i.overdue for i in daily if i.title == f"日沟通 · {today - days(1)}"] == [True]
+    assert not [i for i in registry.work_items(desk, today) if i.kind == "沟通记录"]
+
+    moment = timezone.make_aware(datetime.datetime.combine(today - days(1), datetime.time(10)))
+    RecordFactory(project=project, level=level("daily"), held_at=moment)
+    titles = {i.title for i in registry.work_items(lead, today)}
+    assert f"日沟通 · {today - days(1)}" not in titles and f"日沟通 · {today}" in titles
+    item = next(i for i in registry.work_items(lead, today) if i.title == f"日沟通 · {today}")
+    assert client_for(lead).get(item.url).status_code == 200
