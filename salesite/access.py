@@ -96,6 +96,24 @@ def visible_project_ids(user) -> list[int] | None:
     return access._visible
 
 
+def permitted_project_ids(user, perm: str) -> list[int] | None:
+    """Ids of the visible projects on which the user's roles grant ``perm``; None for all."""
+    access = get_access(user)
+    if user.is_superuser or perm in access.all_perms:
+        return None
+    if access.sees_all and (user.has_perm(perm) or perm.partition(".")[2].startswith("view_")):
+        return None  # HQ sees everything (R-X-1)
+    ids = {pid for pid, perms in access.project_perms.items() if perm in perms}
+    companies = [cid for cid, perms in access.company_perms.items() if perm in perms]
+    if companies:
+        from salesite.models import Project
+
+        ids.update(
+            Project.objects.filter(property_company_id__in=companies).values_list("pk", flat=True)
+        )
+    return sorted(ids)
+
+
 def _project_of(obj):
     from salesite.models import Project
 
@@ -161,7 +179,10 @@ class ProjectRoleBackend:
         if perm in role_perms_for(user_obj, project):
             return True
         # A user with the global model permission (admin-granted) may act on what they see.
-        return access.sees_all and user_obj.has_perm(perm)
+        # HQ sees everything (R-X-1); other actions need the permission granted globally.
+        return access.sees_all and (
+            perm.partition(".")[2].startswith("view_") or user_obj.has_perm(perm)
+        )
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active:

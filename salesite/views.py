@@ -229,7 +229,9 @@ def project_phase_change(request, pk):
 
 @login_required
 def unit_list(request):
-    base = Unit.objects.visible_to(request.user).select_related("building", "project")
+    base = Unit.objects.permitted(request.user, "salesite.view_unit").select_related(
+        "building", "project"
+    )
     f = UnitFilter(request.GET, queryset=base, request=request)
     units = f.qs.order_by("project__name", "building__name", "number")
     return render(
@@ -242,6 +244,7 @@ def unit_detail(request, pk):
     unit = access.get_visible_or_404(
         Unit.objects.select_related("building", "project"), request.user, pk=pk
     )
+    access.require_perm(request.user, "salesite.view_unit", unit)
     purchases = unit.purchases.select_related("customer")
     tenants = unit.tenants.all()
     return render(
@@ -287,7 +290,10 @@ def unit_edit(request, pk):
 
 @login_required
 def customer_list(request):
-    base = Customer.objects.visible_to(request.user).select_related("project")
+    # Customers carry personal data: only projects where a role grants view_customer.
+    base = Customer.objects.permitted(request.user, "salesite.view_customer").select_related(
+        "project"
+    )
     f = CustomerFilter(request.GET, queryset=base, request=request)
     customers = f.qs.order_by("project__name", "name", "pk")
     return render(
@@ -300,6 +306,7 @@ def customer_detail(request, pk):
     customer = access.get_visible_or_404(
         Customer.objects.select_related("project"), request.user, pk=pk
     )
+    access.require_perm(request.user, "salesite.view_customer", customer)
     purchases = customer.purchases.select_related("unit__building")
     tenants = Tenant.objects.filter(unit__purchases__customer=customer).select_related(
         "unit__building"

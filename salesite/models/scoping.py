@@ -17,6 +17,17 @@ class ProjectScopedQuerySet(models.QuerySet):
         lookup = getattr(self.model, "project_lookup", "project")
         return self.filter(**{f"{lookup}__in": ids})
 
+    def permitted(self, user, perm: str):
+        """Rows of the projects where the user's roles grant ``perm`` (e.g. a view permission)."""
+        from salesite.access import permitted_project_ids
+
+        qs = self.visible_to(user)
+        ids = permitted_project_ids(user, perm)
+        if ids is None:
+            return qs
+        lookup = getattr(self.model, "project_lookup", "project")
+        return qs.filter(**{f"{lookup}__in": ids})
+
     def for_project(self, project):
         lookup = getattr(self.model, "project_lookup", "project")
         return self.filter(**{lookup: project})

@@ -395,3 +395,18 @@ def test_phase_change_of_own_project_allowed_for_centre_head(member, client_for,
     assert response.status_code == 302
     project_a.refresh_from_db()
     assert project_a.marketing_phase == MarketingPhase.DISPLAYING
+
+
+def test_developer_roles_do_not_see_customers_of_their_project(member, client_for):
+    """Customers carry personal data: a developer's marketing manager has no view_customer."""
+    from tests import factories as f
+
+    project = f.ProjectFactory()
+    customer = f.CustomerFactory(project=project)
+    dev = client_for(member("dev_marketing_manager", project))
+    listing = dev.get("/core/customers/")
+    assert listing.status_code == 200
+    assert customer.name not in listing.content.decode()
+    assert dev.get(f"/core/customers/{customer.pk}/").status_code == 403
+    desk = client_for(member("front_desk", project))
+    assert customer.name in desk.get("/core/customers/").content.decode()
