@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from salesite import access
 from salesite.exceptions import DomainError
 from salesite.models import Project
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
 from . import forms, selectors, services
 from .filters import BatchFilter, CaseFilter, NoticeFilter
@@ -797,17 +797,14 @@ def movein_tenant_info(request, pk):
             occupants=info.occupants,
             vehicle_plate=info.vehicle_plate,
         )
-    form = forms.TenantInfoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moves.movein_tenant_info_record(move_in=move_in, user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("租户信息登记表已保存，租户资料已更新。"))
-            return redirect(move_in)
-    context = {"form": form, "title": _("租户信息登记表"), "back": str(move_in)}
-    return render(request, "salesite/form.html", context)
+    return service_form_page(
+        request,
+        form=forms.TenantInfoForm(request.POST or None, initial=initial),
+        call=lambda d: moves.movein_tenant_info_record(move_in=move_in, user=request.user, **d),
+        success=_("租户信息登记表已保存，租户资料已更新。"),
+        title=_("租户信息登记表"),
+        back=move_in,
+    )
 
 
 @login_required
@@ -823,17 +820,14 @@ def movein_owner_file(request, pk):
             "emergency_contact": customer.emergency_contact,
             "emergency_phone": customer.emergency_phone,
         }
-    form = forms.OwnerFileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moves.movein_owner_file_update(move_in=move_in, user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("业主档案已更新。"))
-            return redirect(move_in)
-    context = {"form": form, "title": _("入住更新业主档案"), "back": str(move_in)}
-    return render(request, "salesite/form.html", context)
+    return service_form_page(
+        request,
+        form=forms.OwnerFileForm(request.POST or None, initial=initial),
+        call=lambda d: moves.movein_owner_file_update(move_in=move_in, user=request.user, **d),
+        success=_("业主档案已更新。"),
+        title=_("入住更新业主档案"),
+        back=move_in,
+    )
 
 
 @login_required

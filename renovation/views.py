@@ -18,7 +18,7 @@ from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_response
 from salesite.models import Building, Project
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
 from . import selectors, services
 from .filters import ApplicationFilter, ViolationFilter
@@ -301,15 +301,16 @@ def government_approval_add(request, pk):
 
 def _service_form(request, app, form, title, call, success, template=FORM_TEMPLATE, extra=None):
     """A form page whose valid POST calls one service; domain errors go on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success)
-            return redirect(app)
-    return render(request, template, {"form": form, "title": title, "back": app, **(extra or {})})
+    return service_form_page(
+        request,
+        form=form,
+        call=call,
+        success=success,
+        title=title,
+        back=app,
+        template=template,
+        extra=extra,
+    )
 
 
 @login_required

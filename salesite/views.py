@@ -74,6 +74,26 @@ def safe_next(request, fallback_obj=None) -> str:
     return reverse("home")
 
 
+def service_form_page(
+    request, *, form, call, success, title, back, template="salesite/form.html", extra=None
+):
+    """A form page whose valid POST calls one service with the cleaned data.
+
+    A refused move (DomainError) goes on the form as its error and nothing is lost; success
+    shows ``success`` and redirects to ``back`` (a record with get_absolute_url, or a URL).
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    context = {"form": form, "title": title, "back": back, **(extra or {})}
+    return render(request, template, context)
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
