@@ -41,7 +41,7 @@ trap stop_all EXIT
 # Job control: every background child gets its own process group, so stop_all can end the
 # whole tree, and Ctrl-C in the terminal reaches only this script (which then stops them all).
 set -m
-"$bin/celery" -A salesite worker --loglevel info --concurrency 2 \
+"$bin/celery" -A salesite worker --loglevel info --concurrency "${CELERY_CONCURRENCY:-1}" \
     --logfile var/log/celery-worker.log &
 pids+=("$!")
 "$bin/celery" -A salesite beat --loglevel info \
