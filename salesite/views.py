@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from salesite import access, imports, services
 from salesite.attachments import attachment_add, attachments_for
 from salesite.exceptions import DomainError
-from salesite.exports import export_response
+from salesite.exports import export_format, export_response
 from salesite.filters import CustomerFilter, UnitFilter
 from salesite.forms import (
     AttachmentForm,
@@ -254,6 +254,13 @@ def unit_list(request):
     )
     f = UnitFilter(request.GET, queryset=base, request=request)
     units = f.qs.order_by("project__name", "building__name", "number")
+    if export_format(request):
+        rows = (
+            (u.project.name, u.building.name, u.number, u.floor, u.unit_type, u.area)
+            for u in units.iterator(chunk_size=2000)
+        )
+        headers = [_("项目"), _("楼栋"), _("房号"), _("楼层"), _("户型"), _("建筑面积(m²)")]
+        return export_response(request, headers, rows, _("房屋"))
     return render(
         request, "salesite/unit_list.html", {"filter": f, "page": paginate(request, units)}
     )
@@ -316,9 +323,42 @@ def customer_list(request):
     )
     f = CustomerFilter(request.GET, queryset=base, request=request)
     customers = f.qs.order_by("project__name", "name", "pk")
+    if export_format(request):
+        return export_response(
+            request,
+            [
+                _("项目"),
+                _("姓名"),
+                _("手机"),
+                _("证件类型"),
+                _("证件号码"),
+                _("生日"),
+                _("俱乐部会员"),
+            ],
+            _customer_export_rows(request.user, customers),
+            _("客户"),
+        )
     return render(
         request, "salesite/customer_list.html", {"filter": f, "page": paginate(request, customers)}
     )
+
+
+def _customer_export_rows(user, customers):
+    """Export rows; phone and ID numbers stay masked unless the role may see them (R-X-5)."""
+    full = {}
+    for c in customers.iterator(chunk_size=2000):
+        if c.project_id not in full:
+            full[c.project_id] = access.can_view_personal_data(user, c.project)
+        shown = full[c.project_id]
+        yield (
+            c.project.name,
+            c.name,
+            c.phone if shown else mask_phone(c.phone),
+            c.get_id_type_display(),
+            c.id_number if shown else mask_id_number(c.id_number),
+            c.birthday,
+            c.is_club_member,
+        )
 
 
 @login_required
