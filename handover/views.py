@@ -321,19 +321,15 @@ def case_step(request, pk, step):
 def case_not_taken(request, pk):
     case = selectors.case_detail(request.user, pk)
     access.require_perm(request.user, PERFORM, case)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_mark_not_taken(
-                unit=case.unit, reason=form.cleaned_data["reason"], user=request.user
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已登记未接房原因。"))
-            return redirect(case)
-    return render(
-        request, "salesite/form.html", {"form": form, "title": _("登记未接房"), "back": case}
+    return service_form_page(
+        request,
+        form=forms.ReasonForm(request.POST or None),
+        call=lambda d: services.case_mark_not_taken(
+            unit=case.unit, reason=d["reason"], user=request.user
+        ),
+        success=_("已登记未接房原因。"),
+        title=_("登记未接房"),
+        back=case,
     )
 
 
@@ -394,17 +390,13 @@ def acceptance_edit(request, pk):
 def rectification_add(request, pk):
     case = selectors.case_detail(request.user, pk)
     access.require_perm(request.user, PERFORM, case)
-    form = forms.RectificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_add(case=case, user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("遗留问题已登记。"))
-            return redirect(case)
-    return render(
-        request, "salesite/form.html", {"form": form, "title": _("登记交接遗留问题"), "back": case}
+    return service_form_page(
+        request,
+        form=forms.RectificationForm(request.POST or None),
+        call=lambda d: services.rectification_add(case=case, user=request.user, **d),
+        success=_("遗留问题已登记。"),
+        title=_("登记交接遗留问题"),
+        back=case,
     )
 
 
