@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
-from salesite.filters import _visible_projects
+from salesite.filters import ScopedFilterSet, _visible_projects
 from salesite.forms import DATE_WIDGET
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     level = django_filters.ModelChoiceFilter(
         queryset=CommunicationLevel.objects.all(), label=_("层级")
@@ -28,7 +28,7 @@ class RecordFilter(django_filters.FilterSet):
         fields = ["project", "level", "date_from", "date_to"]
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     status = django_filters.ChoiceFilter(choices=Problem.Status.choices, label=_("状态"))
     level = django_filters.ModelChoiceFilter(

@@ -4,12 +4,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import _visible_projects, yes_no_filter
+from salesite.filters import ScopedFilterSet, _visible_projects, yes_no_filter
 
 from .models import CallbackRule, CallbackStatus, CallbackTask, Case, CaseKind, CaseStatus
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("类型"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
@@ -44,7 +44,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.exclude(closed) if value else queryset.filter(closed)
 
 
-class CallbackFilter(django_filters.FilterSet):
+class CallbackFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     rule = django_filters.ChoiceFilter(choices=CallbackRule.choices, label=_("回访类型"))
     status = django_filters.ChoiceFilter(choices=CallbackStatus.choices, label=_("状态"))

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from salesite.filters import ScopedFilterSet
 from salesite.models import Project
 
 from .models import (
@@ -28,7 +29,7 @@ def _visible_batches(request):
     return DeliveryBatch.objects.visible_to(request.user).select_related("project")
 
 
-class BatchFilter(django_filters.FilterSet):
+class BatchFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("批次名称"))
 
@@ -37,7 +38,7 @@ class BatchFilter(django_filters.FilterSet):
         fields = ["project", "name"]
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("交付批次"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
@@ -56,7 +57,7 @@ class CaseFilter(django_filters.FilterSet):
         )
 
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("类别"))
     status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, label=_("状态"))

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import yes_no_filter
+from salesite.filters import ScopedFilterSet, yes_no_filter
 from salesite.forms import DATE_WIDGET
 from salesite.models import Project
 
@@ -19,7 +19,7 @@ def _visible_projects(request):
     return Project.objects.visible_to(request.user)
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
     q = django_filters.CharFilter(method="search", label=_("编号/业主/装修单位/房号"))
@@ -54,7 +54,7 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class ViolationFilter(django_filters.FilterSet):
+class ViolationFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     severity = django_filters.ChoiceFilter(choices=Violation.Severity.choices, label=_("违章程度"))
     state = django_filters.MultipleChoiceFilter(choices=Violation.State.choices, label=_("状态"))

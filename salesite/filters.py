@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models import Building, Customer, Project, Unit
+from salesite.access import get_access
+from salesite.models import Building, Company, Customer, Project, Unit
 
 YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
@@ -23,7 +24,36 @@ def _visible_projects(request):
     return Project.objects.visible_to(request.user)
 
 
-class CustomerFilter(django_filters.FilterSet):
+def _visible_companies(request):
+    if request is None:
+        return Company.objects.none()
+    return Company.objects.filter(
+        pk__in=Project.objects.visible_to(request.user).values("property_company_id")
+    ).order_by("name")
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A list filter with a ``company`` filter (the property company of the row's project),
+    so that a dashboard figure at company scope opens its list filtered to that company.
+
+    The filter is a select for users who see more than one company (HQ) and a hidden input
+    for everybody else, whose rows are of one company anyway. ``company_field`` is the
+    lookup from the row to the company."""
+
+    company_field = "project__property_company"
+
+    company = django_filters.ModelChoiceFilter(queryset=_visible_companies, label=_("物业公司"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["company"].field_name = self.company_field
+        request = self.request
+        access = get_access(request.user) if request is not None else None
+        if access is None or not (access.sees_all or len(access.company_ids) > 1):
+            self.filters["company"].extra["widget"] = forms.HiddenInput
+
+
+class CustomerFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     q = django_filters.CharFilter(method="search", label=_("姓名/手机/证件号"))
     is_club_member = yes_no_filter(_("俱乐部会员"))
@@ -41,7 +71,7 @@ class CustomerFilter(django_filters.FilterSet):
         )
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     building = django_filters.ModelChoiceFilter(
         # Building.__str__ shows its project: join it, or each option costs a query.

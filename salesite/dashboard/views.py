@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from itertools import groupby
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -86,6 +88,15 @@ def resolve_scope(user, raw: str, projects, companies):
     raise Http404
 
 
+def with_company(url: str, company_pk: int) -> str:
+    """The figure's list URL filtered to the company, unless it is already one project's."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query)
+    if not url or any(key in ("project", "company") for key, _v in query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode([*query, ("company", company_pk)])))
+
+
 @login_required
 def dashboard(request):
     today = timezone.localdate()
@@ -96,6 +107,9 @@ def dashboard(request):
         request.user, request.GET.get("scope", ""), projects, companies
     )
     figures = registry.dashboard_figures(request.user, project_ids, date_from, date_to, today=today)
+    if scope.startswith("company:"):
+        company_pk = int(scope.partition(":")[2])
+        figures = [dataclasses.replace(f, url=with_company(f.url, company_pk)) for f in figures]
     groups = [(g, list(rows)) for g, rows in groupby(figures, key=lambda f: f.group)]
     charts = [
         {

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import _visible_projects
+from salesite.filters import ScopedFilterSet, _visible_projects
 from salesite.forms import DATE_WIDGET
 from salesite.models.operations import (
     EventStatus,
@@ -26,7 +26,7 @@ def _project_filter():
     return django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
 
 
-class SiteAreaFilter(django_filters.FilterSet):
+class SiteAreaFilter(ScopedFilterSet):
     project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=SiteArea.Kind.choices, label=_("区域类型"))
 
@@ -35,7 +35,7 @@ class SiteAreaFilter(django_filters.FilterSet):
         fields = ["project", "kind"]
 
 
-class RosterFilter(django_filters.FilterSet):
+class RosterFilter(ScopedFilterSet):
     project = _project_filter()
     date = django_filters.DateFilter(label=_("日期"), widget=DATE_WIDGET)
     person = django_filters.CharFilter(method="filter_person", label=_("员工"))
@@ -51,7 +51,7 @@ class RosterFilter(django_filters.FilterSet):
         return queryset.filter(Q(user__name__icontains=value) | Q(user__username=value))
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(ScopedFilterSet):
     project = _project_filter()
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("状态"))
 
@@ -60,7 +60,7 @@ class PlanFilter(django_filters.FilterSet):
         fields = ["project", "status"]
 
 
-class TrainingFilter(django_filters.FilterSet):
+class TrainingFilter(ScopedFilterSet):
     project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=TrainingSession.Kind.choices, label=_("培训类型"))
     date_from = django_filters.DateFilter(
@@ -76,7 +76,7 @@ class TrainingFilter(django_filters.FilterSet):
         fields = ["project", "kind", "date_from", "date_to", "topic"]
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(ScopedFilterSet):
     project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=MarketingEvent.Kind.choices, label=_("活动类型"))
     status = django_filters.ChoiceFilter(choices=EventStatus.choices, label=_("状态"))
@@ -89,7 +89,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["project", "kind", "status", "date_from"]
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(ScopedFilterSet):
     project = _project_filter()
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("状态"))
 
@@ -98,7 +98,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["project", "status"]
 
 
-class RectificationFilter(django_filters.FilterSet):
+class RectificationFilter(ScopedFilterSet):
     project = _project_filter()
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices, label=_("状态"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))

@@ -209,3 +209,35 @@ def test_empty_posts_today_in_scope(member, project, other_project, client_for, 
     assert fig.value == 2  # the other project's post is not counted
     assert f"project={project.pk}" in fig.url
     assert client_for(head).get(fig.url).status_code == 200
+
+
+def test_company_scope_links_open_lists_filtered_to_the_company(
+    client_for, project, other_project, today
+):
+    """HQ picks one company: every figure's list is filtered to it, and following the
+    "open problems" link shows that company's problems and not the other company's."""
+    owner = hq_user()
+    mine = problem(project, owner, today + days(3), title="本公司的问题")
+    theirs = problem(other_project, owner, today + days(3), title="别家公司的问题")
+    client = client_for(hq_user())
+    company = project.property_company_id
+    response = client.get(reverse("dashboard:dashboard"), {"scope": f"company:{company}"})
+    figs = [fig for _g, rows in response.context["groups"] for fig in rows if fig.url]
+    assert figs
+    for fig in figs:
+        assert f"company={company}" in fig.url or "project=" in fig.url, fig.url
+    url = by_title(figs)["待解决问题"].url
+    page = client.get(url)
+    assert page.status_code == 200
+    titles = {p.title for p in page.context["page"].object_list}
+    assert mine.title in titles and theirs.title not in titles
+
+
+def test_company_filter_is_a_select_for_hq_and_hidden_for_project_staff(
+    client_for, member, project
+):
+    url = reverse("communication:problem_list")
+    hq_form = client_for(hq_user()).get(url).context["filter"].form
+    assert not hq_form["company"].is_hidden
+    staff_form = client_for(member("cs_lead", project)).get(url).context["filter"].form
+    assert staff_form["company"].is_hidden
