@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printing, views
 
 app_name = "handover"
 
@@ -59,4 +59,12 @@ urlpatterns += [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/verify/<int:defect_pk>/", views.defect_verify, name="defect_verify"),
     path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
+]
+
+# Paper forms (R-DASH-3).
+urlpatterns += [
+    path("cases/<int:pk>/print/", printing.case_print, name="case_print"),
+    path("inspections/<int:pk>/print/", printing.inspection_print, name="inspection_print"),
+    path("move-ins/<int:pk>/print/", printing.movein_print, name="movein_print"),
+    path("notices/<int:pk>/print/", printing.notice_print, name="notice_print"),
 ]

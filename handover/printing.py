@@ -1,0 +1,69 @@
+"""Print views of the handover forms that are signed on paper (R-DASH-3): the handover
+form with its acceptance sheet, the mock-inspection record, the move-in registration and a
+progress notice for the notice board. Each is read-only and scoped like its detail page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from salesite import access
+
+from . import selectors
+from .models import HandoverStep, MockInspection, MoveIn, MoveInTenantInfo, ProgressNotice
+
+
+@login_required
+def case_print(request, pk):
+    """交房确认单 and 房屋交接验收表 in two copies (owner's and archive's)."""
+    case = selectors.case_detail(request.user, pk)
+    records = {r.step: r for r in selectors.case_steps(case)}
+    context = {
+        "case": case,
+        "steps": [(s, records.get(s.value)) for s in HandoverStep],
+        "fee_lines": list(case.fee_lines.all()),
+        "acceptance": getattr(case, "acceptance", None),
+        "rectifications": list(selectors.case_rectifications(case)),
+    }
+    return render(request, "handover/print/case.html", context)
+
+
+@login_required
+def inspection_print(request, pk):
+    """The mock-inspection record (模拟验房记录) with its defects, signed by both sides."""
+    inspection = access.get_visible_or_404(
+        MockInspection.objects.select_related("project", "batch", "unit__building", "inspector"),
+        request.user,
+        pk=pk,
+    )
+    defects = inspection.defects.select_related("verified_in").order_by("pk")
+    return render(
+        request,
+        "handover/print/inspection.html",
+        {"inspection": inspection, "defects": list(defects)},
+    )
+
+
+@login_required
+def movein_print(request, pk):
+    """入住登记表, with the tenant information form when the occupant is a tenant."""
+    move_in = access.get_visible_or_404(
+        MoveIn.objects.select_related("project", "unit__building", "customer", "tenant"),
+        request.user,
+        pk=pk,
+    )
+    tenant_info = MoveInTenantInfo.objects.filter(move_in=move_in).first()
+    return render(
+        request,
+        "handover/print/movein.html",
+        {"move_in": move_in, "tenant_info": tenant_info},
+    )
+
+
+@login_required
+def notice_print(request, pk):
+    """A progress notice laid out for the notice board or a letter to owners."""
+    notice = access.get_visible_or_404(
+        ProgressNotice.objects.select_related("project__service_centre"), request.user, pk=pk
+    )
+    return render(request, "handover/print/notice.html", {"notice": notice})
