@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printing, views
 
 app_name = "renovation"
 
@@ -75,5 +75,18 @@ urlpatterns = [
         "lectures/<int:pk>/attendees/<int:attendee_pk>/remove/",
         views.lecture_attendee_remove,
         name="lecture_attendee_remove",
+    ),
+]
+
+# Paper forms (R-DASH-3).
+urlpatterns += [
+    path("applications/<int:pk>/print/", printing.application_print, name="application_print"),
+    path(
+        "applications/<int:pk>/agreement/print/", printing.agreement_print, name="agreement_print"
+    ),
+    path(
+        "applications/<int:pk>/completion/print/",
+        printing.completion_print,
+        name="completion_print",
     ),
 ]
