@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printing, views
 
 app_name = "feedback"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/customer-search/", views.customer_search, name="customer_search"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/print/", printing.case_print, name="case_print"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
     path("callbacks/", views.callback_list, name="callback_list"),
