@@ -163,12 +163,14 @@ _fs_broker = CELERY_BROKER_URL.startswith("filesystem://")
 if _fs_broker:
     _broker_dir = VAR_DIR / "broker"
     # kombu's filesystem transport needs its folders before the first message is sent.
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default is a "control" folder relative to the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_BROKER_URL = "filesystem://"
