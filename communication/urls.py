@@ -11,6 +11,7 @@ urlpatterns = [
     path("records/new/<int:project_pk>/", views.record_create_for, name="record_create_for"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<int:pk>/print/", views.record_print, name="record_print"),
     path("records/<int:pk>/acknowledge/", views.record_acknowledge, name="record_acknowledge"),
     path("reports/", views.report_list, name="report_list"),
     path("problems/", views.problem_list, name="problem_list"),

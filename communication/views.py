@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communication import selectors, services
+from communication import exports, selectors, services
 from communication.exceptions import DomainError
 from communication.filters import ProblemFilter, RecordFilter
 from communication.forms import (
@@ -31,6 +31,7 @@ from communication.forms import (
 )
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
 from salesite import access
+from salesite.exports import export_format, export_response
 from salesite.models import Company, Project
 from salesite.views import paginate, record_context
 
@@ -91,6 +92,8 @@ def index(request):
 @login_required
 def record_list(request):
     f = RecordFilter(request.GET, queryset=selectors.records_for(request.user), request=request)
+    if export_format(request):
+        return export_response(request, *exports.records(f.qs), _("沟通记录"))
     return render(
         request,
         "communication/record_list.html",
@@ -106,6 +109,8 @@ def report_list(request):
     f.form.fields["level"].queryset = CommunicationLevel.objects.filter(
         kind=CommunicationLevel.Kind.REPORT
     )
+    if export_format(request):
+        return export_response(request, *exports.reports(f.qs), _("服务周志月志"))
     return render(
         request, "communication/report_list.html", {"filter": f, "page": paginate(request, f.qs)}
     )
@@ -257,6 +262,31 @@ def record_detail(request, pk):
 
 
 @login_required
+def record_print(request, pk):
+    """The record on paper (日志/会议纪要/周志月志): participants sign, recipients sign for
+    receipt. Same access as the record's page."""
+    record = access.get_visible_or_404(
+        CommunicationRecord.objects.select_related("project", "level", "created_by", "department"),
+        request.user,
+        pk=pk,
+    )
+    _require_view(request.user, VIEW_RECORD, record)
+    return render(
+        request,
+        "communication/print_record.html",
+        {
+            "record": record,
+            "participants": record.participants.select_related("role", "user", "contact"),
+            "agenda": record.agenda.select_related("owner", "level"),
+            "problems": record.problems_raised.select_related(
+                "owner", "developer_owner__user", "developer_owner__contact"
+            ),
+            "recipients": record.recipients.select_related("user"),
+        },
+    )
+
+
+@login_required
 @require_POST
 def record_acknowledge(request, pk):
     record = access.get_visible_or_404(CommunicationRecord.objects.all(), request.user, pk=pk)
@@ -276,6 +306,8 @@ def record_acknowledge(request, pk):
 def problem_list(request):
     f = ProblemFilter(request.GET, queryset=selectors.problems_for(request.user), request=request)
     problems = f.qs.order_by("status", "due_date", "-pk")
+    if export_format(request):
+        return export_response(request, *exports.problems(problems), _("问题跟踪"))
     return render(
         request,
         "communication/problem_list.html",
@@ -444,6 +476,8 @@ def compliance(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         rows = selectors.compliance(projects.order_by("name")[:200], start, end, today=today)
         totals = selectors.compliance_by_level(rows)
+    if export_format(request):
+        return export_response(request, *exports.compliance(rows), _("沟通达标情况"))
     return render(
         request,
         "communication/compliance.html",

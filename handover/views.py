@@ -69,25 +69,22 @@ def batch_create(request):
     if not projects:
         access.require_perm(request.user, "handover.add_deliverybatch")
     project_qs = Project.objects.filter(pk__in=[p.pk for p in projects])
-    form = forms.BatchForm(request.POST or None, projects=project_qs)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            batch = services.batch_create(
-                project=d["project"],
-                name=d["name"],
-                planned_delivery_date=d["planned_delivery_date"],
-                buildings=list(d["buildings"]),
-                units=d["units"],
-                note=d["note"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("交付批次已创建，交付前计划节点已生成。"))
-            return redirect(batch)
-    return render(request, "salesite/form.html", {"form": form, "title": _("新建交付批次")})
+    return service_form_page(
+        request,
+        form=forms.BatchForm(request.POST or None, projects=project_qs),
+        call=lambda d: services.batch_create(
+            project=d["project"],
+            name=d["name"],
+            planned_delivery_date=d["planned_delivery_date"],
+            buildings=list(d["buildings"]),
+            units=d["units"],
+            note=d["note"],
+            user=request.user,
+        ),
+        success=_("交付批次已创建，交付前计划节点已生成。"),
+        title=_("新建交付批次"),
+        redirect_to=lambda batch: batch,
+    )
 
 
 @login_required
@@ -112,21 +109,17 @@ def batch_detail(request, pk):
 def batch_change_date(request, pk):
     batch = access.get_visible_or_404(DeliveryBatch.objects.all(), request.user, pk=pk)
     access.require_perm(request.user, "handover.change_deliverybatch", batch)
-    form = forms.BatchDateForm(
-        request.POST or None, initial={"planned_delivery_date": batch.planned_delivery_date}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.batch_change_date(
-            batch=batch,
-            planned_delivery_date=form.cleaned_data["planned_delivery_date"],
-            user=request.user,
-        )
-        messages.success(request, _("计划交付日期已变更，未完成的节点已随之调整。"))
-        return redirect(batch)
-    return render(
+    return service_form_page(
         request,
-        "salesite/form.html",
-        {"form": form, "title": _("变更计划交付日期"), "back": batch},
+        form=forms.BatchDateForm(
+            request.POST or None, initial={"planned_delivery_date": batch.planned_delivery_date}
+        ),
+        call=lambda d: services.batch_change_date(
+            batch=batch, planned_delivery_date=d["planned_delivery_date"], user=request.user
+        ),
+        success=_("计划交付日期已变更，未完成的节点已随之调整。"),
+        title=_("变更计划交付日期"),
+        back=batch,
     )
 
 
@@ -175,39 +168,33 @@ def _pick_projects(request):
 @login_required
 def case_start(request):
     projects = _pick_projects(request)
-    form = forms.UnitPickForm(
-        request.POST or None, buildings=selectors.visible_buildings(request.user, projects)
+    return service_form_page(
+        request,
+        form=forms.UnitPickForm(
+            request.POST or None, buildings=selectors.visible_buildings(request.user, projects)
+        ),
+        call=lambda d: services.case_start(unit=d["unit"], user=request.user),
+        success=_("已开始办理交接。"),
+        title=_("办理交接房屋"),
+        redirect_to=lambda case: case,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_start(unit=form.cleaned_data["unit"], user=request.user)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已开始办理交接。"))
-            return redirect(case)
-    return render(request, "salesite/form.html", {"form": form, "title": _("办理交接房屋")})
 
 
 @login_required
 def case_not_taken_new(request):
     projects = _pick_projects(request)
-    form = forms.NotTakenForm(
-        request.POST or None, buildings=selectors.visible_buildings(request.user, projects)
+    return service_form_page(
+        request,
+        form=forms.NotTakenForm(
+            request.POST or None, buildings=selectors.visible_buildings(request.user, projects)
+        ),
+        call=lambda d: services.case_mark_not_taken(
+            unit=d["unit"], reason=d["reason"], user=request.user
+        ),
+        success=_("已登记未接房原因。"),
+        title=_("登记未接房"),
+        redirect_to=lambda case: case,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_mark_not_taken(
-                unit=form.cleaned_data["unit"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已登记未接房原因。"))
-            return redirect(case)
-    return render(request, "salesite/form.html", {"form": form, "title": _("登记未接房")})
 
 
 @login_required
@@ -298,23 +285,17 @@ def case_step(request, pk, step):
         initial = {"handover_date": timezone.localdate()}
     elif step == HandoverStep.PAYMENT:
         initial = {"amount": case.fee_total}
-    form = forms.STEP_FORMS[step](
-        request.POST if request.method == "POST" else None, initial=initial
+    label = HandoverStep(step).label
+    return service_form_page(
+        request,
+        form=forms.STEP_FORMS[step](
+            request.POST if request.method == "POST" else None, initial=initial
+        ),
+        call=lambda d: STEP_SERVICES[step](case=case, user=request.user, **_step_kwargs(step, d)),
+        success=_("步骤“%(step)s”已完成。") % {"step": label},
+        title=f"{step}. {label}",
+        back=case,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            STEP_SERVICES[step](
-                case=case, user=request.user, **_step_kwargs(step, form.cleaned_data)
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("步骤“%(step)s”已完成。") % {"step": HandoverStep(step).label}
-            )
-            return redirect(case)
-    title = f"{step}. {HandoverStep(step).label}"
-    return render(request, "salesite/form.html", {"form": form, "title": title, "back": case})
 
 
 @login_required
@@ -363,26 +344,22 @@ def acceptance_edit(request, pk):
             **{f"room_{k}": v for k, v in existing.room_items.items()},
         }
     form = forms.AcceptanceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.acceptance_record(
-                case=case,
-                user=request.user,
-                room_items=form.room_items(),
-                water_reading=d["water_reading"],
-                electricity_reading=d["electricity_reading"],
-                gas_reading=d["gas_reading"],
-                inspected_on=d["inspected_on"],
-                note=d["note"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("房屋交接验收表已保存。有问题的部位请登记遗留问题。"))
-            return redirect(case)
-    return render(
-        request, "salesite/form.html", {"form": form, "title": _("房屋交接验收表"), "back": case}
+    return service_form_page(
+        request,
+        form=form,
+        call=lambda d: services.acceptance_record(
+            case=case,
+            user=request.user,
+            room_items=form.room_items(),
+            water_reading=d["water_reading"],
+            electricity_reading=d["electricity_reading"],
+            gas_reading=d["gas_reading"],
+            inspected_on=d["inspected_on"],
+            note=d["note"],
+        ),
+        success=_("房屋交接验收表已保存。有问题的部位请登记遗留问题。"),
+        title=_("房屋交接验收表"),
+        back=case,
     )
 
 
@@ -526,17 +503,14 @@ def notice_create(request):
     from . import notices
 
     projects = _projects_qs(request, "handover.add_progressnotice")
-    form = forms.NoticeForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            notice = notices.notice_create(user=request.user, **d)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("通报已保存，请核对后发送。"))
-            return redirect(notice)
-    return render(request, "salesite/form.html", {"form": form, "title": _("新建通报")})
+    return service_form_page(
+        request,
+        form=forms.NoticeForm(request.POST or None, projects=projects),
+        call=lambda d: notices.notice_create(user=request.user, **d),
+        success=_("通报已保存，请核对后发送。"),
+        title=_("新建通报"),
+        redirect_to=lambda notice: notice,
+    )
 
 
 @login_required
@@ -588,11 +562,14 @@ def openday_list(request):
 def openday_create(request):
     projects = _projects_qs(request, "handover.add_siteopenday")
     form = forms.OpenDayForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        day = form.save()
-        messages.success(request, _("工地开放日已创建。"))
-        return redirect(day)
-    return render(request, "salesite/form.html", {"form": form, "title": _("新建工地开放日")})
+    return service_form_page(
+        request,
+        form=form,
+        call=lambda d: form.save(),
+        success=_("工地开放日已创建。"),
+        title=_("新建工地开放日"),
+        redirect_to=lambda day: day,
+    )
 
 
 @login_required
@@ -657,19 +634,16 @@ def _unit_form(request, form_class, perm, **kwargs):
 def fee_status_edit(request):
     from . import moves
 
-    form = _unit_form(request, forms.FeeStatusForm, PAYMENT)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            moves.fee_status_record(
-                unit=d["unit"], outstanding=d["outstanding"], user=request.user, note=d["note"]
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("费用结清情况已登记。"))
-            return redirect("handover:release_list")
-    return render(request, "salesite/form.html", {"form": form, "title": _("登记费用结清情况")})
+    return service_form_page(
+        request,
+        form=_unit_form(request, forms.FeeStatusForm, PAYMENT),
+        call=lambda d: moves.fee_status_record(
+            unit=d["unit"], outstanding=d["outstanding"], user=request.user, note=d["note"]
+        ),
+        success=_("费用结清情况已登记。"),
+        title=_("登记费用结清情况"),
+        redirect_to="handover:release_list",
+    )
 
 
 @login_required
@@ -687,32 +661,31 @@ def movein_list(request):
 def movein_create(request):
     from . import moves
 
-    form = _unit_form(
-        request, forms.MoveInForm, PERFORM, initial={"move_in_date": timezone.localdate()}
+    return service_form_page(
+        request,
+        form=_unit_form(
+            request, forms.MoveInForm, PERFORM, initial={"move_in_date": timezone.localdate()}
+        ),
+        call=lambda d: moves.movein_register(
+            unit=d["unit"],
+            user=request.user,
+            occupant_kind=d["occupant_kind"],
+            tenant=d["tenant"],
+            move_in_date=d["move_in_date"],
+            identity_checked=d["identity_checked"],
+            congratulated=d["congratulated"],
+            service_info_given=d["service_info_given"],
+        ),
+        success=_("入住已登记，入住知会单已发给各部门。"),
+        title=_("客户入住登记"),
+        redirect_to=lambda move_in: move_in,
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            move_in = moves.movein_register(
-                unit=d["unit"],
-                user=request.user,
-                occupant_kind=d["occupant_kind"],
-                tenant=d["tenant"],
-                move_in_date=d["move_in_date"],
-                identity_checked=d["identity_checked"],
-                congratulated=d["congratulated"],
-                service_info_given=d["service_info_given"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("入住已登记，入住知会单已发给各部门。"))
-            return redirect(move_in)
-    return render(request, "salesite/form.html", {"form": form, "title": _("客户入住登记")})
 
 
 @login_required
 def movein_detail(request, pk):
+    from . import moves
+
     move_in = access.get_visible_or_404(
         MoveIn.objects.select_related(
             "project",
@@ -726,33 +699,31 @@ def movein_detail(request, pk):
         request.user,
         pk=pk,
     )
-    can_bill = request.user.has_perm(PAYMENT, move_in)
-    form = forms.BillingStartForm(
-        request.POST or None, initial={"billing_start": move_in.move_in_date}
-    )
+    # The page is open to all who see the move-in; only the billing form needs the cashier.
     if request.method == "POST":
         access.require_perm(request.user, PAYMENT, move_in)
-        if form.is_valid():
-            from . import moves
-
-            moves.movein_set_billing_start(
-                move_in=move_in,
-                billing_start=form.cleaned_data["billing_start"],
-                user=request.user,
-            )
-            messages.success(request, _("开始计费日期已登记。"))
-            return redirect(move_in)
-    context = {
-        "move_in": move_in,
-        "form": form,
-        "can_bill": can_bill,
-        "can_perform": request.user.has_perm(PERFORM, move_in),
-        "tenant_info": MoveInTenantInfo.objects.filter(move_in=move_in)
-        .select_related("recorded_by")
-        .first(),
-        **record_context(request, move_in),
-    }
-    return render(request, "handover/movein_detail.html", context)
+    return service_form_page(
+        request,
+        form=forms.BillingStartForm(
+            request.POST or None, initial={"billing_start": move_in.move_in_date}
+        ),
+        call=lambda d: moves.movein_set_billing_start(
+            move_in=move_in, billing_start=d["billing_start"], user=request.user
+        ),
+        success=_("开始计费日期已登记。"),
+        title=_("客户入住"),
+        back=move_in,
+        template="handover/movein_detail.html",
+        extra=lambda: {
+            "move_in": move_in,
+            "can_bill": request.user.has_perm(PAYMENT, move_in),
+            "can_perform": request.user.has_perm(PERFORM, move_in),
+            "tenant_info": MoveInTenantInfo.objects.filter(move_in=move_in)
+            .select_related("recorded_by")
+            .first(),
+            **record_context(request, move_in),
+        },
+    )
 
 
 def _movein_for_change(request, pk):
@@ -838,34 +809,35 @@ def release_list(request):
 def release_create(request):
     from . import moves
 
-    form = _unit_form(request, forms.ReleaseForm, PERFORM)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        reach = {"yes": True, "no": False}.get(d["owner_reachable"])
-        try:
-            release = moves.release_create(
-                unit=d["unit"],
-                user=request.user,
-                carrier_kind=d["carrier_kind"],
-                carrier_name=d["carrier_name"],
-                carrier_phone=d["carrier_phone"],
-                items=d["items_text"],
-                reason=d["reason"],
-                owner_reachable=reach,
-                confirmed_at=d["confirmed_at"],
-                confirmation_answer=d["confirmation_answer"],
-                owner_agreed=d["owner_agreed"],
-                company_head_name=d["company_head_name"],
-                company_head_phone=d["company_head_phone"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if release.flagged:
-                messages.warning(request, _("该房屋 30 天内放行次数较多，请留意。"))
-            messages.success(request, _("放行条已开具，请打印一式二联。"))
-            return redirect(release)
-    return render(request, "salesite/form.html", {"form": form, "title": _("开具物品放行条")})
+    def issue(d):
+        release = moves.release_create(
+            unit=d["unit"],
+            user=request.user,
+            carrier_kind=d["carrier_kind"],
+            carrier_name=d["carrier_name"],
+            carrier_phone=d["carrier_phone"],
+            items=d["items_text"],
+            reason=d["reason"],
+            owner_reachable={"yes": True, "no": False}.get(d["owner_reachable"]),
+            confirmed_at=d["confirmed_at"],
+            confirmation_answer=d["confirmation_answer"],
+            owner_agreed=d["owner_agreed"],
+            company_head_name=d["company_head_name"],
+            company_head_phone=d["company_head_phone"],
+        )
+        # Shown before the success message, as the issuing clerk should read it first.
+        if release.flagged:
+            messages.warning(request, _("该房屋 30 天内放行次数较多，请留意。"))
+        return release
+
+    return service_form_page(
+        request,
+        form=_unit_form(request, forms.ReleaseForm, PERFORM),
+        call=issue,
+        success=_("放行条已开具，请打印一式二联。"),
+        title=_("开具物品放行条"),
+        redirect_to=lambda release: release,
+    )
 
 
 @login_required
@@ -907,28 +879,25 @@ def inspection_create(request):
 
     projects = _projects_qs(request, "handover.add_mockinspection")
     batches = DeliveryBatch.objects.filter(project__in=projects).select_related("project")
-    form = forms.InspectionStartForm(
-        request.POST or None,
-        batches=batches,
-        buildings=selectors.visible_buildings(request.user, projects),
-        initial={"inspected_on": timezone.localdate(), "batch": request.GET.get("batch")},
+    return service_form_page(
+        request,
+        form=forms.InspectionStartForm(
+            request.POST or None,
+            batches=batches,
+            buildings=selectors.visible_buildings(request.user, projects),
+            initial={"inspected_on": timezone.localdate(), "batch": request.GET.get("batch")},
+        ),
+        call=lambda d: inspections.inspection_start(
+            batch=d["batch"],
+            unit=d["unit"],
+            round=d["round"],
+            user=request.user,
+            inspected_on=d["inspected_on"],
+        ),
+        success=_("模拟验收已开始。"),
+        title=_("模拟验收"),
+        redirect_to=lambda inspection: inspection,
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            inspection = inspections.inspection_start(
-                batch=d["batch"],
-                unit=d["unit"],
-                round=d["round"],
-                user=request.user,
-                inspected_on=d["inspected_on"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("模拟验收已开始。"))
-            return redirect(inspection)
-    return render(request, "salesite/form.html", {"form": form, "title": _("模拟验收")})
 
 
 def _photos_by_defect(defects):
@@ -956,35 +925,35 @@ def inspection_detail(request, pk):
         request.user,
         pk=pk,
     )
-    can_inspect = request.user.has_perm(INSPECT, inspection)
-    form = forms.DefectForm(request.POST or None, request.FILES or None)
+    # The page is open to all who see the inspection; only adding a defect needs INSPECT.
     if request.method == "POST":
         access.require_perm(request.user, INSPECT, inspection)
-        if form.is_valid():
-            try:
-                inspections.defect_add(
-                    inspection=inspection, user=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("问题已登记。"))
-                return redirect(inspection)
-    first = []
-    if inspection.round == InspectionRound.SECOND:
-        first = _photos_by_defect(
-            list(inspections.first_round_defects(inspection).select_related("inspection"))
-        )
-    context = {
-        "inspection": inspection,
-        "defects": _photos_by_defect(list(inspection.defects.all())),
-        "first_defects": first,
-        "form": form,
-        "can_inspect": can_inspect,
-        "verifications": Verification.choices,
-        **record_context(request, inspection),
-    }
-    return render(request, "handover/inspection_detail.html", context)
+
+    def page_context():
+        first = []
+        if inspection.round == InspectionRound.SECOND:
+            first = _photos_by_defect(
+                list(inspections.first_round_defects(inspection).select_related("inspection"))
+            )
+        return {
+            "inspection": inspection,
+            "defects": _photos_by_defect(list(inspection.defects.all())),
+            "first_defects": first,
+            "can_inspect": request.user.has_perm(INSPECT, inspection),
+            "verifications": Verification.choices,
+            **record_context(request, inspection),
+        }
+
+    return service_form_page(
+        request,
+        form=forms.DefectForm(request.POST or None, request.FILES or None),
+        call=lambda d: inspections.defect_add(inspection=inspection, user=request.user, **d),
+        success=_("问题已登记。"),
+        title=_("模拟验收"),
+        back=inspection,
+        template="handover/inspection_detail.html",
+        extra=page_context,
+    )
 
 
 @login_required

@@ -75,21 +75,37 @@ def safe_next(request, fallback_obj=None) -> str:
 
 
 def service_form_page(
-    request, *, form, call, success, title, back, template="salesite/form.html", extra=None
+    request,
+    *,
+    form,
+    call,
+    success,
+    title,
+    back=None,
+    template="salesite/form.html",
+    extra=None,
+    redirect_to=None,
 ):
     """A form page whose valid POST calls one service with the cleaned data.
 
-    A refused move (DomainError) goes on the form as its error and nothing is lost; success
-    shows ``success`` and redirects to ``back`` (a record with get_absolute_url, or a URL).
+    The caller checks permissions first. A refused move (DomainError) goes on the form as its
+    error and nothing is lost; success shows ``success`` and redirects to ``redirect_to`` if
+    given, else to ``back`` — a record with get_absolute_url, a URL or URL name, or a callable
+    given what the service returned (e.g. ``lambda batch: batch`` for the record it created).
+    ``extra`` is more context for the template, or a callable giving it, so that a detail
+    page's heavier context is built only when the page is rendered.
     """
     if request.method == "POST" and form.is_valid():
         try:
-            call(form.cleaned_data)
+            result = call(form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, success)
-            return redirect(back)
+            target = back if redirect_to is None else redirect_to
+            return redirect(target(result) if callable(target) else target)
+    if callable(extra):
+        extra = extra()
     context = {"form": form, "title": title, "back": back, **(extra or {})}
     return render(request, template, context)
 
@@ -191,6 +207,37 @@ def project_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if export_format(request):
+        headers = [
+            _("项目名称"),
+            _("项目编码"),
+            _("营销阶段"),
+            _("阶段变更日期"),
+            _("地产城市公司"),
+            _("物业下属公司"),
+            _("物管中心/处"),
+            _("服务电话"),
+            _("地址"),
+            _("房屋数"),
+            _("客户数"),
+        ]
+        rows = (
+            (
+                p.name,
+                p.code,
+                p.get_marketing_phase_display(),
+                p.phase_changed_on,
+                str(p.developer_company),
+                str(p.property_company),
+                str(p.service_centre),
+                p.service_phone,
+                p.address,
+                p.unit_count,
+                p.customer_count,
+            )
+            for p in projects.iterator(chunk_size=2000)
+        )
+        return export_response(request, headers, rows, _("项目"))
     return render(
         request, "salesite/project_list.html", {"page": paginate(request, projects), "q": q}
     )

@@ -32,6 +32,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("plans/<int:pk>/services/", views.plan_service_add, name="plan_service_add"),
     path(
         "plans/<int:pk>/services/<int:item_pk>/remove/",
@@ -46,6 +47,7 @@ urlpatterns = [
     path("training/new/", views.training_edit, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),
     path("training/<int:pk>/edit/", views.training_edit, name="training_edit"),
+    path("training/<int:pk>/print/", views.training_print, name="training_print"),
     path("training/<int:pk>/attendance/", views.attendance_save, name="attendance_save"),
     path(
         "training/<int:pk>/attendance/<int:item_pk>/remove/",
@@ -58,6 +60,7 @@ urlpatterns = [
     path("events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/print/", views.event_print, name="event_print"),
     path("events/<int:pk>/outcome/", views.event_outcome, name="event_outcome"),
     path("events/<int:pk>/status/<str:to>/", views.event_transition, name="event_transition"),
     path("events/<int:pk>/checklist/", views.checklist_add, name="checklist_add"),
@@ -70,6 +73,7 @@ urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/print/", views.inspection_print, name="inspection_print"),
     path("inspections/<int:pk>/scores/", views.inspection_scores, name="inspection_scores"),
     path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
     path("rectifications/", views.rectification_list, name="rectification_list"),

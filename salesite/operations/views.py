@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from salesite import access
 from salesite.exceptions import DomainError
+from salesite.exports import export_format, export_response
 from salesite.forms import AttachmentForm
 from salesite.models import Attachment, Project, ProjectMembership, User
 from salesite.models.operations import (
@@ -48,7 +49,7 @@ from salesite.models.operations import (
 )
 from salesite.views import paginate, projects_with_perm, record_context
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .filters import (
     EventFilter,
     InspectionFilter,
@@ -60,6 +61,7 @@ from .filters import (
 )
 
 FORM = "salesite/form.html"
+PRINT_BLANK_ROWS = 5  # empty lines on a sign-in sheet for people not registered beforehand
 
 
 def _projects_or_403(user, perm):
@@ -103,6 +105,8 @@ def area_list(request):
     )
     f = SiteAreaFilter(request.GET, queryset=base, request=request)
     areas = f.qs.order_by("project__name", "order", "name")
+    if export_format(request):
+        return export_response(request, *exports.areas(areas), _("营销现场区域"))
     return render(
         request, "salesite/ops/area_list.html", {"filter": f, "page": paginate(request, areas)}
     )
@@ -194,6 +198,8 @@ def shift_list(request):
     if project_id and project_id.isdigit():
         shifts = shifts.filter(Q(project__isnull=True) | Q(project_id=project_id))
     shifts = shifts.order_by("project__name", "order", "start")
+    if export_format(request):
+        return export_response(request, *exports.shifts(shifts), _("班次"))
     return render(
         request,
         "salesite/ops/shift_list.html",
@@ -326,6 +332,8 @@ def roster_list(request):
     )
     f = RosterFilter(request.GET, queryset=base, request=request)
     rows = f.qs.order_by("-date", "project__name", "post__area__order", "post__order", "pk")
+    if export_format(request):
+        return export_response(request, *exports.roster(rows), _("排班明细"))
     return render(
         request, "salesite/ops/roster_list.html", {"filter": f, "page": paginate(request, rows)}
     )
@@ -344,6 +352,8 @@ def service_type_list(request):
     project_id = request.GET.get("project")
     if project_id and project_id.isdigit():
         types = types.filter(Q(project__isnull=True) | Q(project_id=project_id))
+    if export_format(request):
+        return export_response(request, *exports.service_types(types), _("营销现场服务项目"))
     categories = list(ServiceCategory.objects.order_by("order"))
     by_cat = {c.pk: [] for c in categories}
     for t in types[:500]:
@@ -394,6 +404,8 @@ def plan_list(request):
     )
     f = PlanFilter(request.GET, queryset=base, request=request)
     plans = f.qs.order_by("project__name", "-version")
+    if export_format(request):
+        return export_response(request, *exports.plans(plans), _("服务方案"))
     return render(
         request,
         "salesite/ops/plan_list.html",
@@ -474,6 +486,25 @@ def plan_detail(request, pk):
     if context["can_revise"]:
         context["revise_form"] = forms.PlanReviseForm()
     return render(request, "salesite/ops/plan_detail.html", context)
+
+
+@login_required
+def plan_print(request, pk):
+    """The plan on paper, with sign-off boxes (编制/审核/备案). Same access as its page."""
+    plan = access.get_visible_or_404(
+        ServicePlan.objects.select_related("project", "created_by", "submitted_by", "reviewed_by"),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "salesite/ops/print_plan.html",
+        {
+            "plan": plan,
+            "sections": selectors.plan_sections(plan),
+            "plan_services": selectors.plan_services(plan),
+        },
+    )
 
 
 def _plan_for(request, pk, perm):
@@ -601,6 +632,8 @@ def training_list(request):
     )
     f = TrainingFilter(request.GET, queryset=base, request=request)
     sessions = f.qs.order_by("-date", "pk")
+    if export_format(request):
+        return export_response(request, *exports.trainings(sessions), _("培训"))
     return render(
         request,
         "salesite/ops/training_list.html",
@@ -644,6 +677,23 @@ def training_detail(request, pk):
     if can_edit:
         context["attendance_form"] = forms.AttendanceForm(session=session)
     return render(request, "salesite/ops/training_detail.html", context)
+
+
+@login_required
+def training_print(request, pk):
+    """The sign-in sheet (培训签到表): the registered attendees and blank lines for walk-ins.
+    Same access as the session's page."""
+    session = access.get_visible_or_404(
+        TrainingSession.objects.select_related("project", "trainer"), request.user, pk=pk
+    )
+    attendance = session.attendance.select_related("user__department").order_by(
+        "user__name", "user__username"
+    )
+    return render(
+        request,
+        "salesite/ops/print_training.html",
+        {"session": session, "attendance": attendance, "blank_rows": range(PRINT_BLANK_ROWS)},
+    )
 
 
 @login_required
@@ -691,8 +741,11 @@ def staff_training(request, user_pk):
         TrainingAttendance.objects.visible_to(request.user)
         .filter(user=staff)
         .select_related("session__project", "session__trainer")
-        .order_by("-session__date")
+        .order_by("-session__date", "pk")
     )
+    if export_format(request):
+        name = _("培训记录-%(id)s") % {"id": staff.pk}
+        return export_response(request, *exports.staff_training(rows), name)
     page = paginate(request, rows)
     return render(request, "salesite/ops/staff_training.html", {"staff": staff, "page": page})
 
@@ -711,7 +764,9 @@ def event_list(request):
         )
     )
     f = EventFilter(request.GET, queryset=base, request=request)
-    events = f.qs.order_by("-starts_at")
+    events = f.qs.order_by("-starts_at", "-pk")
+    if export_format(request):
+        return export_response(request, *exports.events(events), _("营销活动"))
     return render(
         request,
         "salesite/ops/event_list.html",
@@ -778,6 +833,25 @@ def event_detail(request, pk):
     if context["can_add_item"]:
         context["item_form"] = forms.ChecklistItemForm()
     return render(request, "salesite/ops/event_detail.html", context)
+
+
+@login_required
+def event_print(request, pk):
+    """The event checklist on paper (活动准备清单), ticked and signed on site. Same access as
+    the event's page."""
+    event = access.get_visible_or_404(
+        MarketingEvent.objects.select_related("project", "created_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "salesite/ops/print_event.html",
+        {
+            "event": event,
+            "checklist": event.checklist.select_related("done_by"),
+            "staff": event.staff.order_by("name", "username"),
+            "blank_rows": range(3),
+        },
+    )
 
 
 @login_required
@@ -874,6 +948,8 @@ def inspection_list(request):
     )
     f = InspectionFilter(request.GET, queryset=base, request=request)
     rows = f.qs.order_by("-date", "-pk")
+    if export_format(request):
+        return export_response(request, *exports.inspections(rows), _("品质检查"))
     return render(
         request,
         "salesite/ops/inspection_list.html",
@@ -947,6 +1023,27 @@ def inspection_detail(request, pk):
     return render(request, "salesite/ops/inspection_detail.html", context)
 
 
+@login_required
+def inspection_print(request, pk):
+    """The HQ inspection score sheet (品质检查评分表): blank score cells while the inspection
+    is a draft, the scores once entered; signed by the inspector and the project. Same access
+    as the inspection's page."""
+    inspection = access.get_visible_or_404(
+        Inspection.objects.select_related("project", "inspector", "checklist"),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "salesite/ops/print_inspection.html",
+        {
+            "inspection": inspection,
+            "scores": inspection.scores.select_related("item").order_by("item__order", "item_id"),
+            "rectifications": inspection.rectifications.select_related("owner"),
+        },
+    )
+
+
 def _inspection_for_change(request, pk):
     inspection = access.get_visible_or_404(
         Inspection.objects.select_related("project"), request.user, pk=pk
@@ -1002,6 +1099,8 @@ def rectification_list(request):
     )
     f = RectificationFilter(request.GET, queryset=base, request=request)
     rows = f.qs.order_by("status", "deadline", "pk")
+    if export_format(request):
+        return export_response(request, *exports.rectifications(rows), _("整改项"))
     return render(
         request,
         "salesite/ops/rectification_list.html",

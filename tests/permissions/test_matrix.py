@@ -298,6 +298,7 @@ URLS: dict[str, Spec] = {
     "ops:plan_create": Page(),
     "ops:plan_detail": Obj(pk_of("salesite.ServicePlan")),
     "ops:plan_edit": Obj(pk_of("salesite.ServicePlan")),
+    "ops:plan_print": Obj(pk_of("salesite.ServicePlan")),
     "ops:plan_service_add": PostOnly(pk_of("salesite.ServicePlan")),
     "ops:plan_service_remove": PostOnly(child_of("salesite.ServicePlanService", "plan", "item_pk")),
     "ops:plan_submit": PostOnly(pk_of("salesite.ServicePlan")),
@@ -307,6 +308,7 @@ URLS: dict[str, Spec] = {
     "ops:training_create": Page(),
     "ops:training_detail": Obj(pk_of("salesite.TrainingSession")),
     "ops:training_edit": Obj(pk_of("salesite.TrainingSession")),
+    "ops:training_print": Obj(pk_of("salesite.TrainingSession")),
     "ops:attendance_save": PostOnly(pk_of("salesite.TrainingSession")),
     "ops:attendance_remove": PostOnly(
         child_of("salesite.TrainingAttendance", "session", "item_pk")
@@ -316,6 +318,7 @@ URLS: dict[str, Spec] = {
     "ops:event_create": Page(),
     "ops:event_detail": Obj(pk_of("salesite.MarketingEvent")),
     "ops:event_edit": Obj(pk_of("salesite.MarketingEvent")),
+    "ops:event_print": Obj(pk_of("salesite.MarketingEvent")),
     "ops:event_outcome": Obj(pk_of("salesite.MarketingEvent")),
     "ops:event_transition": PostOnly(plus(pk_of("salesite.MarketingEvent"), to="prepared")),
     "ops:checklist_add": PostOnly(pk_of("salesite.MarketingEvent")),
@@ -323,6 +326,7 @@ URLS: dict[str, Spec] = {
     "ops:inspection_list": Page("salesite.view_inspection"),
     "ops:inspection_create": Page(),
     "ops:inspection_detail": Obj(pk_of("salesite.Inspection")),
+    "ops:inspection_print": Obj(pk_of("salesite.Inspection")),
     "ops:inspection_scores": PostOnly(pk_of("salesite.Inspection")),
     "ops:inspection_complete": PostOnly(pk_of("salesite.Inspection")),
     "ops:rectification_list": Page("salesite.view_rectificationitem"),
@@ -337,6 +341,7 @@ URLS: dict[str, Spec] = {
     "communication:record_create_for": Obj(project_pk()),
     "communication:record_detail": Obj(pk_of("communication.CommunicationRecord")),
     "communication:record_edit": Obj(pk_of("communication.CommunicationRecord")),
+    "communication:record_print": Obj(pk_of("communication.CommunicationRecord")),
     "communication:record_acknowledge": PostOnly(pk_of("communication.CommunicationRecord")),
     "communication:report_list": Page("communication.view_communicationrecord"),
     "communication:problem_list": Page("communication.view_problem"),
@@ -357,6 +362,7 @@ URLS: dict[str, Spec] = {
     "handover:case_start": Page(),
     "handover:case_not_taken_new": Page(),
     "handover:case_detail": Obj(pk_of("handover.HandoverCase")),
+    "handover:case_print": Obj(pk_of("handover.HandoverCase")),
     # step 6 is the cashier's payment (R-HO-4), the step most worth guarding
     "handover:case_step": Obj(plus(pk_of("handover.HandoverCase"), step=6)),
     "handover:case_not_taken": Obj(pk_of("handover.HandoverCase")),
@@ -368,6 +374,7 @@ URLS: dict[str, Spec] = {
     "handover:notice_list": Page("handover.view_progressnotice"),
     "handover:notice_create": Page(),
     "handover:notice_detail": Obj(pk_of("handover.ProgressNotice")),
+    "handover:notice_print": Obj(pk_of("handover.ProgressNotice")),
     "handover:notice_send": PostOnly(pk_of("handover.ProgressNotice")),
     "handover:openday_list": Page("handover.view_siteopenday"),
     "handover:openday_create": Page(),
@@ -378,6 +385,7 @@ URLS: dict[str, Spec] = {
     "handover:movein_list": Page("handover.view_movein"),
     "handover:movein_create": Page(),
     "handover:movein_detail": Obj(pk_of("handover.MoveIn")),
+    "handover:movein_print": Obj(pk_of("handover.MoveIn")),
     "handover:movein_tenant_info": Obj(pk_of("handover.MoveIn")),
     "handover:movein_owner_file": Obj(pk_of("handover.MoveIn")),
     "handover:release_list": Page("handover.view_itemrelease"),
@@ -386,6 +394,7 @@ URLS: dict[str, Spec] = {
     "handover:inspection_list": Page("handover.view_mockinspection"),
     "handover:inspection_create": Page(),
     "handover:inspection_detail": Obj(pk_of("handover.MockInspection")),
+    "handover:inspection_print": Obj(pk_of("handover.MockInspection")),
     "handover:defect_verify": PostOnly(defect_of),
     "handover:inspection_complete": PostOnly(pk_of("handover.MockInspection")),
     # renovation
@@ -393,6 +402,13 @@ URLS: dict[str, Spec] = {
     "renovation:application_list": Page("renovation.view_renovationapplication"),
     "renovation:application_create": Page(),
     "renovation:application_detail": Obj(pk_of("renovation.RenovationApplication")),
+    "renovation:application_print": Obj(pk_of("renovation.RenovationApplication")),
+    "renovation:agreement_print": Obj(
+        pk_of("renovation.RenovationApplication", agreement__isnull=False)
+    ),
+    "renovation:completion_print": Obj(
+        pk_of("renovation.RenovationApplication", inspections__isnull=False)
+    ),
     "renovation:application_edit": Obj(pk_of("renovation.RenovationApplication")),
     "renovation:application_submit": PostOnly(pk_of("renovation.RenovationApplication")),
     "renovation:document_check": PostOnly(
@@ -449,6 +465,7 @@ URLS: dict[str, Spec] = {
     "feedback:case_create": Page(),
     "feedback:customer_search": Page(),
     "feedback:case_detail": Obj(pk_of("feedback.Case")),
+    "feedback:case_print": Obj(pk_of("feedback.Case")),
     "feedback:case_action": PostOnly(plus(pk_of("feedback.Case"), action="dispatch")),
     "feedback:customer_timeline": Obj(pk_of("salesite.Customer")),
     "feedback:callback_list": Page("feedback.view_callbacktask"),

@@ -65,3 +65,22 @@ def test_customer_export_queries_do_not_grow(
     with django_assert_max_num_queries(8):
         rows = csv_rows(c.get("/core/customers/?format=csv"))
     assert len(rows) == n + 1
+
+
+def test_project_export_keeps_scope_and_search(member, client_for, project, other_project):
+    second = f.ProjectFactory(name="滨江二期", code="binjiang2")
+    user = member("front_desk", project)
+    f.MembershipFactory(user=user, project=second)
+    f.UnitFactory.create_batch(2, building=f.BuildingFactory(project=project))
+    c = client_for(user)
+    rows = csv_rows(c.get("/core/projects/?format=csv"))
+    assert rows[0][:2] == ["项目名称", "项目编码"]
+    assert {r[0] for r in rows[1:]} == {project.name, second.name}  # not other_project
+    assert rows[[r[0] for r in rows].index(project.name)][rows[0].index("房屋数")] == "2"
+    assert [r[0] for r in csv_rows(c.get("/core/projects/?format=csv&q=binjiang2"))[1:]] == [
+        "滨江二期"
+    ]
+    response = c.get("/core/projects/?format=xlsx&q=滨江")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [row[0].value for row in ws.iter_rows()] == ["项目名称", "滨江二期"]
+    assert "format=xlsx" in c.get("/core/projects/").content.decode()
