@@ -43,6 +43,15 @@ def _require_view(user, perm, obj):
     access.require_perm(user, perm, obj)
 
 
+def _permitted_records(user):
+    """The records of the projects where the user's roles grant the view permission that the
+    record's own page requires: a list (and its export) shows no record the page would refuse.
+    The other projects' rows are left out, as the customer list does, rather than a 403."""
+    qs = selectors.records_for(user)
+    ids = access.permitted_project_ids(user, VIEW_RECORD)
+    return qs if ids is None else qs.filter(project_id__in=ids)
+
+
 # --- index --------------------------------------------------------------------------------
 
 
@@ -91,7 +100,7 @@ def index(request):
 
 @login_required
 def record_list(request):
-    f = RecordFilter(request.GET, queryset=selectors.records_for(request.user), request=request)
+    f = RecordFilter(request.GET, queryset=_permitted_records(request.user), request=request)
     if export_format(request):
         return export_response(request, *exports.records(f.qs), _("沟通记录"))
     return render(
@@ -104,7 +113,7 @@ def record_list(request):
 @login_required
 def report_list(request):
     """Weekly and monthly service reports (周志/月志, R-COM-5), shown in full."""
-    base = selectors.records_for(request.user).filter(level__kind=CommunicationLevel.Kind.REPORT)
+    base = _permitted_records(request.user).filter(level__kind=CommunicationLevel.Kind.REPORT)
     f = RecordFilter(request.GET, queryset=base, request=request)
     f.form.fields["level"].queryset = CommunicationLevel.objects.filter(
         kind=CommunicationLevel.Kind.REPORT

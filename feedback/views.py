@@ -19,7 +19,7 @@ from salesite.exports import export_format, export_response
 from salesite.models import Customer
 from salesite.views import paginate, projects_with_perm, record_context
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import CallbackFilter, CaseFilter
 from .forms import (
     AssessmentA1Form,
@@ -505,6 +505,8 @@ def warranty_list(request):
     if request.GET.get("expiring") == "true":
         today = timezone.localdate()
         qs = qs.filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=62))
+    if export_format(request):
+        return export_response(request, *exports.warranty_items(qs), _("工程保修期限台帐"))
     return render(
         request,
         "feedback/warranty_list.html",
@@ -599,11 +601,14 @@ def warranty_detail(request, pk):
 
 @login_required
 def club_event_list(request):
+    events = selectors.club_events_visible(request.user)
+    if export_format(request):
+        return export_response(request, *exports.club_events(events), _("客户俱乐部活动"))
     return render(
         request,
         "feedback/club_event_list.html",
         {
-            "page": paginate(request, selectors.club_events_visible(request.user)),
+            "page": paginate(request, events),
             "can_add": bool(projects_with_perm(request.user, "feedback.add_clubevent")),
         },
     )
@@ -714,6 +719,8 @@ def patrol_list(request):
     )
     if not projects_with_perm(request.user, "feedback.view_ambassadorpatrol"):
         raise PermissionDenied
+    if export_format(request):
+        return export_response(request, *exports.patrols(qs), _("客户大使巡查"))
     return render(
         request,
         "feedback/patrol_list.html",
@@ -748,6 +755,23 @@ def patrol_create(request):
 @login_required
 def loyalty(request):
     projects = _projects_or_403(request.user, "feedback.view_referral")
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .select_related("project", "referrer", "purchase__unit")
+        .order_by("-recorded_at", "-pk")
+    )
+    repeats = (
+        RepeatPurchase.objects.visible_to(request.user)
+        .select_related("purchase__customer", "purchase__unit", "project")
+        .order_by("-recorded_at", "-pk")
+    )
+    # ?format=…&table=referrals|repeats exports a table of the page; without table, the rates.
+    table = request.GET.get("table")
+    if export_format(request) and table == "referrals":
+        headers, rows = exports.referrals(referrals, request.user)
+        return export_response(request, headers, rows, _("老带新推荐记录"))
+    if export_format(request) and table == "repeats":
+        return export_response(request, *exports.repeat_purchases(repeats), _("老业主再次购房"))
     form, year, quarter = _quarter_from_request(request)
     rates = selectors.loyalty_rates(projects, year=year, quarter=quarter)
     if export_format(request):
@@ -764,11 +788,6 @@ def loyalty(request):
         )
         headers = ["项目", "签约套数", "推荐成交", "推荐成交率(%)", "再次购房", "复购率(%)"]
         return export_response(request, headers, data, f"loyalty-{year}Q{quarter}")
-    referrals = (
-        Referral.objects.visible_to(request.user)
-        .select_related("project", "referrer", "purchase__unit")
-        .order_by("-recorded_at", "-pk")
-    )
     return render(
         request,
         "feedback/loyalty.html",
@@ -778,9 +797,7 @@ def loyalty(request):
             "year": year,
             "quarter": quarter,
             "page": paginate(request, referrals),
-            "repeats": RepeatPurchase.objects.visible_to(request.user)
-            .select_related("purchase__customer", "purchase__unit", "project")
-            .order_by("-recorded_at")[:20],
+            "repeats": repeats[:20],
             "can_add": bool(projects_with_perm(request.user, "feedback.add_referral")),
         },
     )

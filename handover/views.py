@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from salesite import access
 from salesite.exceptions import DomainError
+from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .filters import BatchFilter, CaseFilter, NoticeFilter
 from .models import (
     DeliveryBatch,
@@ -58,6 +59,8 @@ def index(request):
 @login_required
 def batch_list(request):
     f = BatchFilter(request.GET, queryset=selectors.batches_for(request.user), request=request)
+    if export_format(request):
+        return export_response(request, *exports.batches(f.qs), _("交付批次"))
     return render(
         request, "handover/batch_list.html", {"filter": f, "page": paginate(request, f.qs)}
     )
@@ -153,6 +156,8 @@ def milestone_complete(request, pk):
 @login_required
 def case_list(request):
     f = CaseFilter(request.GET, queryset=selectors.cases_for(request.user), request=request)
+    if export_format(request):
+        return export_response(request, *exports.cases(f.qs), _("交接房屋"))
     return render(
         request, "handover/case_list.html", {"filter": f, "page": paginate(request, f.qs)}
     )
@@ -422,8 +427,6 @@ def _report_form(request, kind):
 def report(request, kind):
     from django.http import Http404
 
-    from salesite.exports import export_format, export_response
-
     from . import reports
 
     if kind not in REPORT_FIELDS:
@@ -488,6 +491,8 @@ def notice_list(request):
         .order_by("-created_at"),
         request=request,
     )
+    if export_format(request):
+        return export_response(request, *exports.notices(f.qs), _("工程进展通报"))
     projects = list(Project.objects.visible_to(request.user).order_by("name")[:50])
     missing = notices.missing_mandatory([p.pk for p in projects])
     context = {
@@ -519,6 +524,9 @@ def notice_detail(request, pk):
         ProgressNotice.objects.select_related("project", "sent_by"), request.user, pk=pk
     )
     recipients = notice.recipients.select_related("customer").order_by("pk")
+    if export_format(request):
+        headers, rows = exports.notice_recipients(notice, recipients, request.user)
+        return export_response(request, headers, rows, _("通报接收记录"))
     context = {
         "notice": notice,
         "page": paginate(request, recipients),
@@ -555,6 +563,8 @@ def openday_list(request):
         )
         .order_by("-held_on")
     )
+    if export_format(request):
+        return export_response(request, *exports.opendays(days), _("工地开放日"))
     return render(request, "handover/openday_list.html", {"page": paginate(request, days)})
 
 
@@ -578,6 +588,9 @@ def openday_detail(request, pk):
         SiteOpenDay.objects.select_related("project"), request.user, pk=pk
     )
     invitations = day.invitations.select_related("customer").order_by("pk")
+    if export_format(request):
+        headers, rows = exports.invitations(day, invitations, request.user)
+        return export_response(request, headers, rows, _("工地开放日邀请"))
     context = {
         "day": day,
         "page": paginate(request, invitations),
@@ -654,6 +667,8 @@ def movein_list(request):
         .annotate(has_tenant_info=Exists(MoveInTenantInfo.objects.filter(move_in=OuterRef("pk"))))
         .order_by("-move_in_date", "-pk")
     )
+    if export_format(request):
+        return export_response(request, *exports.moveins(qs), _("客户入住"))
     return render(request, "handover/movein_list.html", {"page": paginate(request, qs)})
 
 
@@ -802,6 +817,8 @@ def release_list(request):
     )
     if request.GET.get("flagged"):
         qs = qs.filter(flagged=True)
+    if export_format(request):
+        return export_response(request, *exports.releases(qs, request.user), _("物品放行"))
     return render(request, "handover/release_list.html", {"page": paginate(request, qs)})
 
 
@@ -870,6 +887,8 @@ def inspection_list(request):
         qs = qs.filter(batch_id=batch_id)
     if request.GET.get("round") in ("1", "2"):
         qs = qs.filter(round=request.GET["round"])
+    if export_format(request):
+        return export_response(request, *exports.inspections(qs), _("模拟验收"))
     return render(request, "handover/inspection_list.html", {"page": paginate(request, qs)})
 
 

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from salesite import access
 from salesite.exceptions import DomainError
-from salesite.exports import export_response
+from salesite.exports import export_format, export_response
 from salesite.models import Building, Project
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import ApplicationFilter, ViolationFilter
 from .forms import (
     AgreedDateForm,
@@ -102,6 +102,8 @@ def application_list(request):
         request.GET, queryset=selectors.applications_for(request.user), request=request
     )
     qs = f.qs.order_by("-created_at", "-pk")
+    if export_format(request):
+        return export_response(request, *exports.applications(qs), _("装修申请"))
     return render(
         request,
         "renovation/application_list.html",
@@ -671,6 +673,8 @@ def violation_list(request):
     f = ViolationFilter(
         request.GET, queryset=selectors.violations_for(request.user), request=request
     )
+    if export_format(request):
+        return export_response(request, *exports.violations(f.qs), _("装修违章"))
     return render(
         request,
         "renovation/violation_list.html",
@@ -963,12 +967,10 @@ def register(request):
     f = ApplicationFilter(
         request.GET, queryset=selectors.applications_for(request.user), request=request
     )
-    qs = selectors.register_rows(f.qs.order_by("-created_at", "-pk"))
-    if request.GET.get("format"):
-        rows = (selectors.register_values(a) for a in qs.iterator(chunk_size=500))
-        name = f"装修办理报表-{timezone.localdate():%Y%m%d}"
-        headers = [str(h) for h in selectors.REGISTER_HEADERS]
-        return export_response(request, headers, rows, name)
+    ordered = f.qs.order_by("-created_at", "-pk")
+    if export_format(request):
+        return export_response(request, *exports.applications(ordered), _("装修办理报表"))
+    qs = selectors.register_rows(ordered)
     page = paginate(request, qs)
     return render(
         request,
@@ -995,6 +997,8 @@ def lecture_list(request):
     if request.GET.get("project"):
         project = _pick_project(request, projects)
         qs = qs.filter(project=project)
+    if export_format(request):
+        return export_response(request, *exports.lectures(qs), _("装修讲座"))
     can_add = bool(projects_with_perm(request.user, "renovation.add_renovationlecture"))
     return render(
         request,

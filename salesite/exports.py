@@ -19,6 +19,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.access import can_view_personal_data
+from salesite.masking import mask_id_number, mask_phone
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("xlsx", "csv")
 
@@ -92,6 +95,27 @@ def xlsx_response(headers: Sequence[str], rows: Iterable[Sequence], filename: st
     )
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
     return response
+
+
+class PersonalData:
+    """Phones and ID numbers in an export (R-X-5): the full value on the projects where the
+    user's role may see it (``access.can_view_personal_data``, as the customer export does),
+    masked everywhere else. Asked once per project, from the row's already-loaded project."""
+
+    def __init__(self, user):
+        self.user = user
+        self._full: dict[int, bool] = {}
+
+    def full(self, project) -> bool:
+        if project.pk not in self._full:
+            self._full[project.pk] = can_view_personal_data(self.user, project)
+        return self._full[project.pk]
+
+    def phone(self, project, value) -> str:
+        return (value or "") if self.full(project) else mask_phone(value)
+
+    def id_number(self, project, value) -> str:
+        return (value or "") if self.full(project) else mask_id_number(value)
 
 
 def export_format(request) -> str | None:

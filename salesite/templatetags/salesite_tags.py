@@ -42,9 +42,13 @@ def querystring_page(context, page):
 
 
 @register.simple_tag(takes_context=True)
-def export_url(context, fmt):
-    """The current list URL with its filters and ?format=xlsx|csv (page dropped)."""
+def export_url(context, fmt, table=""):
+    """The current list URL with its filters and ?format=xlsx|csv (page dropped); ``table``
+    names which table of a page with several to export (``&table=…``)."""
     params = context["request"].GET.copy()
     params.pop("page", None)
+    params.pop("table", None)
+    if table:
+        params["table"] = table
     params["format"] = fmt
     return context["request"].path + "?" + params.urlencode()

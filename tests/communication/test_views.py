@@ -189,3 +189,35 @@ def test_compliance_and_index_query_count_does_not_grow(
     assert (_queries(c, url), _queries(c, "/communication/")) == (few, few_index)
     with django_assert_max_num_queries(15):
         c.get(url)
+
+
+@pytest.mark.parametrize("url", ["/communication/records/", "/communication/reports/"])
+def test_record_lists_hold_only_projects_where_the_role_may_view_records(
+    member, client_for, project, other_project, levels, url
+):
+    """A project the user sees through a role without view_communicationrecord is left out of
+    the lists and their exports, as its records' pages answer 403."""
+    from salesite.models import Role
+
+    no_comm = Role.objects.create(code="no_comm", name="无沟通权限", side="property")
+    user = member("cs_lead", project)
+    f.MembershipFactory(user=user, project=other_project, role=no_comm)
+    stranger = f.UserFactory()
+    f.MembershipFactory(user=stranger, project=other_project, role=no_comm)
+    for p in (project, other_project):
+        RecordFactory(project=p, created_by=user)
+        RecordFactory(project=p, level=levels["weekly_report"], summary=f"周志{p.code}")
+    kind = {"level__kind": "report"} if "reports" in url else {"level": levels["daily"]}
+    shown = CommunicationRecord.objects.get(project=project, **kind)
+    hidden = CommunicationRecord.objects.get(project=other_project, **kind)
+    c = client_for(user)
+    assert c.get(f"/communication/records/{hidden.pk}/").status_code == 403
+    page = c.get(url)
+    assert page.status_code == 200
+    assert f"/communication/records/{shown.pk}/" in page.text
+    assert f"/communication/records/{hidden.pk}/" not in page.text
+    body = b"".join(c.get(url + "?format=csv").streaming_content).decode("utf-8-sig")
+    assert project.name in body and other_project.name not in body
+    empty = client_for(stranger).get(url)
+    assert empty.status_code == 200
+    assert f"/communication/records/{hidden.pk}/" not in empty.text

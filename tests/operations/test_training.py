@@ -108,3 +108,16 @@ def test_front_desk_cannot_record_attendance(member, client_for, project, sessio
         f"/ops/training/{session.pk}/attendance/", {"user": desk.pk, "score": 100}
     )
     assert r.status_code == 403 and not TrainingAttendance.objects.exists()
+
+
+def test_detail_shows_the_edit_link_only_to_who_may_edit(member, client_for, project, session):
+    """The "编辑" button of a training needs the permission training_edit requires."""
+    edit_url = f"/ops/training/{session.pk}/edit/"
+    head = member("centre_head", project)
+    desk = member("front_desk", project)
+    assert head.has_perm("salesite.change_trainingsession", session)
+    assert not desk.has_perm("salesite.change_trainingsession", session)
+    assert f'href="{edit_url}"' in client_for(head).get(f"/ops/training/{session.pk}/").text
+    assert f'href="{edit_url}"' not in client_for(desk).get(f"/ops/training/{session.pk}/").text
+    assert client_for(head).get(edit_url).status_code == 200
+    assert client_for(desk).get(edit_url).status_code == 403
