@@ -313,7 +313,11 @@ def record_acknowledge(request, pk):
 
 @login_required
 def problem_list(request):
-    f = ProblemFilter(request.GET, queryset=selectors.problems_for(request.user), request=request)
+    problems = selectors.problems_for(request.user)
+    ids = access.permitted_project_ids(request.user, VIEW_PROBLEM)  # as the problem's page
+    if ids is not None:
+        problems = problems.filter(project_id__in=ids)
+    f = ProblemFilter(request.GET, queryset=problems, request=request)
     problems = f.qs.order_by("status", "due_date", "-pk")
     if export_format(request):
         return export_response(request, *exports.problems(problems), _("问题跟踪"))

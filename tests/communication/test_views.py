@@ -221,3 +221,19 @@ def test_record_lists_hold_only_projects_where_the_role_may_view_records(
     empty = client_for(stranger).get(url)
     assert empty.status_code == 200
     assert f"/communication/records/{hidden.pk}/" not in empty.text
+
+
+def test_problem_list_holds_only_projects_where_the_role_may_view_problems(
+    member, client_for, project, other_project
+):
+    from salesite.models import Role
+
+    no_comm = Role.objects.create(code="no_comm", name="无沟通权限", side="property")
+    user = member("cs_lead", project)
+    f.MembershipFactory(user=user, project=other_project, role=no_comm)
+    shown = ProblemFactory(project=project, title="可见的问题")
+    hidden = ProblemFactory(project=other_project, title="无权查看的问题")
+    c = client_for(user)
+    assert c.get(f"/communication/problems/{hidden.pk}/").status_code == 403
+    page = c.get("/communication/problems/")
+    assert shown.title in page.text and hidden.title not in page.text
