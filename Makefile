@@ -1,6 +1,6 @@
 # Salesite developer commands. The README's quick start is `make run` and `make test`.
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format bench
+.PHONY: help venv run test lint format bench bench-scale-data bench-scale
 
 VENV_PY := .venv/bin/python
 PORT ?= 8000
@@ -12,6 +12,8 @@ help:
 	@echo "make lint   - ruff format --check and ruff check"
 	@echo "make format - ruff format and ruff check --fix"
 	@echo "make bench  - time the main pages on a large generated dataset"
+	@echo "make bench-scale-data - (re)build the PostgreSQL bench databases at 1x and 10x"
+	@echo "make bench-scale      - time dashboards and lists at 1x and 10x, side by side"
 
 venv:
 	@scripts/ensure_venv.sh
@@ -32,3 +34,18 @@ format: venv
 
 bench: venv
 	$(VENV_PY) bench/bench_pages.py $(BENCH_ARGS)
+
+# PostgreSQL bench databases <BENCH_PG>/salesite_bench_1 and _10 (README, Benchmarks).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+
+bench-scale-data: venv
+	for s in 1 10; do \
+	  dropdb --if-exists --maintenance-db=$(BENCH_PG)/postgres salesite_bench_$$s && \
+	  createdb --maintenance-db=$(BENCH_PG)/postgres salesite_bench_$$s && \
+	  $(VENV_PY) bench/build_data.py --database-url $(BENCH_PG)/salesite_bench_$$s --scale $$s \
+	  || exit 1; \
+	done
+
+bench-scale: venv
+	$(VENV_PY) bench/bench_scale.py --run 1x=$(BENCH_PG)/salesite_bench_1 \
+	  --run 10x=$(BENCH_PG)/salesite_bench_10 $(BENCH_ARGS)

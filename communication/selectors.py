@@ -8,7 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
 from communication.periods import Period, period_label, period_of, periods_between, trunc_expression
@@ -71,10 +72,20 @@ def can_act_on_problem(user, problem, perm="communication.change_problem") -> bo
 
 
 def records_for(user):
+    # The problem count is a correlated subquery, evaluated for the rows of the page only;
+    # Count() over a join grouped every record with every problem (seconds at 1M problems),
+    # and the paginator's COUNT had to group them too.
+    raised = (
+        Problem.objects.filter(raised_in=OuterRef("pk"))
+        .order_by()
+        .values("raised_in")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         CommunicationRecord.objects.visible_to(user)
         .select_related("project", "level", "created_by")
-        .annotate(problem_count=Count("problems_raised", distinct=True))
+        .annotate(problem_count=Coalesce(Subquery(raised), 0))
         .order_by("-held_at", "-pk")
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from salesite.models import Building, Project
 
@@ -61,15 +62,20 @@ def batch_case_counts(batch) -> dict:
 
 
 def cases_for(user):
+    # Open rectification items counted by a correlated subquery, for the rows of the page
+    # only: Count() over the join grouped every case before the page could be cut.
+    open_items = (
+        RectificationItem.objects.filter(case=OuterRef("pk"))
+        .exclude(status=RectificationStatus.VERIFIED)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         HandoverCase.objects.visible_to(user)
         .select_related("project", "unit__building", "customer", "batch")
-        .annotate(
-            open_items=Count(
-                "rectifications",
-                filter=~Q(rectifications__status=RectificationStatus.VERIFIED),
-            )
-        )
+        .annotate(open_items=Coalesce(Subquery(open_items), 0))
         .order_by("-updated_at")
     )
 

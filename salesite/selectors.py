@@ -10,13 +10,15 @@ def count_per_project(model):
     """A correlated COUNT of ``model`` rows of the outer project.
 
     One subquery per counted table, rather than Count() over two joined tables, which would
-    multiply units by customers before counting (minutes on a 20k-unit project).
+    multiply units by customers before counting (minutes on a 20k-unit project). COUNT(*),
+    not COUNT(id): it is answered from the project index alone (an index-only scan), where
+    COUNT(id) reads every row of the project from the table.
     """
     counts = (
         model.objects.filter(project=OuterRef("pk"))
         .order_by()
         .values("project")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))

@@ -92,6 +92,8 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["project", "level", "status"], name="comprob_agenda"),
             models.Index(fields=["status", "due_date"], name="comprob_due"),
+            # A project's problem list (ordered by status and due date) and its counts.
+            models.Index(fields=["project", "status", "due_date"], name="comprob_list"),
         ]
 
     def __str__(self):

@@ -145,6 +145,8 @@ class HandoverCase(models.Model):
         verbose_name = _("房屋交接")
         verbose_name_plural = _("房屋交接")
         ordering = ["-created_at"]
+        # The case list's order (latest change first): its first page without a sort of all.
+        indexes = [models.Index(fields=["updated_at"], name="handovercase_updated")]
         permissions = [
             ("perform_handover", _("可办理交接房屋")),
             ("record_payment", _("可登记交房收费（收银员）")),
