@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import ScopedFilterSet
+from salesite.filters import ScopedFilterSet, for_chosen_project
 from salesite.models import Project
 
 from .models import (
@@ -26,7 +26,8 @@ def _visible_projects(request):
 def _visible_batches(request):
     if request is None:
         return DeliveryBatch.objects.none()
-    return DeliveryBatch.objects.visible_to(request.user).select_related("project")
+    batches = DeliveryBatch.objects.visible_to(request.user).select_related("project")
+    return for_chosen_project(request, batches, "batch")
 
 
 class BatchFilter(ScopedFilterSet):

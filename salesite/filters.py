@@ -32,6 +32,23 @@ def _visible_companies(request):
     ).order_by("name")
 
 
+def for_chosen_project(request, queryset, field: str):
+    """The options of a per-project select (buildings, batches): those of the project chosen in
+    the filter, or all the user's if they see one project. A user who sees many projects
+    (HQ: hundreds of buildings) chooses the project first; a value already in the URL stays
+    valid."""
+    if request is None:
+        return queryset.none()
+    project = request.GET.get("project", "")
+    if project.isdigit():
+        return queryset.filter(project_id=int(project))
+    access = get_access(request.user)
+    if not (access.sees_all or access.company_ids or len(access.project_ids) > 1):
+        return queryset
+    value = request.GET.get(field, "")
+    return queryset.filter(pk=int(value)) if value.isdigit() else queryset.none()
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A list filter with a ``company`` filter (the property company of the row's project),
     so that a dashboard figure at company scope opens its list filtered to that company.
@@ -75,12 +92,15 @@ class UnitFilter(ScopedFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     building = django_filters.ModelChoiceFilter(
         # Building.__str__ shows its project: join it, or each option costs a query.
-        queryset=lambda r: (
+        queryset=lambda r: for_chosen_project(
+            r,
             Building.objects.visible_to(r.user).select_related("project")
             if r
-            else Building.objects.none()
+            else Building.objects,
+            "building",
         ),
         label=_("楼栋"),
+        help_text=_("先选择项目"),
     )
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("房号"))
     unit_type = django_filters.CharFilter(lookup_expr="icontains", label=_("户型"))
