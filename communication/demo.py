@@ -1,7 +1,8 @@
 """Demo data of the communication app (R-X-8): four weeks of daily logs, weekly minutes,
-internal reviews and service reports for two projects, with problems in every state and some
-missing days so the compliance page shows gaps. Idempotent: a project that already has
-records is left alone."""
+internal reviews and service reports on 滨江壹号 and 云栖花园 (ten days on 海棠湾), with problems
+in every state and some missing days so the compliance page shows gaps; then the nightly
+compliance job marks the periods missed in the last week. Idempotent: a project that already
+has records is left alone, and the job records each missed period once."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from django.utils import timezone
 
 from communication import services
 from communication.models import CommunicationLevel, CommunicationRecord
-from salesite.models import Project, ProjectMembership, User
+from salesite.models import JobRun, Project, ProjectMembership, User
 
 DAYS = 28
-PROJECT_GAPS = {"binjiang": {4, 11, 19}, "yunqi": {2, 9, 15, 16, 23}}
+# project → (days of records before today, the days without a daily log)
+PROJECT_DAYS = {
+    "binjiang": (DAYS, {4, 11, 19}),
+    "yunqi": (DAYS, {2, 9, 15, 16, 23}),
+    "haitang": (10, {3, 8}),
+}
 TOPICS = [
     ("周末看房客流较大，停车场指引人手不足", "周六日增加 2 名车辆指引岗"),
     ("样板房保洁时间与开放时间冲突", "保洁调整到 8:30 前完成"),
@@ -47,12 +53,16 @@ def seed_demo(today: datetime.date | None = None) -> None:
     levels = {lv.code: lv for lv in CommunicationLevel.objects.all()}
     if "daily" not in levels:
         return
-    for code, gaps in PROJECT_GAPS.items():
+    for code, (days, gaps) in PROJECT_DAYS.items():
         project = Project.objects.filter(code=code).first()
         if project is None or CommunicationRecord.objects.filter(project=project).exists():
             continue
         with transaction.atomic():
-            _seed_project(project, levels, gaps, today)
+            _seed_project(project, levels, gaps, today, days)
+    # Last night's run of the compliance job: periods of the past week short of records.
+    # Once: a second seed would only log another run of the job.
+    if not JobRun.objects.filter(job_name="communication_mark_overdue").exists():
+        services.communication_mark_overdue(now=_at(today, 1))
 
 
 def _user(project, role_code):
@@ -61,7 +71,7 @@ def _user(project, role_code):
     ).first()
 
 
-def _seed_project(project, levels, gaps, today):
+def _seed_project(project, levels, gaps, today, days=DAYS):
     lead = _user(project, "cs_lead")
     head = _user(project, "centre_head")
     deputy = _user(project, "subsidiary_deputy")
@@ -92,9 +102,9 @@ def _seed_project(project, levels, gaps, today):
         ]
         if m
     ]
-    start = today - datetime.timedelta(days=DAYS)
+    start = today - datetime.timedelta(days=days)
     problem_no = 0
-    for offset in range(DAYS):
+    for offset in range(days):
         day = start + datetime.timedelta(days=offset)
         if offset not in gaps:
             topic, decision = TOPICS[offset % len(TOPICS)]
@@ -113,7 +123,7 @@ def _seed_project(project, levels, gaps, today):
                 decisions=decision,
                 problems=problems,
             )
-            _move_problems(record, offset, lead, levels, day)
+            _move_problems(record, offset, lead, levels, day, days)
         if offset % 2 == 0 and "dept_daily_review" in levels:
             services.record_create(
                 project=project,
@@ -137,7 +147,7 @@ def _seed_project(project, levels, gaps, today):
                 decisions="活动当天增加 6 名礼宾岗，安管部负责交通疏导",
                 recipients=[u for u in [deputy, gm, security_lead] if u],
             )
-            if offset < DAYS - 7:
+            if offset < days - 7:
                 services.minutes_acknowledge(record=weekly, user=deputy, now=_at(day, 18))
             services.record_create(
                 project=project,
@@ -200,7 +210,7 @@ def _seed_project(project, levels, gaps, today):
     services.communication_mark_problems_overdue()
 
 
-def _move_problems(record, offset, lead, levels, day):
+def _move_problems(record, offset, lead, levels, day, days=DAYS):
     """Leave the problems in every state: resolved, escalated (to weekly or straight to
     monthly), carried forward, and open past their due date."""
     for problem in record.problems_raised.all():
@@ -209,7 +219,7 @@ def _move_problems(record, offset, lead, levels, day):
             services.problem_resolve(
                 problem=problem, resolution="当日已协调处理完毕。", user=lead, now=_at(day, 18)
             )
-        elif kind == 1 and offset < DAYS - 3:
+        elif kind == 1 and offset < days - 3:
             services.problem_escalate_now(problem=problem, user=lead, now=_at(day, 18))
         elif kind == 2:
             services.problem_escalate(

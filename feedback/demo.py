@@ -1,7 +1,8 @@
-"""Demo data of the feedback app (R-X-8): cases in every state including a breach, callbacks of
-every rule, 6+2 step records, handover facts; the quarterly assessment (A1), the warranty ledger
-with notices and reports, club members, greetings and an event, patrol findings, referrals and
-a repeat purchase. Idempotent: a second run creates nothing."""
+"""Demo data of the feedback app (R-X-8): cases in every state including a breach (one with a
+photo), callbacks of every rule, 6+2 step records (and the project-level +2 on 海棠湾),
+handover facts; the quarterly assessment (A1), the warranty ledger with notices and reports,
+club members, birthday greetings from the daily job and an event, patrol findings, referrals
+and a repeat purchase. Idempotent: a second run creates nothing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from salesite.models import Project, Purchase, User
+from salesite.demo import demo_attach, demo_png
+from salesite.models import Customer, Project, Purchase, User
 
 from . import services
-from .models import AmbassadorAssignment, Case, CaseStatus
+from .models import (
+    AmbassadorAssignment,
+    Case,
+    CaseStatus,
+    Greeting,
+    ProjectStepRecord,
+    StepAction,
+)
 
 CASES = [
     # subject, kind, extra, target status
@@ -43,10 +52,13 @@ def seed_demo() -> None:
     for project in Project.objects.filter(code__in=["binjiang", "yunqi", "haitang"]):
         with transaction.atomic():
             _seed_care_and_quality(project, now)
+        _seed_case_photo(project)
+        _seed_birthday_greetings(project)
     _seed_repeat_purchase()  # before the notices, so that a second run notifies no one new
     services.warranty_notices_send()
     services.greetings_send()
     _seed_warranty_reports()
+    _seed_project_step()
 
 
 def _seed_project(project, now) -> None:
@@ -133,6 +145,64 @@ def _seed_project(project, now) -> None:
         )
 
 
+def _seed_case_photo(project) -> None:
+    case = Case.objects.filter(project=project, subject="卫生间渗水").order_by("pk").first()
+    if case is None:
+        return
+    demo_attach(
+        case,
+        name="现场照片-卫生间渗水.png",
+        content=demo_png((110, 140, 160)),
+        user=User.objects.filter(username=f"{project.code}_front_desk").first(),
+        description="客户发来的渗水位置照片",
+    )
+
+
+def _last_birthday(birthday: datetime.date, today: datetime.date) -> datetime.date:
+    """The latest day on or before today when the daily job greets this birthday (29 February
+    on 28 February in other years, as the job does)."""
+    for year in (today.year, today.year - 1):
+        try:
+            day = birthday.replace(year=year)
+        except ValueError:
+            day = datetime.date(year, 2, 28)
+        if day <= today:
+            return day
+    raise AssertionError("unreachable")
+
+
+def _seed_birthday_greetings(project) -> None:
+    """Run the daily greeting job on the day of the project's latest club member's birthday,
+    as it ran then; the job's per-year key keeps it to one greeting each."""
+    if Greeting.objects.filter(project=project).exists():
+        return
+    today = timezone.localdate()
+    birthdays = Customer.objects.filter(
+        project=project, is_club_member=True, birthday__isnull=False
+    ).values_list("birthday", flat=True)
+    days = [_last_birthday(b, today) for b in birthdays]
+    if days:
+        services.greetings_send(today=max(days))
+
+
+def _seed_project_step() -> None:
+    """海棠湾 has delivered: the +2 step (the facility renewal plan for four years after the
+    first delivery) is drawn up and recorded for the project. There is no service for this
+    per-project record, so it is created here, once."""
+    project = Project.objects.filter(code="haitang").first()
+    action = StepAction.objects.filter(per_project=True).order_by("order").first()
+    if project is None or action is None:
+        return
+    ProjectStepRecord.objects.get_or_create(
+        project=project,
+        action=action,
+        defaults={
+            "done_on": timezone.localdate() - datetime.timedelta(days=10),
+            "note": "已编制交付后第 4 年公共设施更新计划（电梯、屋面防水、园林），报业委会筹备组。",
+        },
+    )
+
+
 A1_SCORES = {"binjiang": (92, 88), "yunqi": (85, 80), "haitang": (78, 83)}
 WARRANTY_ITEMS = [
     # name, responsible unit, years of warranty, days from today to the end
@@ -150,8 +220,6 @@ PATROLS = [
 
 def _seed_care_and_quality(project, now) -> None:
     from decimal import Decimal
-
-    from salesite.models import Customer
 
     from .models import (
         AmbassadorPatrol,
@@ -260,7 +328,7 @@ def _seed_warranty_reports() -> None:
 def _seed_repeat_purchase() -> None:
     """A binjiang owner buys again at yunqi: a customer with the same ID number and a purchase
     of a free unit there, recorded as a repeat purchase (1 % discount by default)."""
-    from salesite.models import Customer, Unit
+    from salesite.models import Unit
 
     from .models import RepeatPurchase
 

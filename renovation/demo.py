@@ -1,10 +1,12 @@
 """Demo data for the renovation app (R-X-8): renovations in every state on 滨江壹号 and
 海棠湾, with patrols, a missed patrol, violations with a fine, completion, refunds, a
-lecture and holiday calendar entries.
+lecture and holiday calendar entries; a smaller set on 云栖花园. Every project has a gas change
+whose government approval is recorded (now in review), entry confirmations for the permitted
+renovations, a scanned application and (where there is a violation) a photo.
 
-Called by ``manage.py seed_demo`` after the core demo; idempotent (a project that already
-has demo renovations is skipped, so a second run creates nothing) and quick: every record
-is made through the services, with back-dated ``now`` values.
+Called by ``manage.py seed_demo`` after the core demo; idempotent (each demo renovation is
+tagged with its stage, and a stage a project already has is skipped, so a second run creates
+nothing) and quick: every record is made through the services, with back-dated ``now`` values.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from salesite.demo import demo_attach, demo_pdf, demo_png
 from salesite.models import Project, Purchase, User
 
 from . import services
@@ -55,6 +58,13 @@ STAGES = [
     "refund_due",
     "refunded",
 ]
+# Stages added later: built on the units after the lecture's, so the others keep their units.
+EXTRA_STAGES = ["government_approved"]
+PROJECT_STAGES = {
+    "binjiang": STAGES + EXTRA_STAGES,
+    "haitang": STAGES + EXTRA_STAGES,
+    "yunqi": ["in_review", "active_patrols", "accepted", *EXTRA_STAGES],
+}
 
 
 def _users(code):
@@ -82,24 +92,35 @@ def seed_demo(now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
     for day, kind, name in HOLIDAYS:
         CalendarDay.objects.get_or_create(date=day, defaults={"kind": kind, "name": name})
-    for code in PROJECTS:
+    for code, stages in PROJECT_STAGES.items():
         project = Project.objects.filter(code=code).first()
         if project is None:
             continue
-        if RenovationApplication.objects.filter(
-            project=project, scope__startswith=DEMO_TAG
-        ).exists():
-            continue
-        _seed_project(project, now)
+        done = _demo_stages(project)
+        missing = [stage for stage in stages if stage not in done]
+        if missing:
+            _seed_project(project, missing, now, lecture=not done)
+
+
+def _demo_stages(project) -> set[str]:
+    """The stages a project's demo renovations were built for (the tag ending their scope)."""
+    scopes = RenovationApplication.objects.filter(
+        project=project, scope__startswith=DEMO_TAG
+    ).values_list("scope", flat=True)
+    return {scope.rsplit("（", 1)[-1].rstrip("）") for scope in scopes}
 
 
 @transaction.atomic
-def _seed_project(project, now):
+def _seed_project(project, stages, now, *, lecture: bool):
     u = _users(project.code)
     for kind, basis, rate in FEES:
         FeeItem.objects.get_or_create(
             project=project, kind=kind, defaults={"basis": basis, "rate": Decimal(rate)}
         )
+    base = [stage for stage in stages if stage not in EXTRA_STAGES]
+    extra = [stage for stage in stages if stage in EXTRA_STAGES]
+    listeners = 2 if lecture else 0
+    need = len(base) + listeners + len(extra)
     one_per_unit = {}
     for purchase in (
         Purchase.objects.filter(project=project, is_active=True, unit__renovation_applications=None)
@@ -107,14 +128,17 @@ def _seed_project(project, now):
         .order_by("unit__building__name", "unit__number", "pk")
     ):
         one_per_unit.setdefault(purchase.unit_id, purchase)
-        if len(one_per_unit) == len(STAGES) + 2:
+        if len(one_per_unit) == need:
             break
     purchases = list(one_per_unit.values())
-    if len(purchases) < len(STAGES) + 2:
+    if len(purchases) < need:
         return
-    for stage, purchase in zip(STAGES, purchases, strict=False):
+    for stage, purchase in zip(base, purchases, strict=False):
         _build(project, purchase, stage, u, now)
-    _lecture(project, purchases[-2:], u, now)
+    if lecture:
+        _lecture(project, purchases[len(base) : len(base) + listeners], u, now)
+    for stage, purchase in zip(extra, purchases[len(base) + listeners :], strict=True):
+        _build(project, purchase, stage, u, now)
 
 
 def _new_application(project, purchase, stage, u, now, **extra):
@@ -181,6 +205,13 @@ def _permit(app, u, at):
         valid_until=app.planned_end,
         user=u["security"],
     )
+    services.entry_confirm(
+        application=app,
+        confirmed_on=timezone.localdate(at),
+        facilities_condition="入户门、窗、墙地面完好；水电表读数已拍照记录；烟感、对讲、地漏正常。",
+        owner_signed=True,
+        user=u["engineering"],
+    )
 
 
 def _accept(app, u, at):
@@ -199,12 +230,42 @@ def _accept(app, u, at):
 def _build(project, purchase, stage, u, now):
     if stage == "waiting_government":
         app = _new_application(project, purchase, stage, u, now, changes_structure=True)
+    elif stage == "government_approved":
+        app = _new_application(project, purchase, stage, u, now, changes_gas=True)
     else:
         app = _new_application(project, purchase, stage, u, now)
     if stage == "draft":
         return app
     if stage == "in_review":
+        demo_attach(
+            app,
+            name="装修申请资料扫描件.pdf",
+            content=demo_pdf(
+                [
+                    "Renovation application - scanned documents (demo)",
+                    f"Application {app.pk}, unit {app.unit.number}",
+                    "Owner ID card, floor plan, contractor licence and qualification",
+                    f"Received {timezone.localdate(now):%Y-%m-%d}",
+                ]
+            ),
+            user=u["front_desk"],
+            description="业主身份证、施工图、装修单位营业执照及资质（扫描件）",
+        )
         services.application_submit(application=app, user=u["front_desk"], now=now)
+        return app
+    if stage == "government_approved":
+        # Submitted a week ago, it waited for the gas company's approval, recorded today.
+        services.application_submit(application=app, user=u["front_desk"], now=_ago(now, 7))
+        approved_on = timezone.localdate(now) - datetime.timedelta(days=1)
+        services.government_approval_record(
+            application=app,
+            authority="燃气公司及区住房和城乡建设局",
+            document_number=f"燃改审〔{approved_on.year}〕{app.pk:04d}号",
+            approved_on=approved_on,
+            note="厨房燃气表位移 0.8 米，由燃气公司施工。",
+            user=u["cs_lead"],
+            now=now,
+        )
         return app
     if stage == "overdue_review":
         services.application_submit(application=app, user=u["front_desk"], now=_ago(now, 6))
@@ -272,6 +333,13 @@ def _build(project, purchase, stage, u, now):
             patrol=patrol,
             user=u["security"],
             now=now,
+        )
+        demo_attach(
+            serious,
+            name="违规照片-阳台外墙开孔.png",
+            content=demo_png((150, 140, 128)),
+            user=u["security"],
+            description="巡查时拍摄",
         )
         services.violation_call(
             violation=serious,

@@ -1,22 +1,34 @@
 """Demo data for the core (R-X-8): organisations, projects, users in every role, buildings,
-units, customers and purchases. Deterministic and idempotent: running it twice changes nothing.
-Later apps add their records through their own ``seed_demo_*`` functions."""
+units, customers and purchases, and each project's owner register imported once. Deterministic
+and idempotent: running it twice changes nothing. Later apps add their records through their
+own ``seed_demo`` functions; ``demo_attach`` gives them small generated photos and scans."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import random
+import struct
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
+from salesite import imports
+from salesite.attachments import attachment_add
 from salesite.models import (
+    Attachment,
     Building,
     Company,
     Contact,
     Customer,
     Department,
+    ImportBatch,
     MarketingPhase,
     Project,
     ProjectMembership,
@@ -94,7 +106,7 @@ def _company(name, kind, parent=None):
 
 @transaction.atomic
 def seed_core(today: datetime.date | None = None) -> list[DemoUser]:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     rng = random.Random(20261123)
     K = Company.Kind
     group = _company("华景地产控股集团", K.DEVELOPER_GROUP)
@@ -144,6 +156,10 @@ def seed_core(today: datetime.date | None = None) -> list[DemoUser]:
         )
         if created:
             _phase_history(project, phase, today)
+        # The project has been run since the staff joined it (ProjectMembership.since below):
+        # the compliance job only judges the periods after a project's creation.
+        started = _local_midnight(today - datetime.timedelta(days=200))
+        Project.objects.filter(pk=project.pk, created_at__gt=started).update(created_at=started)
         role_dept = {
             "cs_lead": "customer_service",
             "front_desk": "customer_service",
@@ -194,7 +210,141 @@ def seed_core(today: datetime.date | None = None) -> list[DemoUser]:
         dev_role = Role.objects.get(code="dev_marketing_supervisor")
         ProjectMembership.objects.get_or_create(project=project, role=dev_role, contact=contact)
         _seed_units(project, rng, today)
+        _import_register(project)
     return logins
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _import_register(project: Project) -> None:
+    """The sales office's owner register of building 1, imported through the real import: every
+    row matches the units and purchases already there, so the batch records the check and
+    changes nothing."""
+    if ImportBatch.objects.filter(project=project).exists():
+        return
+    purchases = (
+        Purchase.objects.filter(project=project, unit__building__name="1幢", is_active=True)
+        .select_related("unit__building", "customer")
+        .order_by("unit__number")
+    )
+    if not purchases:
+        return
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(imports.template_rows())
+    for p in purchases:
+        u, c = p.unit, p.customer
+        writer.writerow(
+            [
+                u.building.name,
+                u.building.phase,
+                u.number,
+                u.floor,
+                u.unit_type,
+                u.area,
+                c.name,
+                c.phone,
+                c.get_id_type_display(),
+                c.id_number,
+                c.emergency_contact,
+                c.emergency_phone,
+                c.birthday or "",
+                p.subscribed_on or "",
+                p.signed_on or "",
+                p.contract_number,
+                p.sales_consultant,
+            ]
+        )
+    archivist = User.objects.filter(username=f"{project.code}_archivist").first()
+    imports.import_register(
+        project=project,
+        uploaded=SimpleUploadedFile(
+            f"{project.name}一期1幢业主清册.csv", out.getvalue().encode("utf-8-sig")
+        ),
+        user=archivist,
+    )
+
+
+# --- generated files for attachments ----------------------------------------------------------
+
+
+def demo_png(rgb: tuple[int, int, int], width: int = 240, height: int = 180) -> bytes:
+    """A small PNG standing in for a site photo: a framed picture with diagonal stripes."""
+    frame = bytes(v // 2 for v in rgb)
+    light = bytes(min(255, v + 40) for v in rgb)
+    plain = bytes(rgb)
+    border = b"\x00" + frame * width
+    rows = []
+    for y in range(height):
+        if y < 4 or y >= height - 4:
+            rows.append(border)
+            continue
+        row = bytearray(b"\x00" + frame * 4)
+        for x in range(4, width - 4):
+            row += light if (x + y) // 12 % 2 else plain
+        rows.append(bytes(row + frame * 4))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        body = tag + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF standing in for a scanned document (ASCII text: no embedded font)."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = "BT /F1 16 Tf 22 TL 72 770 Td " + " ".join(f"({escape(line)}) '" for line in lines)
+    stream = f"{text} ET 0.6 G 60 60 475 740 re S".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def demo_attach(owner, *, name: str, content: bytes, user, description: str = ""):
+    """Attach a generated file to ``owner`` through the real upload service (checked and stored
+    under MEDIA_ROOT like an upload), once per owner and file name."""
+    if Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(owner),
+        object_id=owner.pk,
+        original_name=name,
+    ).exists():
+        return None
+    return attachment_add(
+        owner=owner,
+        uploaded=SimpleUploadedFile(name, content),
+        user=user,
+        description=description,
+    )
 
 
 def _phase_history(project: Project, phase: str, today: datetime.date) -> None:

@@ -1,6 +1,8 @@
 """Demo data of sales-site operations (R-X-8), called by ``seed_demo`` after the core demo.
 Idempotent: rows are found by natural keys (get_or_create) or created once per project, so a
-second run creates nothing. Today's roster on 滨江壹号 leaves one post short on purpose."""
+second run creates nothing. Today's roster on 滨江壹号 leaves one post short on purpose; 滨江壹号
+has a revised service plan and an HQ inspection with an overdue item, the other projects a
+first plan (submitted on 云栖花园, filed on 海棠湾) and an inspection with a photo each."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from salesite.demo import demo_attach, demo_png
 from salesite.models import Project, User
 from salesite.models.operations import (
     Inspection,
@@ -115,10 +118,13 @@ def seed_demo(today: datetime.date | None = None) -> None:
         _roster(project, posts, shifts, today)
         _trainings(project, today)
         _events(project, today)
-    binjiang = Project.objects.filter(code="binjiang").first()
-    if binjiang:
-        _plan(binjiang)
-        _inspection(binjiang, checklist, today)
+        if project.code == "binjiang":
+            _plan(project)
+            _inspection(project, checklist, today)
+        else:
+            _first_plan(project, filed=project.code == "haitang")
+            _recent_inspection(project, checklist, today)
+        _inspection_photo(project)
 
 
 def _areas_and_posts(project, shifts) -> list[ServicePost]:
@@ -222,6 +228,81 @@ def _plan(project) -> None:
         standard="停车场至营销中心循环接送，候车不超过 5 分钟。",
     )
     services.plan_submit(plan=v2, user=lead)
+
+
+def _first_plan(project, *, filed: bool) -> None:
+    """A shorter first version: submitted and waiting for HQ, or already filed."""
+    if ServicePlan.objects.filter(project=project).exists():
+        return
+    lead = _user(project.code, "cs_lead")
+    plan = services.plan_create(
+        project=project,
+        user=lead,
+        title=f"{project.name}营销现场配合服务方案",
+        external_customers="本地首置及改善型家庭为主，关注学区与通勤。",
+        internal_customers="地产营销/策划团队：周末及节假日接待量大，需要物业补位。",
+        customer_needs="看房动线清晰、等候区舒适、停车方便。",
+        functional_areas="营销中心外围、接待区、水吧、样板房、停车场。",
+        customer_route="停车场 → 外围形象岗 → 前台接待 → 沙盘讲解 → 样板房 → 洽谈区 → 送客。",
+        posts_plan="形象岗 1、车辆指引岗 1、前台接待岗 2、水吧岗 1、样板房接待岗 1、停车场指引岗 1。",
+    )
+    types = {t.name: t for t in ServiceType.objects.filter(project__isnull=True)}
+    for name, standard in [
+        ("迎宾指引", "客户进门 3 秒内问候并引导。"),
+        ("茶饮提供", "客户入座 2 分钟内奉茶。"),
+        ("样板房接待", "鞋套发放、讲解规范、物品看护。"),
+    ]:
+        services.plan_service_set(plan=plan, service_type=types[name], standard=standard)
+    services.plan_submit(plan=plan, user=lead)
+    if filed:
+        hq = _user(project.code, "hq_inspector")
+        services.plan_file(plan=plan, user=hq, comment="方案可行，同意备案。")
+
+
+def _recent_inspection(project, checklist, today) -> None:
+    """An HQ inspection 18 days ago with one low score: on 云栖花园 the fix is verified by HQ,
+    on 海棠湾 it is still open with a deadline next week."""
+    if Inspection.objects.filter(project=project).exists():
+        return
+    hq = _user(project.code, "hq_inspector")
+    owner = _user(project.code, "cs_lead")
+    date = today - datetime.timedelta(days=18)
+    inspection = services.inspection_create(
+        project=project, checklist=checklist, date=date, inspector=hq
+    )
+    weak = "样板房接待讲解" if project.code == "yunqi" else "员工仪容仪表"
+    scores = {}
+    for s in inspection.scores.select_related("item"):
+        if s.item.text.startswith(weak):
+            scores[s.pk] = (s.item.max_score - 3, "抽查时讲解不完整，鞋套未及时补充。")
+        else:
+            scores[s.pk] = (s.item.max_score, "")
+    services.inspection_score(inspection=inspection, scores=scores)
+    fixed = project.code == "yunqi"
+    items = services.inspection_complete(
+        inspection=inspection,
+        user=hq,
+        owner=owner,
+        deadline=date + datetime.timedelta(days=7) if fixed else today + datetime.timedelta(days=6),
+        summary="整体良好，个别服务标准执行不到位。",
+    )
+    if fixed:
+        for item in items:
+            services.rectification_done(item=item, user=owner, note="已组织专项培训并现场复训。")
+            services.rectification_verify(item=item, user=hq, accepted=True, note="复查合格。")
+
+
+def _inspection_photo(project) -> None:
+    inspection = Inspection.objects.filter(project=project).order_by("date", "pk").first()
+    if inspection is None:
+        return
+    demo_attach(
+        inspection,
+        name="检查现场照片.png",
+        content=demo_png((96, 125, 139)),
+        user=_user(project.code, "hq_inspector"),
+        description="检查时拍摄的营销中心现场",
+    )
 
 
 def _trainings(project, today) -> None:

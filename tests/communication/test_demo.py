@@ -1,7 +1,13 @@
 import pytest
 
 from communication.demo import seed_demo
-from communication.models import CommunicationRecord, MinutesRecipient, Problem, ProblemEvent
+from communication.models import (
+    CommunicationRecord,
+    ComplianceBreach,
+    MinutesRecipient,
+    Problem,
+    ProblemEvent,
+)
 from salesite.demo import seed_core
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +17,15 @@ def test_demo_has_every_state_and_is_idempotent():
     seed_core()
     seed_demo()
     count = CommunicationRecord.objects.count()
+    breaches = ComplianceBreach.objects.count()
     seed_demo()
     assert CommunicationRecord.objects.count() == count > 40
+    assert ComplianceBreach.objects.count() == breaches
+    # Every project has records and problems; the nightly job marked missed daily logs.
+    for model in (CommunicationRecord, Problem):
+        codes = set(model.objects.values_list("project__code", flat=True))
+        assert codes == {"binjiang", "yunqi", "haitang"}, model
+    assert ComplianceBreach.objects.filter(project__code="haitang", level__code="daily").exists()
     statuses = set(Problem.objects.values_list("status", flat=True))
     assert statuses == {"open", "resolved", "escalated"}
     assert Problem.objects.filter(overdue_since__isnull=False).exists()

@@ -46,6 +46,8 @@ def test_seed_demo_is_idempotent():
         m.AmbassadorPatrol,
         m.Referral,
         m.RepeatPurchase,
+        m.Greeting,
+        m.ProjectStepRecord,
     ]
     new_counts = [t.objects.count() for t in tables]
     assert all(new_counts), dict(zip([t.__name__ for t in tables], new_counts, strict=True))

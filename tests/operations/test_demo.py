@@ -3,8 +3,9 @@ from django.apps import apps
 from django.utils import timezone
 
 from salesite.demo import seed_core
-from salesite.models import Project, User
+from salesite.models import Attachment, Project, User
 from salesite.models.operations import (
+    Inspection,
     MarketingEvent,
     PlanStatus,
     RectificationItem,
@@ -45,6 +46,17 @@ def test_demo_builds_every_workflow_and_is_idempotent():
     gaps = selectors.empty_posts(head, today)
     assert [(g.post.name, g.shift.name) for g in gaps] == [("水吧岗", "晚班")]
     assert first["TrainingAttendance"] >= 6
+    # The other projects: a first plan (submitted, filed) and an HQ inspection with a photo.
+    plans = dict(
+        ServicePlan.objects.exclude(project=binjiang).values_list("project__code", "status")
+    )
+    assert plans == {"yunqi": PlanStatus.SUBMITTED, "haitang": PlanStatus.FILED}
+    assert set(Inspection.objects.values_list("project__code", flat=True)) == {
+        "binjiang",
+        "yunqi",
+        "haitang",
+    }
+    assert Attachment.objects.filter(description="检查时拍摄的营销中心现场").count() == 3
 
 
 def test_every_page_renders_on_the_demo(client):

@@ -3,7 +3,9 @@ import pytest
 from renovation import demo
 from renovation.models import (
     CalendarDay,
+    EntryConfirmation,
     Fine,
+    GovernmentApproval,
     MissedPatrol,
     PatrolRecord,
     RenovationApplication,
@@ -38,16 +40,27 @@ def test_demo_has_every_state_renders_and_a_second_run_creates_nothing(client):
     assert MissedPatrol.objects.exists() and PatrolRecord.objects.exists()
     assert set(Violation.objects.values_list("severity", flat=True)) == {"minor", "serious"}
     assert Fine.objects.filter(state="approved").count() == 2
-    assert RenovationLecture.objects.count() == 2
-    counts = [
-        m.objects.count()
-        for m in (RenovationApplication, PatrolRecord, Violation, RenovationLecture, CalendarDay)
-    ]
+    assert RenovationLecture.objects.count() == len(demo.PROJECT_STAGES)
+    # Every project: a gas change approved by the authority and now in review, and an entry
+    # confirmation for each permitted renovation.
+    for code in demo.PROJECT_STAGES:
+        approval = GovernmentApproval.objects.get(project__code=code)
+        assert approval.application.status == Status.SUBMITTED
+        assert approval.application.changes_gas
+    permitted = RenovationApplication.objects.filter(permit_number__gt="")
+    assert EntryConfirmation.objects.count() == permitted.count() > 0
+    tables = (
+        RenovationApplication,
+        PatrolRecord,
+        Violation,
+        RenovationLecture,
+        CalendarDay,
+        GovernmentApproval,
+        EntryConfirmation,
+    )
+    counts = [m.objects.count() for m in tables]
     demo.seed_demo()
-    assert counts == [
-        m.objects.count()
-        for m in (RenovationApplication, PatrolRecord, Violation, RenovationLecture, CalendarDay)
-    ]
+    assert counts == [m.objects.count() for m in tables]
 
     _every_page_renders(client)
 

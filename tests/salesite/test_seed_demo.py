@@ -1,28 +1,55 @@
 """seed_demo (R-X-8): idempotent, two projects under two service centres, a user for every role
-on each project, and every demo user logs in with the documented password."""
+on each project, records in every workflow of every project, and every demo user logs in with
+the documented password."""
 
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
 from salesite.demo import DEMO_PASSWORD
 from salesite.models import (
-    Building,
+    Attachment,
     Company,
-    Customer,
     Project,
     ProjectMembership,
-    Purchase,
     Role,
-    Unit,
     User,
 )
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Company, Project, User, ProjectMembership, Building, Unit, Customer, Purchase]
+MODELS = [
+    m
+    for label in ("salesite", "communication", "handover", "renovation", "feedback")
+    for m in apps.get_app_config(label).get_models()
+]
+# Per project, at least one row of each: every demo user sees records in every workflow.
+PER_PROJECT = [
+    "salesite.Attachment",
+    "salesite.Tenant",
+    "salesite.ImportBatch",
+    "salesite.ServicePlan",
+    "salesite.Inspection",
+    "salesite.MarketingEvent",
+    "salesite.TrainingSession",
+    "communication.CommunicationRecord",
+    "communication.Problem",
+    "communication.ComplianceBreach",
+    "handover.DeliveryBatch",
+    "handover.HandoverCase",
+    "handover.MockInspection",
+    "handover.ProgressNotice",
+    "renovation.RenovationApplication",
+    "renovation.GovernmentApproval",
+    "renovation.EntryConfirmation",
+    "renovation.RenovationLecture",
+    "feedback.Case",
+    "feedback.CallbackTask",
+    "feedback.Greeting",
+]
 
 
 def seed() -> str:
@@ -32,7 +59,7 @@ def seed() -> str:
 
 
 def snapshot():
-    return {m.__name__: m.objects.count() for m in MODELS}
+    return {m._meta.label: m.objects.count() for m in MODELS}
 
 
 def test_seed_demo_twice_creates_nothing_new_and_covers_every_role():
@@ -58,6 +85,16 @@ def test_seed_demo_twice_creates_nothing_new_and_covers_every_role():
         assert project.units.count() > 0
         assert project.customers.count() > 0
         assert project.purchases.count() > 0
+
+    for label in PER_PROJECT:
+        covered = set(apps.get_model(label).objects.values_list("project__code", flat=True))
+        assert covered >= {p.code for p in projects}, label
+    assert apps.get_model("handover.MoveInTenantInfo").objects.exists()
+    assert apps.get_model("feedback.ProjectStepRecord").objects.exists()
+    # Attachments went through the upload service: the files are in MEDIA_ROOT.
+    for attachment in Attachment.objects.all():
+        with attachment.file.open("rb") as f:
+            assert f.read(5) in (b"\x89PNG\r", b"%PDF-"), attachment.original_name
 
     # The table of logins names the password and each user with role and project.
     assert DEMO_PASSWORD in output
