@@ -5,6 +5,8 @@
 VENV_PY := .venv/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); 0 runs the tests in this process.
+PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make run    - set up .venv, migrate, seed the demo, start web + Celery worker + beat"
@@ -22,7 +24,7 @@ run: venv
 	@PORT=$(PORT) scripts/run_demo.sh
 
 test: venv
-	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv
 	.venv/bin/ruff format --check .

@@ -77,6 +77,16 @@ def pytest_collection_modifyitems(config, items):
         for marker, reason in reasons.items():
             if item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=reason))
+        # `make test` spreads the tests over processes (pytest-xdist, --dist loadgroup): the
+        # tests of one service run in one process, so that two Celery workers never share the
+        # Redis queues and the browser tests seed their demo once.
+        for marker in SERVICE_MARKERS:
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(marker))
+                break
+
+
+SERVICE_MARKERS = ("celery_worker", "browser", "postgres")
 
 
 @pytest.fixture(autouse=True)
