@@ -2,11 +2,8 @@
 of a record (R-DASH-3): filters and project scope kept, every row, a fixed number of queries;
 the print view has the access of the record's page."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +14,7 @@ from communication.models import Problem
 from salesite.models import Contact, Role
 from tests import factories as f
 from tests.communication.factories import ProblemFactory, RecordFactory, at, level
+from tests.exporting import column, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -24,32 +22,12 @@ pytestmark = pytest.mark.django_db
 WEEK = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 28)
 RANGE = f"start={WEEK.isoformat()}&end={(WEEK + datetime.timedelta(days=6)).isoformat()}"
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LISTS = [
     "/communication/records/",
     "/communication/reports/",
     "/communication/problems/",
     "/communication/compliance/",
 ]
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
-def xlsx_rows(response) -> list[list]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX
-    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [[c.value for c in row] for row in ws.iter_rows()]
-
-
-def column(rows, header) -> list:
-    i = rows[0].index(header)
-    return [r[i] for r in rows[1:]]
 
 
 def developer_contact(project, name="策划主管"):

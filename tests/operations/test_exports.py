@@ -4,11 +4,8 @@ Exports keep the list's filters and the user's project scope, hold every row (no
 run a fixed number of queries whatever the number of rows; print views have the access of
 the record's page."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,10 +26,10 @@ from salesite.models.operations import (
 )
 from salesite.operations import services
 from tests import factories as f
+from tests.exporting import column, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # list URL → the header of its project column
 LISTS = {
@@ -46,26 +43,6 @@ LISTS = {
     "/ops/inspections/": "项目",
     "/ops/rectifications/": "项目",
 }
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
-def xlsx_rows(response) -> list[list]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX
-    assert ".xlsx" in response["Content-Disposition"]
-    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [[c.value for c in row] for row in ws.iter_rows()]
-
-
-def column(rows, header) -> list:
-    i = rows[0].index(header)
-    return [r[i] for r in rows[1:]]
 
 
 def fill_project(project, *, checklist, make_post, make_plan, hq, staff, today, n=1, tag=""):
