@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from salesite import access, imports, services
 from salesite.attachments import attachment_add, attachments_for
 from salesite.exceptions import DomainError
-from salesite.exports import export_format, export_response
+from salesite.exports import PersonalData, export_format, export_response
 from salesite.filters import CustomerFilter, UnitFilter
 from salesite.forms import (
     AttachmentForm,
@@ -418,17 +418,14 @@ def customer_list(request):
 
 def _customer_export_rows(user, customers):
     """Export rows; phone and ID numbers stay masked unless the role may see them (R-X-5)."""
-    full = {}
+    personal = PersonalData(user)
     for c in customers.iterator(chunk_size=2000):
-        if c.project_id not in full:
-            full[c.project_id] = access.can_view_personal_data(user, c.project)
-        shown = full[c.project_id]
         yield (
             c.project.name,
             c.name,
-            c.phone if shown else mask_phone(c.phone),
+            personal.phone(c.project, c.phone),
             c.get_id_type_display(),
-            c.id_number if shown else mask_id_number(c.id_number),
+            personal.id_number(c.project, c.id_number),
             c.birthday,
             c.is_club_member,
         )
