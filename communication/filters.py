@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
-from salesite.filters import ScopedFilterSet, _visible_projects
+from salesite.filters import ScopedFilterSet
 from salesite.forms import DATE_WIDGET
 
 
 class RecordFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     level = django_filters.ModelChoiceFilter(
         queryset=CommunicationLevel.objects.all(), label=_("层级")
     )
@@ -29,7 +28,6 @@ class RecordFilter(ScopedFilterSet):
 
 
 class ProblemFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     status = django_filters.ChoiceFilter(choices=Problem.Status.choices, label=_("状态"))
     level = django_filters.ModelChoiceFilter(
         queryset=CommunicationLevel.objects.all(), label=_("层级")

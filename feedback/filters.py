@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import ScopedFilterSet, _visible_projects, yes_no_filter
+from salesite.filters import ScopedFilterSet, yes_no_filter
 
 from .models import (
     OPEN_STATUSES,
@@ -18,7 +18,6 @@ from .models import (
 
 
 class CaseFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("类型"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
     q = django_filters.CharFilter(method="search", label=_("事由/客户/电话"))
@@ -55,7 +54,6 @@ class CaseFilter(ScopedFilterSet):
 
 
 class CallbackFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     rule = django_filters.ChoiceFilter(choices=CallbackRule.choices, label=_("回访类型"))
     status = django_filters.ChoiceFilter(choices=CallbackStatus.choices, label=_("状态"))
     due_before = django_filters.DateFilter(

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from salesite.filters import ScopedFilterSet, for_chosen_project
-from salesite.models import Project
 
 from .models import (
     CaseStatus,
@@ -17,12 +16,6 @@ from .models import (
 )
 
 
-def _visible_projects(request):
-    if request is None:
-        return Project.objects.none()
-    return Project.objects.visible_to(request.user)
-
-
 def _visible_batches(request):
     if request is None:
         return DeliveryBatch.objects.none()
@@ -31,7 +24,6 @@ def _visible_batches(request):
 
 
 class BatchFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("批次名称"))
 
     class Meta:
@@ -40,7 +32,6 @@ class BatchFilter(ScopedFilterSet):
 
 
 class CaseFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("交付批次"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
     q = django_filters.CharFilter(method="search", label=_("房号/业主"))
@@ -59,7 +50,6 @@ class CaseFilter(ScopedFilterSet):
 
 
 class NoticeFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("类别"))
     status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, label=_("状态"))
 

@@ -7,20 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from salesite.filters import ScopedFilterSet, yes_no_filter
 from salesite.forms import DATE_WIDGET
-from salesite.models import Project
 
 from . import selectors
 from .models import OPEN_VIOLATION_STATES, RenovationApplication, Status, Violation
 
 
-def _visible_projects(request):
-    if request is None:
-        return Project.objects.none()
-    return Project.objects.visible_to(request.user)
-
-
 class ApplicationFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
     q = django_filters.CharFilter(method="search", label=_("编号/业主/装修单位/房号"))
     overdue = yes_no_filter(_("审核超时"), method="filter_overdue")
@@ -55,7 +47,6 @@ class ApplicationFilter(ScopedFilterSet):
 
 
 class ViolationFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     severity = django_filters.ChoiceFilter(choices=Violation.Severity.choices, label=_("违章程度"))
     state = django_filters.MultipleChoiceFilter(choices=Violation.State.choices, label=_("状态"))
     open = yes_no_filter(_("未结案"), method="filter_open")

@@ -50,20 +50,20 @@ def for_chosen_project(request, queryset, field: str):
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A list filter with a ``company`` filter (the property company of the row's project),
-    so that a dashboard figure at company scope opens its list filtered to that company.
+    """The base of every project list's filter: the row's ``project`` (among the user's) and
+    its property ``company``, so that a dashboard figure at company scope opens its list
+    filtered to that company.
 
-    The filter is a select for users who see more than one company (HQ) and a hidden input
-    for everybody else, whose rows are of one company anyway. ``company_field`` is the
-    lookup from the row to the company."""
+    The company filter is a select for users who see more than one company (HQ) and a hidden
+    input for everybody else, whose rows are of one company anyway."""
 
-    company_field = "project__property_company"
-
-    company = django_filters.ModelChoiceFilter(queryset=_visible_companies, label=_("物业公司"))
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
+    company = django_filters.ModelChoiceFilter(
+        queryset=_visible_companies, field_name="project__property_company", label=_("物业公司")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["company"].field_name = self.company_field
         request = self.request
         access = get_access(request.user) if request is not None else None
         if access is None or not (access.sees_all or len(access.company_ids) > 1):
@@ -71,7 +71,6 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 
 class CustomerFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     q = django_filters.CharFilter(method="search", label=_("姓名/手机/证件号"))
     is_club_member = yes_no_filter(_("俱乐部会员"))
 
@@ -89,7 +88,6 @@ class CustomerFilter(ScopedFilterSet):
 
 
 class UnitFilter(ScopedFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
     building = django_filters.ModelChoiceFilter(
         # Building.__str__ shows its project: join it, or each option costs a query.
         queryset=lambda r: for_chosen_project(

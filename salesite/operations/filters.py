@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import ScopedFilterSet, _visible_projects
+from salesite.filters import ScopedFilterSet
 from salesite.forms import DATE_WIDGET
 from salesite.models.operations import (
     EventStatus,
@@ -22,12 +22,7 @@ from salesite.models.operations import (
 )
 
 
-def _project_filter():
-    return django_filters.ModelChoiceFilter(queryset=_visible_projects, label=_("项目"))
-
-
 class SiteAreaFilter(ScopedFilterSet):
-    project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=SiteArea.Kind.choices, label=_("区域类型"))
 
     class Meta:
@@ -36,7 +31,6 @@ class SiteAreaFilter(ScopedFilterSet):
 
 
 class RosterFilter(ScopedFilterSet):
-    project = _project_filter()
     date = django_filters.DateFilter(label=_("日期"), widget=DATE_WIDGET)
     person = django_filters.CharFilter(method="filter_person", label=_("员工"))
 
@@ -52,7 +46,6 @@ class RosterFilter(ScopedFilterSet):
 
 
 class PlanFilter(ScopedFilterSet):
-    project = _project_filter()
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("状态"))
 
     class Meta:
@@ -61,7 +54,6 @@ class PlanFilter(ScopedFilterSet):
 
 
 class TrainingFilter(ScopedFilterSet):
-    project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=TrainingSession.Kind.choices, label=_("培训类型"))
     date_from = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label=_("起始日期"), widget=DATE_WIDGET
@@ -77,7 +69,6 @@ class TrainingFilter(ScopedFilterSet):
 
 
 class EventFilter(ScopedFilterSet):
-    project = _project_filter()
     kind = django_filters.ChoiceFilter(choices=MarketingEvent.Kind.choices, label=_("活动类型"))
     status = django_filters.ChoiceFilter(choices=EventStatus.choices, label=_("状态"))
     date_from = django_filters.DateFilter(
@@ -90,7 +81,6 @@ class EventFilter(ScopedFilterSet):
 
 
 class InspectionFilter(ScopedFilterSet):
-    project = _project_filter()
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("状态"))
 
     class Meta:
@@ -99,7 +89,6 @@ class InspectionFilter(ScopedFilterSet):
 
 
 class RectificationFilter(ScopedFilterSet):
-    project = _project_filter()
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices, label=_("状态"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
 
