@@ -20,6 +20,10 @@ class CommunicationConfig(AppConfig):
         auditlog.register(m.Problem)
         auditlog.register(m.ComplianceBreach)
 
+        from salesite.access import register_record_view
+
+        register_record_view(m.CommunicationRecord, "communication.view_communicationrecord")
+
         from salesite.dashboard import registry
 
         from . import dashboard

@@ -242,7 +242,7 @@ def record_detail(request, pk):
         request.user,
         pk=pk,
     )
-    _require_view(request.user, VIEW_RECORD, record)
+    access.require_view(request.user, record)
     problems = record.problems_raised.select_related(
         "owner", "level", "developer_owner__contact", "developer_owner__user"
     )
@@ -279,7 +279,7 @@ def record_print(request, pk):
         request.user,
         pk=pk,
     )
-    _require_view(request.user, VIEW_RECORD, record)
+    access.require_view(request.user, record)
     return render(
         request,
         "communication/print_record.html",

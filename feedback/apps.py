@@ -35,6 +35,14 @@ class FeedbackConfig(AppConfig):
         ):
             auditlog.register(model)
 
+        from salesite.access import register_record_view
+
+        # What viewing each record (its page and its attachments) requires (access.py).
+        register_record_view(models.Case, "feedback.view_case")
+        register_record_view(models.CallbackTask, "feedback.view_callbacktask")
+        register_record_view(models.WarrantyItem, "feedback.view_warrantyitem")
+        register_record_view(models.ClubEvent, "feedback.view_clubevent")
+
         from salesite.dashboard import registry
 
         from . import dashboard

@@ -22,6 +22,6 @@ def case_print(request, pk):
         request.user,
         pk=pk,
     )
-    access.require_perm(request.user, "feedback.view_case", case)
+    access.require_view(request.user, case)
     copies = [_("处理部门联"), _("存档联")]
     return render(request, "feedback/print/case.html", {"case": case, "copies": copies})

@@ -198,7 +198,7 @@ def _case_or_404(request, pk):
 @login_required
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
-    access.require_perm(request.user, "feedback.view_case", case)
+    access.require_view(request.user, case)
     now = timezone.now()
     return render(
         request,
@@ -298,7 +298,7 @@ def callback_detail(request, pk):
         request.user,
         pk=pk,
     )
-    access.require_perm(request.user, "feedback.view_callbacktask", task)
+    access.require_view(request.user, task)
     questions = services.questions_for(task.rule)
     form = CallbackOutcomeForm(request.POST or None, questions=questions)
     if request.method == "POST":
@@ -541,7 +541,7 @@ def warranty_detail(request, pk):
     item = access.get_visible_or_404(
         WarrantyItem.objects.select_related("project", "building"), request.user, pk=pk
     )
-    access.require_perm(request.user, "feedback.view_warrantyitem", item)
+    access.require_view(request.user, item)
     reports = item.reports.select_related("customer", "unit__building")
     if export_format(request):
         rows = (
@@ -632,7 +632,7 @@ def club_event_detail(request, pk):
     event = access.get_visible_or_404(
         ClubEvent.objects.select_related("project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "feedback.view_clubevent", event)
+    access.require_view(request.user, event)
     form = AttendeeForm(request.POST or None, project=event.project)
     if request.method == "POST":
         access.require_perm(request.user, "feedback.add_clubeventattendee", event)

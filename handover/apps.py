@@ -35,6 +35,21 @@ class HandoverConfig(AppConfig):
         ):
             auditlog.register(model)
 
+        from salesite.access import register_record_view
+
+        # What viewing each record (its page and its attachments) requires (access.py).
+        for model in (
+            models.DeliveryBatch,
+            models.HandoverCase,
+            models.ProgressNotice,
+            models.SiteOpenDay,
+            models.MoveIn,
+            models.ItemRelease,
+            models.MockInspection,
+        ):
+            register_record_view(model)
+        register_record_view(models.InspectionDefect, via="inspection")  # photos of a defect
+
         from salesite.dashboard import registry
 
         from . import dashboard

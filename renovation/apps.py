@@ -17,6 +17,17 @@ class RenovationConfig(AppConfig):
         for name in models.AUDITED:
             auditlog.register(getattr(models, name))
 
+        from salesite.access import register_record_view
+
+        # What viewing each record (its page and its attachments) requires (access.py).
+        for model in (
+            models.RenovationApplication,
+            models.PatrolRecord,
+            models.Violation,
+            models.RenovationLecture,
+        ):
+            register_record_view(model)
+
         from salesite.dashboard import registry
 
         from . import dashboard

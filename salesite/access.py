@@ -9,6 +9,11 @@ answers ``user.has_perm(perm, obj)`` for an object that belongs to a project wit
 permissions of the user's roles that reach that project, so views ask
 ``user.has_perm("salesite.change_customer", customer)`` and cannot forget the project.
 
+Record pages: each app declares, for every kind of record that has a page of its own (and so
+may own attachments), the permission that page requires (``register_record_view``, called from
+the app's ``AppConfig.ready``). The record's page, the attachments shown on it and their
+download all ask ``can_view_record``/``require_view``, so they cannot disagree.
+
 The result is computed once per user object (two queries) and cached on it.
 """
 
@@ -210,4 +215,79 @@ def get_visible_or_404(queryset, user, **lookup):
 
 def require_perm(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# --- record pages (who may view a record, its attachments included) --------------------------
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """What viewing a record of one kind requires.
+
+    ``perm``: the permission its page requires on the record's project (None: seeing the
+    project is enough). ``via``: for a row shown on its parent's page (a defect on its
+    inspection), the attribute leading to that parent, whose rule then applies."""
+
+    perm: str | None = None
+    via: str | None = None
+
+
+_RECORD_VIEWS: dict[str, RecordView] = {}
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def register_record_view(model, perm: str | None = None, *, via: str | None = None) -> None:
+    """Declare the view rule of a kind of record (from the owning app's ``ready()``)."""
+    if perm is not None and via is not None:
+        raise ValueError("a record view is either a permission or a parent, not both")
+    _RECORD_VIEWS[_label(model)] = RecordView(perm=perm, via=via)
+
+
+def record_view_kinds() -> dict[str, RecordView]:
+    """Every declared kind of record ("app_label.modelname" → rule)."""
+    return dict(_RECORD_VIEWS)
+
+
+def is_record_kind(model) -> bool:
+    return _label(model) in _RECORD_VIEWS
+
+
+def page_record(obj):
+    """The record whose page shows ``obj``: itself, or the parent it is shown on."""
+    seen = 0
+    while True:
+        rule = _RECORD_VIEWS.get(_label(obj))
+        if rule is None:
+            raise LookupError(
+                f"{_label(obj)} has no record view rule: call access.register_record_view "
+                "for it in its app's ready()"
+            )
+        if rule.via is None:
+            return obj
+        obj = getattr(obj, rule.via)
+        seen += 1
+        if seen > 5:
+            raise LookupError(f"record view rule of {_label(obj)} loops")
+
+
+def can_view_record(user, obj) -> bool:
+    """May ``user`` view ``obj``'s page and its attachments? (False for unknown kinds.)"""
+    try:
+        record = page_record(obj)
+    except LookupError:
+        return False
+    if not can_see(user, record):
+        return False
+    perm = _RECORD_VIEWS[_label(record)].perm
+    return perm is None or user.has_perm(perm, record)
+
+
+def require_view(user, obj) -> None:
+    """403 unless the user may view the record (call after the visibility filter's 404)."""
+    page_record(obj)  # an undeclared kind is a programming error, not a 403
+    if not can_view_record(user, obj):
         raise PermissionDenied

@@ -191,7 +191,12 @@ def projects_with_perm(user, perm):
 
 
 def record_context(request, obj):
-    """What every record page shows: its attachments, its audit trail, the upload form."""
+    """What every record page shows: its attachments, its audit trail, the upload form.
+
+    The page shows the record's attachments, so it requires what downloading them requires
+    (``access.require_view``, the rule the record's app declared): a view that forgot its own
+    check still cannot show them to a role that may not view the record."""
+    access.require_view(request.user, obj)
     ct = ContentType.objects.get_for_model(obj)
     return {
         "attachments": attachments_for(obj),
@@ -199,7 +204,7 @@ def record_context(request, obj):
         "owner": obj,
         "attachment_form": AttachmentForm(),
         "owner_ct": ct,
-        "can_change": request.user.has_perm(f"{ct.app_label}.change_{ct.model}", obj),
+        "can_change": can_upload_attachment(request.user, obj),
     }
 
 
@@ -344,7 +349,7 @@ def unit_detail(request, pk):
     unit = access.get_visible_or_404(
         Unit.objects.select_related("building", "project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "salesite.view_unit", unit)
+    access.require_view(request.user, unit)
     purchases = unit.purchases.select_related("customer")
     tenants = unit.tenants.all()
     return render(
@@ -436,7 +441,7 @@ def customer_detail(request, pk):
     customer = access.get_visible_or_404(
         Customer.objects.select_related("project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "salesite.view_customer", customer)
+    access.require_view(request.user, customer)
     purchases = customer.purchases.select_related("unit__building")
     tenants = Tenant.objects.filter(unit__purchases__customer=customer).select_related(
         "unit__building"
@@ -585,19 +590,31 @@ def import_template(request, project_pk):
 # --- attachments (R-X-4) ---------------------------------------------------------------
 
 
+def can_upload_attachment(user, owner) -> bool:
+    """Adding a file needs the right to view the record and to change it."""
+    meta = owner._meta
+    return access.can_view_record(user, owner) and user.has_perm(
+        f"{meta.app_label}.change_{meta.model_name}", owner
+    )
+
+
 def _owner_or_404(user, ct_id, object_id):
+    """The record a file is attached to: only kinds that declared a view rule (each app in its
+    ``ready()``) own attachments; another project's record is a 404."""
     ct = get_object_or_404(ContentType, pk=ct_id)
     model = ct.model_class()
-    if model is None or not hasattr(model.objects, "visible_to"):
+    if model is None or not access.is_record_kind(model):
         raise Http404
-    return access.get_visible_or_404(model.objects.all(), user, pk=object_id), ct
+    return access.get_visible_or_404(model.objects.all(), user, pk=object_id)
 
 
 @login_required
 @require_POST
 def attachment_upload(request, ct_id, object_id):
-    owner, ct = _owner_or_404(request.user, ct_id, object_id)
-    access.require_perm(request.user, f"{ct.app_label}.change_{ct.model}", owner)
+    owner = _owner_or_404(request.user, ct_id, object_id)
+    access.require_view(request.user, owner)
+    if not can_upload_attachment(request.user, owner):
+        raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -623,8 +640,14 @@ def attachment_download(request, pk):
         Attachment.objects.select_related("content_type"), request.user, pk=pk
     )
     owner = attachment.owner
-    if owner is None or not access.can_see(request.user, owner):
+    if (
+        owner is None
+        or not access.is_record_kind(type(owner))
+        or not access.can_see(request.user, owner)
+    ):
         raise Http404
+    # The same answer as the owning record's page: 403 to a role that may not view it.
+    access.require_view(request.user, owner)
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.mime_type,

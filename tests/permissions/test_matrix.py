@@ -11,6 +11,10 @@ kind of page it is and how to fill its URL kwargs from the demo data (``seed_dem
 * ``PostOnly(resolver)``: a ``require_POST`` view; GET answers 405 to a logged-in user (its
   project check is covered by the app's own POST tests, never by this GET-only matrix).
 
+Attachments: every kind of record that may own files (each app declares it with
+``access.register_record_view``) gets a file on a binjiang record, and its download must answer
+every role exactly as the record's own page does (``test_attachment_answers_as_its_record_page``).
+
 The observed answers (URL name × binjiang role → status) are compared with
 ``expected_matrix.json``. After a deliberate change of permissions, rewrite it with
 ``UPDATE_MATRIX=1 .venv/bin/pytest tests/permissions`` and review the diff before committing.
@@ -35,6 +39,8 @@ from django.db import IntegrityError, connection, transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from salesite.access import record_view_kinds
 
 EXPECTED_FILE = Path(__file__).with_name("expected_matrix.json")
 UPDATE = os.environ.get("UPDATE_MATRIX") == "1"
@@ -170,6 +176,45 @@ def add_missing_objects(projects) -> None:
         for code in (OWN, SAME_COMPANY, OTHER_COMPANY):
             if not model.objects.filter(project=projects[code], **filters).exists():
                 copy_into(model, projects[code], filters=filters)
+
+
+def attach_to_every_record_kind(project) -> dict[str, object]:
+    """{kind: an attachment on a ``project`` record of that kind}, for every kind of record
+    that may own files (``access.record_view_kinds``); a file is added where the demo has none.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    from salesite.access import record_view_kinds
+    from salesite.models import Attachment, Project
+
+    found = {}
+    for kind in sorted(record_view_kinds()):
+        model = apps.get_model(kind)
+        if model is Project:
+            owner = project
+        else:
+            rows = model.objects.for_project(project).order_by("pk")
+            owner = rows.first() or copy_into(model, project)
+        if owner is None:
+            found[kind] = None  # reported by the test
+            continue
+        ct = ContentType.objects.get_for_model(model)
+        attachment = (
+            Attachment.objects.filter(content_type=ct, object_id=owner.pk).order_by("pk").first()
+        )
+        if attachment is None:
+            attachment = Attachment.objects.create(
+                project=project,
+                content_type=ct,
+                object_id=owner.pk,
+                file=ContentFile(b"%PDF-1.4 matrix", name="matrix.pdf"),
+                original_name=f"matrix-{kind}.pdf",
+                mime_type="application/pdf",
+                size=15,
+            )
+        found[kind] = attachment
+    return found
 
 
 def defect_of(project):
@@ -524,6 +569,7 @@ def site_url_patterns() -> dict[str, str]:
 
 
 URL_NAMES = sorted(site_url_patterns())
+RECORD_KINDS = sorted(record_view_kinds())
 OBJECT_URLS = [n for n in URL_NAMES if isinstance(URLS.get(n), Obj)]
 
 
@@ -538,6 +584,7 @@ class Demo:
     users: dict[str, object]
     perms: dict[str, set[str]]  # binjiang role → permissions on binjiang
     kwargs: dict[tuple[str, str], Kwargs | None]  # (url name, project code) → kwargs
+    attachments: dict[str, object]  # kind of record → an attachment of a binjiang record
 
     def url(self, name: str, project_code: str = OWN) -> str | None:
         spec = URLS[name]
@@ -575,7 +622,8 @@ def build_demo() -> Demo:
         if isinstance(spec, Obj | PostOnly) and spec.resolve is not None:
             for code, project in projects.items():
                 kwargs[(name, code)] = spec.resolve(project)
-    return Demo(projects, sorted(users), clients, users, perms, kwargs)
+    attachments = attach_to_every_record_kind(projects[OWN])
+    return Demo(projects, sorted(users), clients, users, perms, kwargs, attachments)
 
 
 @pytest.fixture(scope="module")
@@ -774,3 +822,78 @@ def test_subsidiary_gm_sees_own_company_only(in_demo, name):
     other = in_demo.url(name, OTHER_COMPANY)
     status = client.get(other).status_code
     assert status == 404, f"{name} {other} (haitang): subsidiary_gm got {status}"
+
+
+# --- attachments of every kind of record --------------------------------------------------------
+
+
+def test_every_attachment_of_the_demo_belongs_to_a_declared_record_kind(in_demo):
+    """Files are attached (by the demo, the apps' services and the upload form) only to kinds
+    of record that declared what viewing them requires; record pages that show files fail
+    with a LookupError otherwise, which the role matrix above would report as a 500."""
+    from salesite.models import Attachment
+
+    kinds = {
+        f"{a.content_type.app_label}.{a.content_type.model}"
+        for a in Attachment.objects.select_related("content_type")
+    }
+    assert kinds, "the demo has no attachments"
+    assert kinds <= set(RECORD_KINDS), f"undeclared kinds own files: {kinds - set(RECORD_KINDS)}"
+
+
+@pytest.mark.parametrize("kind", RECORD_KINDS)
+def test_attachment_answers_as_its_record_page(in_demo, kind):
+    """Every role gets, for a file of a record, exactly the answer of the record's page (the
+    page itself, or the parent's page the record is shown on); a page lists the file only to
+    those who may download it."""
+    from salesite.access import page_record
+
+    attachment = in_demo.attachments[kind]
+    assert attachment is not None, f"{kind}: no binjiang record of this kind to attach a file to"
+    page_url = page_record(attachment.owner).get_absolute_url()
+    download_url = reverse("salesite:attachment_download", args=[attachment.pk])
+    differ, hidden, shown_refused = {}, [], []
+    for role in in_demo.roles:
+        client = in_demo.clients[role]
+        page = client.get(page_url)
+        download = client.get(download_url)
+        download.close()
+        if download.status_code != page.status_code:
+            differ[role] = (page.status_code, download.status_code)
+        listed = page.status_code == 200 and download_url in page.content.decode()
+        if page.status_code == 200 and not listed:
+            hidden.append(role)
+        if listed and download.status_code != 200:
+            shown_refused.append(role)
+    assert not differ, (
+        f"{kind}: the file {download_url} answers differently from its record's page {page_url} "
+        f"(role: page, file): {differ}"
+    )
+    assert not hidden, f"{kind}: {page_url} does not list its file to {hidden}"
+    assert not shown_refused, f"{kind}: {page_url} lists a file refused to {shown_refused}"
+
+
+@pytest.mark.parametrize("kind", RECORD_KINDS)
+def test_another_company_cannot_upload_or_download(in_demo, kind):
+    """A role of another company's project gets a 404 for the file and for an upload."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from salesite.models import Attachment, User
+
+    attachment = in_demo.attachments[kind]
+    outsider = User.objects.filter(username="haitang_front_desk").first()
+    assert outsider is not None
+    client = Client()
+    client.force_login(outsider)
+    download = client.get(reverse("salesite:attachment_download", args=[attachment.pk]))
+    download.close()
+    assert download.status_code == 404
+    ct = ContentType.objects.get_for_model(attachment.owner)
+    before = Attachment.objects.count()
+    upload = client.post(
+        reverse("salesite:attachment_upload", args=[ct.pk, attachment.object_id]),
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 x"), "description": ""},
+    )
+    assert upload.status_code == 404
+    assert Attachment.objects.count() == before
