@@ -1,6 +1,8 @@
 """Print views of the handover forms that are signed on paper (R-DASH-3): the handover
 form with its acceptance sheet, the mock-inspection record, the move-in registration and a
-progress notice for the notice board. Each is read-only and scoped like its detail page."""
+progress notice for the notice board, the item-release slip. Each is read-only and scoped like
+its detail page; personal data is rendered with ``{% personal %}`` (masked for roles without
+personal-data access, as on the screen)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,14 @@ from django.shortcuts import render
 from salesite import access
 
 from . import selectors
-from .models import HandoverStep, MockInspection, MoveIn, MoveInTenantInfo, ProgressNotice
+from .models import (
+    HandoverStep,
+    ItemRelease,
+    MockInspection,
+    MoveIn,
+    MoveInTenantInfo,
+    ProgressNotice,
+)
 
 
 @login_required
@@ -67,3 +76,15 @@ def notice_print(request, pk):
         ProgressNotice.objects.select_related("project__service_centre"), request.user, pk=pk
     )
     return render(request, "handover/print/notice.html", {"notice": notice})
+
+
+@login_required
+def release_print(request, pk):
+    """物品放行条 in two copies (archive's and the guard's)."""
+    release = access.get_visible_or_404(
+        ItemRelease.objects.select_related("project", "unit__building", "handled_by"),
+        request.user,
+        pk=pk,
+    )
+    access.require_view(request.user, release)
+    return render(request, "handover/release_print.html", {"release": release})

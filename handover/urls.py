@@ -27,6 +27,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("reports/<slug:kind>/", views.report, name="report"),
+    path("reports/<slug:kind>/print/", views.report_print, name="report_print"),
 ]
 
 urlpatterns += [
@@ -67,4 +68,5 @@ urlpatterns += [
     path("inspections/<int:pk>/print/", printing.inspection_print, name="inspection_print"),
     path("move-ins/<int:pk>/print/", printing.movein_print, name="movein_print"),
     path("notices/<int:pk>/print/", printing.notice_print, name="notice_print"),
+    path("releases/<int:pk>/print/", printing.release_print, name="release_print"),
 ]

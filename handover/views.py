@@ -424,7 +424,13 @@ def _report_form(request, kind):
 
 
 @login_required
-def report(request, kind):
+def report_print(request, kind):
+    """The report laid out for paper: every row, no paging (the same filters)."""
+    return report(request, kind, for_print=True)
+
+
+@login_required
+def report(request, kind, for_print=False):
     from django.http import Http404
 
     from . import reports
@@ -460,7 +466,7 @@ def report(request, kind):
             request, [str(h) for h in headers], (to_cells(r) for r in rows_source), filename
         )
     context.update({"project": project, "batch": batch, "headers": headers, "day": d.get("day")})
-    if request.GET.get("print"):
+    if for_print:
         context["rows"] = [to_cells(r) for r in rows_source]
         return render(request, "handover/report_print.html", context)
     page = paginate(request, rows_source, per_page=50)
@@ -864,9 +870,8 @@ def release_detail(request, pk):
         request.user,
         pk=pk,
     )
-    template = "handover/release_print.html" if request.GET.get("print") else None
     context = {"release": release, **record_context(request, release)}
-    return render(request, template or "handover/release_detail.html", context)
+    return render(request, "handover/release_detail.html", context)
 
 
 # --- mock inspections (R-HO-2) ---------------------------------------------------------------

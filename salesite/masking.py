@@ -23,3 +23,11 @@ def mask_id_number(value: str | None) -> str:
             value[:1] + "*" * (len(value) - 2) + value[-1:] if len(value) > 2 else "*" * len(value)
         )
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_personal(field: str, value: str | None, kind: str = "") -> str:
+    """Mask ``value`` as an ID number or a phone: ``kind`` "id"/"phone", or guessed from the
+    field's name (``*id_number`` is an ID number, anything else a phone)."""
+    if not kind:
+        kind = "id" if field.endswith("id_number") else "phone"
+    return mask_id_number(value) if kind == "id" else mask_phone(value)

@@ -3,7 +3,7 @@
 from django import template
 
 from salesite.access import can_view_personal_data
-from salesite.masking import mask_id_number, mask_phone
+from salesite.masking import mask_id_number, mask_personal, mask_phone
 
 register = template.Library()
 
@@ -19,13 +19,17 @@ def masked_id(value):
 
 
 @register.simple_tag(takes_context=True)
-def personal(context, record, field, kind="phone"):
-    """The full value for roles that need it on this record's project, otherwise masked."""
-    value = getattr(record, field, "")
+def personal(context, record, field, kind=""):
+    """``{% personal record "field" %}``: the one way a template shows a phone or ID number
+    (R-X-5), on a screen or on paper: the full value for roles that need it on the record's
+    project, otherwise masked. ``kind`` ("phone" or "id") defaults from the field's name."""
+    if record is None:
+        return ""
+    value = getattr(record, field, "") or ""
     user = context["request"].user
     if can_view_personal_data(user, record):
         return value
-    return mask_id_number(value) if kind == "id" else mask_phone(value)
+    return mask_personal(field, value, kind)
 
 
 @register.simple_tag(takes_context=True)

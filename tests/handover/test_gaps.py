@@ -319,7 +319,7 @@ def test_company_staff_release_page(client_for, member, project, company_unit):
     )
     assert r.status_code == 302
     release = ItemRelease.objects.get()
-    assert "赵总" in desk.get(release.get_absolute_url() + "?print=1").content.decode()
+    assert "赵总" in desk.get(reverse("handover:release_print", args=[release.pk])).content.decode()
 
 
 # --- mock-inspection milestones -------------------------------------------------------------

@@ -184,7 +184,7 @@ def test_release_pages_print_two_copies_and_permissions(
     assert r.status_code == 302
     release = ItemRelease.objects.get()
     assert release.items == [{"name": "电脑", "quantity": 1}, {"name": "纸箱", "quantity": 3}]
-    printed = desk.get(release.get_absolute_url() + "?print=1").content.decode()
+    printed = desk.get(reverse("handover:release_print", args=[release.pk])).content.decode()
     assert printed.count('class="copy"') == 2 and "存档联" in printed and "保安联" in printed
     assert "张业主" in desk.get(reverse("handover:release_list")).content.decode()
     other = client_for(member("front_desk", other_project))

@@ -416,6 +416,7 @@ URLS: dict[str, Spec] = {
     "handover:rectification_add": Obj(pk_of("handover.HandoverCase")),
     "handover:rectification_status": PostOnly(pk_of("handover.RectificationItem")),
     "handover:report": Page(),  # kind=summary, see FIXED_KWARGS
+    "handover:report_print": Page(),  # kind=summary, see FIXED_KWARGS
     "handover:notice_list": Page("handover.view_progressnotice"),
     "handover:notice_create": Page(),
     "handover:notice_detail": Obj(pk_of("handover.ProgressNotice")),
@@ -436,6 +437,7 @@ URLS: dict[str, Spec] = {
     "handover:release_list": Page("handover.view_itemrelease"),
     "handover:release_create": Page(),
     "handover:release_detail": Obj(pk_of("handover.ItemRelease")),
+    "handover:release_print": Obj(pk_of("handover.ItemRelease")),
     "handover:inspection_list": Page("handover.view_mockinspection"),
     "handover:inspection_create": Page(),
     "handover:inspection_detail": Obj(pk_of("handover.MockInspection")),
@@ -534,7 +536,10 @@ URLS: dict[str, Spec] = {
 }
 
 # URL kwargs that are not objects (a report kind) for pages without a project object.
-FIXED_KWARGS: dict[str, Kwargs] = {"handover:report": {"kind": "summary"}}
+FIXED_KWARGS: dict[str, Kwargs] = {
+    "handover:report": {"kind": "summary"},
+    "handover:report_print": {"kind": "summary"},
+}
 
 # Known crashes or leaks found by this matrix, kept visible until fixed:
 # (url name, role or "*") → reason. The affected check is an xfail(strict=True).
