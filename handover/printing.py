@@ -26,6 +26,7 @@ from .models import (
 def case_print(request, pk):
     """交房确认单 and 房屋交接验收表 in two copies (owner's and archive's)."""
     case = selectors.case_detail(request.user, pk)
+    access.require_view(request.user, case)
     records = {r.step: r for r in selectors.case_steps(case)}
     context = {
         "case": case,
@@ -45,6 +46,7 @@ def inspection_print(request, pk):
         request.user,
         pk=pk,
     )
+    access.require_view(request.user, inspection)
     defects = inspection.defects.select_related("verified_in").order_by("pk")
     return render(
         request,
@@ -61,6 +63,7 @@ def movein_print(request, pk):
         request.user,
         pk=pk,
     )
+    access.require_view(request.user, move_in)
     tenant_info = MoveInTenantInfo.objects.filter(move_in=move_in).first()
     return render(
         request,
@@ -75,6 +78,7 @@ def notice_print(request, pk):
     notice = access.get_visible_or_404(
         ProgressNotice.objects.select_related("project__service_centre"), request.user, pk=pk
     )
+    access.require_view(request.user, notice)
     return render(request, "handover/print/notice.html", {"notice": notice})
 
 

@@ -17,7 +17,9 @@ from .models import PROHIBITIONS, FeePayment, RenovationAgreement
 
 
 def _application(request, pk):
-    return access.get_visible_or_404(selectors.application_detail_qs(), request.user, pk=pk)
+    app = access.get_visible_or_404(selectors.application_detail_qs(), request.user, pk=pk)
+    access.require_view(request.user, app)  # the same rule as the application's page
+    return app
 
 
 @login_required

@@ -72,6 +72,7 @@ FORM_TEMPLATE = "salesite/form.html"
 
 def _application(request, pk, perm=None):
     app = access.get_visible_or_404(selectors.application_detail_qs(), request.user, pk=pk)
+    access.require_view(request.user, app)
     if perm:
         access.require_perm(request.user, perm, app)
     return app
@@ -640,6 +641,7 @@ def _violation(request, pk, perm=None):
         request.user,
         pk=pk,
     )
+    access.require_view(request.user, v)
     if perm:
         access.require_perm(request.user, perm, v)
     return v

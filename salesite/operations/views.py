@@ -496,6 +496,7 @@ def plan_print(request, pk):
         request.user,
         pk=pk,
     )
+    access.require_view(request.user, plan)
     return render(
         request,
         "salesite/ops/print_plan.html",
@@ -686,6 +687,7 @@ def training_print(request, pk):
     session = access.get_visible_or_404(
         TrainingSession.objects.select_related("project", "trainer"), request.user, pk=pk
     )
+    access.require_view(request.user, session)
     attendance = session.attendance.select_related("user__department").order_by(
         "user__name", "user__username"
     )
@@ -842,6 +844,7 @@ def event_print(request, pk):
     event = access.get_visible_or_404(
         MarketingEvent.objects.select_related("project", "created_by"), request.user, pk=pk
     )
+    access.require_view(request.user, event)
     return render(
         request,
         "salesite/ops/print_event.html",
@@ -1033,6 +1036,7 @@ def inspection_print(request, pk):
         request.user,
         pk=pk,
     )
+    access.require_view(request.user, inspection)
     return render(
         request,
         "salesite/ops/print_inspection.html",

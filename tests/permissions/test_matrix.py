@@ -902,3 +902,38 @@ def test_another_company_cannot_upload_or_download(in_demo, kind):
     )
     assert upload.status_code == 404
     assert Attachment.objects.count() == before
+
+
+def _print_urls_of(demo, kind: str) -> list[str]:
+    """The print URLs of the matrix whose object is a binjiang record of ``kind``."""
+    names = [
+        n
+        for n, spec in URLS.items()
+        if "print" in n.rpartition(":")[2]
+        and isinstance(spec, Obj)
+        and getattr(spec.resolve, "label", "").lower() == kind
+    ]
+    return [demo.url(n) for n in names if demo.url(n)]
+
+
+@pytest.mark.parametrize("kind", RECORD_KINDS)
+def test_a_record_rule_governs_its_page_print_and_files(in_demo, monkeypatch, kind):
+    """The declared rule is the one place to change: requiring a permission nobody holds
+    closes the record's page, its print layouts and its files to a project member (403)."""
+    from salesite import access
+
+    if access.record_view_kinds()[kind].via:
+        pytest.skip(f"{kind} is shown on its parent's page; the parent's rule applies")
+    monkeypatch.setitem(
+        access._RECORD_VIEWS, kind, access.RecordView(perm="salesite.nobody_has_this")
+    )
+    attachment = in_demo.attachments[kind]
+    page = access.page_record(attachment.owner)
+    urls = [
+        page.get_absolute_url(),
+        reverse("salesite:attachment_download", args=[attachment.pk]),
+        *_print_urls_of(in_demo, kind),
+    ]
+    client = in_demo.clients["centre_head"]  # the project's broadest property role
+    answers = {url: client.get(url).status_code for url in urls}
+    assert all(status == 403 for status in answers.values()), answers
