@@ -196,3 +196,34 @@ def test_attachment_belongs_to_its_owner_only(client_for, desk, project, media_r
     assert "a.png" not in html
     assert Attachment.objects.get().object_id == first.pk
     assert Attachment.objects.get().content_type.model_class() is Customer
+
+
+def test_a_role_that_may_not_view_the_record_may_not_download_its_files(
+    member, client_for, desk, customer, project, media_root
+):
+    """A developer-side role sees the project but not its customers (403 on the customer's
+    page): their files answer the same 403, and no upload is taken from them."""
+    post_file(client_for(desk), customer, "身份证.png", PNG)
+    attachment = Attachment.objects.get()
+    dev = client_for(member("dev_sales_director", project))
+    assert dev.get(reverse("salesite:customer_detail", args=[customer.pk])).status_code == 403
+    response, body = download(dev, attachment)
+    assert response.status_code == 403 and body == b""
+    assert (
+        dev.post(upload_url(customer), {"file": SimpleUploadedFile("b.png", PNG)}).status_code
+        == 403
+    )
+    assert Attachment.objects.count() == 1
+
+
+def test_upload_onto_an_undeclared_kind_of_record_is_404(client_for, desk, project, media_root):
+    """Files belong only to kinds of record that declared their view rule; a project-scoped
+    row without a page (a building) takes none."""
+    building = f.BuildingFactory(project=project)
+    ct = ContentType.objects.get_for_model(building)
+    response = client_for(desk).post(
+        reverse("salesite:attachment_upload", args=[ct.pk, building.pk]),
+        {"file": SimpleUploadedFile("a.png", PNG)},
+    )
+    assert response.status_code == 404
+    assert not Attachment.objects.exists()
