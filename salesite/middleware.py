@@ -65,9 +65,7 @@ class RequestSizeLimitMiddleware:
     @staticmethod
     def _refuse(status: int, limit: int):
         translation.activate(settings.LANGUAGE_CODE)
-        html = render_to_string(
-            "413.html", {"status": status, "limit_mb": round(limit / (1024 * 1024), 1)}
-        )
+        html = render_to_string("413.html", {"status": status, "limit": limit})
         response = HttpResponse(html, status=status)
         # The body was not read: the connection cannot carry another request.
         response["Connection"] = "close"
