@@ -66,7 +66,6 @@ class RequestSizeLimitMiddleware:
     def _refuse(status: int, limit: int):
         translation.activate(settings.LANGUAGE_CODE)
         html = render_to_string("413.html", {"status": status, "limit": limit})
-        response = HttpResponse(html, status=status)
-        # The body was not read: the connection cannot carry another request.
-        response["Connection"] = "close"
-        return response
+        # No "Connection: close" here: WSGI forbids hop-by-hop headers from the application
+        # (runserver asserts it; gunicorn drops them). The server decides about the connection.
+        return HttpResponse(html, status=status)
