@@ -1,7 +1,7 @@
-"""The pages' behaviour under the Content-Security-Policy (issue 12, item 13a), in Chromium: htmx
-loads the home page's work block, the dashboard draws its charts, the language select submits,
-the print button prints, the user menu leads to the password change, and the browser reports
-no policy violation on the way."""
+"""The pages' behaviour under the Content-Security-Policy (issue 12, item 13a), in Chromium:
+htmx loads the home page's work block, the dashboard draws its charts, the language select
+submits, a confirm question guards its form, the print button prints, the user menu leads to
+the password change, and the browser reports no policy violation on the way."""
 
 import re
 
@@ -68,12 +68,25 @@ def test_scripts_work_under_the_policy(page, login, demo_site):
     expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
     assert violations(page) == []
 
+    # A confirm question (data-confirm): dismissed, nothing is sent; accepted, the form posts.
+    page.goto(f"{demo_site.url}/ops/roster/")
+    remove = page.get_by_role("button", name="取消排班")
+    before = remove.count()
+    assert before > 0
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    remove.first.click()
+    expect(remove).to_have_count(before)
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.first.click()
+    expect(remove).to_have_count(before - 1)
+    assert violations(page) == []
+
     # A print layout: the print button prints, the back link goes back.
     record = CommunicationRecord.objects.filter(project__code="binjiang").first()
     page.goto(f"{demo_site.url}/communication/records/{record.pk}/print/")
     page.get_by_role("button", name="打印").click()
     assert page.evaluate("window.__printed") == 1
     page.get_by_role("link", name="返回").click()
-    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/ops/roster/"))
     assert violations(page) == []
     assert not [text for text in console if "Content Security Policy" in text], console
