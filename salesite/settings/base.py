@@ -4,9 +4,11 @@ Defaults are embedded so that a fresh clone runs on SQLite and a filesystem Cele
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -225,7 +227,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # and the client is the address TRUSTED_PROXY_COUNT hops before the proxy's own. Empty: no
 # header is trusted, so a client cannot pick its address by sending one.
 # salesite.client_ip.client_ip resolves it with django-ipware under these settings.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:  # fail at start, not with a 500 on every login
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP or network") from exc
 AXES_CLIENT_IP_CALLABLE = "salesite.client_ip.client_ip"
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if TRUSTED_PROXIES else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -84,7 +84,7 @@ def test_environment_sets_session_lifetime_cache_proxies_and_limits():
         SESSION_SAVE_EVERY_REQUEST="True",
         CONN_MAX_AGE="60",
         CACHE_URL="redis://127.0.0.1:6379/6",
-        TRUSTED_PROXIES="10.0.0.2,10.0.1.0/24",
+        TRUSTED_PROXIES="10.0.0.2, 10.0.1.0/24",
         TRUSTED_PROXY_COUNT="2",
         MAX_REQUEST_BYTES="1048576",
     )
@@ -99,6 +99,16 @@ def test_environment_sets_session_lifetime_cache_proxies_and_limits():
     assert s["AXES_IPWARE_PROXY_COUNT"] == 2
     assert s["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     assert s["MAX_REQUEST_BYTES"] == 1048576
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env["TRUSTED_PROXIES"] = "10.0.0.2, nginx"
+    result = subprocess.run(
+        [sys.executable, "-c", CODE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP or network" in result.stderr
 
 
 def test_unlimited_persistent_connections_are_health_checked_too():
