@@ -33,6 +33,7 @@ from communication.models import CommunicationLevel, CommunicationRecord, Proble
 from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.models import Company, Project
+from salesite.redirects import next_url
 from salesite.views import paginate, record_context
 
 VIEW_RECORD = "communication.view_communicationrecord"
@@ -380,7 +381,7 @@ def _problem_action(request, pk, *, perm, form_name, build_form, run, success):
             messages.error(request, str(exc))
         else:
             messages.success(request, success)
-            return redirect(request.POST.get("next") or problem.get_absolute_url())
+            return redirect(next_url(request, problem))
         return redirect(problem)
     messages.error(request, _("请检查填写的内容。"))
     response = problem_detail(request, pk, forms={form_name: form})

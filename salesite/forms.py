@@ -3,7 +3,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from salesite.attachments import ACCEPT_ATTR, validate_upload
@@ -27,6 +28,31 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确，请重新输入。"),
         "inactive": _("该账号已停用。"),
     }
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked through authenticate(), so that django-axes counts a wrong
+    one as a failed login of this username from this address and locks the pair likewise."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("原密码不正确，请重新输入。"),
+    }
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class CustomerForm(CrispyMixin, forms.ModelForm):

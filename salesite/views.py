@@ -13,10 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +47,7 @@ from salesite.models import (
     Unit,
 )
 from salesite.operations.selectors import home_blocks
+from salesite.redirects import is_safe_url, next_url
 from salesite.selectors import projects_for
 
 PAGE_SIZE = 25
@@ -59,20 +58,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def is_local_url(request, url: str) -> bool:
-    return url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
 def safe_next(request, fallback_obj=None) -> str:
     """The ``next`` parameter if it points into this site, else the record's page or home."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and is_local_url(request, url):
-        return url
     if fallback_obj is not None and hasattr(fallback_obj, "get_absolute_url"):
-        return fallback_obj.get_absolute_url()
-    return reverse("home")
+        return next_url(request, fallback_obj)
+    return next_url(request, "home")
 
 
 def service_form_page(
@@ -679,7 +669,7 @@ def inbox_read(request, pk=None):
         if n.read_at is None:
             n.read_at = timezone.now()
             n.save(update_fields=["read_at"])
-        if n.url and request.POST.get("follow") and is_local_url(request, n.url):
+        if n.url and request.POST.get("follow") and is_safe_url(request, n.url):
             return redirect(n.url)
     else:
         count = qs.update(read_at=timezone.now())

@@ -4,9 +4,11 @@ Defaults are embedded so that a fresh clone runs on SQLite and a filesystem Cele
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL and Redis.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "auditlog",
     "axes",
+    "csp",
     "salesite",
     "communication",
     "handover",
@@ -45,6 +48,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: an oversized request is answered 413 unread.
+    "salesite.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "salesite.middleware.PreferredLanguageMiddleware",
@@ -85,6 +91,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection (CONN_MAX_AGE > 0, or None: unlimited) may have been closed by the
+# server or a failover since the last request: check it before reuse instead of answering 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server, worker and beat share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -122,6 +131,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # seconds a reset link stays valid
+
+# Sessions: front-desk computers are shared, so a login ends with the browser and after a
+# working day at most. With SESSION_SAVE_EVERY_REQUEST the age counts from the last request
+# (an idle timeout) instead of from the login, at the cost of a session write per request.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
+
+# Cache: throttling counters (password reset) live here. Several web nodes must share it,
+# e.g. CACHE_URL=redis://redis-host:6379/1; the default is per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://salesite")}
 
 # Language and time (R-X-3)
 LANGUAGE_CODE = "zh-hans"
@@ -146,6 +167,10 @@ MEDIA_URL = "/private-media/"  # not routed; downloads go through the checking v
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Largest request body at all, refused with 413 before it is read (RequestSizeLimitMiddleware);
+# above the attachment and import limits. The reverse proxy should refuse it first
+# (nginx: client_max_body_size).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -196,6 +221,45 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The client address (lockouts, reset throttling) is REMOTE_ADDR unless the request comes from
+# one of TRUSTED_PROXIES (IPs or networks, comma-separated): only then is X-Forwarded-For read,
+# and the client is the address TRUSTED_PROXY_COUNT hops before the proxy's own. Empty: no
+# header is trusted, so a client cannot pick its address by sending one.
+# salesite.client_ip.client_ip resolves it with django-ipware under these settings.
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:  # fail at start, not with a 500 on every login
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP or network") from exc
+AXES_CLIENT_IP_CALLABLE = "salesite.client_ip.client_ip"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if TRUSTED_PROXIES else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXIES else ("REMOTE_ADDR",)
+)
+# ipware's trusted-IP list matches hops inside the header, not the connecting peer, so it cannot
+# tell the proxy from a client that forges the header; salesite.client_ip checks the peer.
+AXES_IPWARE_PROXY_TRUSTED_IPS = None
+
+# Password reset requests (a mail each): at most this many per hour per address and per client IP.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+
+# Content-Security-Policy (django-csp): no inline script or style, no plugins, no framing.
+# Pages' scripts are static files (static/js/); data for them comes in json_script blocks.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Audit (R-X-2)
 AUDITLOG_INCLUDE_ALL_MODELS = False

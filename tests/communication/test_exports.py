@@ -221,7 +221,7 @@ def test_minutes_print_with_participants_problems_and_signatures(
         str(reader),
         "签字",
         "纪要分发与签收",
-        "window.print()",
+        'data-action="print"',
     ):
         assert text in body, text
 

@@ -1,0 +1,92 @@
+"""The pages' behaviour under the Content-Security-Policy (issue 12, item 13a), in Chromium:
+htmx loads the home page's work block, the dashboard draws its charts, the language select
+submits, a confirm question guards its form, the print button prints, the user menu leads to
+the password change, and the browser reports no policy violation on the way."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from communication.models import CommunicationRecord
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Runs before the pages' own scripts: records every CSP violation the browser reports, and
+# replaces window.print (a real print dialog would block headless Chromium).
+RECORDER = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+window.__printed = 0;
+window.print = () => { window.__printed += 1; };
+"""
+
+
+def violations(page) -> list[str]:
+    return page.evaluate("window.__violations")
+
+
+def test_scripts_work_under_the_policy(page, login, demo_site):
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    page.add_init_script(RECORDER)
+    login(page, "binjiang_centre_head")
+    expect(page).to_have_url(f"{demo_site.url}/")
+    response = page.request.get(f"{demo_site.url}/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+    # htmx replaces the placeholder with the work block (hx-trigger="load").
+    expect(page.locator("#my-work")).not_to_contain_text("加载中")
+    expect(page.locator("#my-work .card-header")).to_contain_text("我的待办")
+    assert violations(page) == []
+
+    # The dashboard's charts are drawn by static/js/dashboard.js from the JSON block.
+    page.locator("#mainnav").get_by_role("link", name="工作台").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    charts = page.locator("canvas[id^=chart-]")
+    expect(charts.first).to_be_visible()
+    drawn = page.evaluate(
+        "[...document.querySelectorAll('canvas[id^=chart-]')].map(c => !!Chart.getChart(c))"
+    )
+    assert drawn and all(drawn)
+    assert violations(page) == []
+
+    # The language select submits its form on change (no inline onchange).
+    page.locator("#mainnav select[name=language]").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("#mainnav select[name=language]").select_option("zh-hans")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+    # The user menu leads to the password change.
+    page.locator("#user-menu").click()
+    page.get_by_role("link", name="修改密码").click()
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+    assert violations(page) == []
+
+    # A confirm question (data-confirm): dismissed, nothing is sent; accepted, the form posts.
+    page.goto(f"{demo_site.url}/ops/roster/")
+    remove = page.get_by_role("button", name="取消排班")
+    before = remove.count()
+    assert before > 0
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    remove.first.click()
+    expect(remove).to_have_count(before)
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.first.click()
+    expect(remove).to_have_count(before - 1)
+    assert violations(page) == []
+
+    # A print layout: the print button prints, the back link goes back.
+    record = CommunicationRecord.objects.filter(project__code="binjiang").first()
+    page.goto(f"{demo_site.url}/communication/records/{record.pk}/print/")
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("window.__printed") == 1
+    page.get_by_role("link", name="返回").click()
+    expect(page).to_have_url(re.compile(r"/ops/roster/"))
+    assert violations(page) == []
+    assert not [text for text in console if "Content Security Policy" in text], console
