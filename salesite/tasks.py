@@ -39,3 +39,14 @@ def system_heartbeat() -> dict:
     with record_run("system_heartbeat") as counts:
         counts["unread_notifications"] = Notification.objects.filter(read_at__isnull=True).count()
     return counts
+
+
+@shared_task(acks_late=True)
+def import_batch_process(batch_id: int) -> str | None:
+    """Validate and apply one uploaded owner register (salesite.imports.process_batch).
+
+    Safe to run twice: a finished batch is left alone, and a run interrupted by a crash left
+    nothing applied (the apply is one transaction), so running it again starts clean."""
+    from salesite.imports import process_batch
+
+    return process_batch(batch_id)
