@@ -375,21 +375,23 @@ def _parse_row(
         index = mapping.get(name)
         value = raw[index] if index is not None and index < len(raw) else None
         if isinstance(value, str):
+            # Reported once here; the rest of the checks see the value without them.
             if _BAD_CHARS.search(value):
                 err(name, _("含有不可见的控制字符（如 NUL），请删除后重新上传"))
-                return None
+                value = _BAD_CHARS.sub("", value)
             if REPLACEMENT_CHAR in value:
                 err(name, _("含有乱码字符“\ufffd”，文件编码可能有误，请检查后重新上传"))
-                return None
+                value = value.replace(REPLACEMENT_CHAR, "")
         return value
 
     v = row.values
+    too_long = set()
     for name, max_length in TEXT_COLUMNS.items():
         v[name] = _text(cell(name))
         # A value longer than its database column would fail the whole import (or be cut).
         if len(v[name]) > max_length:
             err(name, _("不能超过 %(n)s 个字符") % {"n": max_length})
-            v[name] = v[name][:max_length]
+            too_long.add(name)
     for name in ("building", "number"):
         if not v[name]:
             err(name, _("必填"))
@@ -435,7 +437,7 @@ def _parse_row(
             err("phone", _("电话号码无效"))
         if not v["id_number"]:
             err("id_number", _("填写了客户信息时，证件号码必填"))
-        elif v["id_type"] == IdType.ID_CARD:
+        elif v["id_type"] == IdType.ID_CARD and "id_number" not in too_long:
             v["id_number"] = v["id_number"].upper()
             try:
                 validate_cn_id_card(v["id_number"])
@@ -504,9 +506,18 @@ def validate_file(
         id_types = id_type_lookup()
         max_rows = settings.IMPORT_MAX_ROWS
         expected = min(max(declared - 1, 1), max_rows)
+        blank = None
         for number, raw in raw_rows:
+            # Blank lines are skipped, not errors. openpyxl fills a gap in a sheet's rows with
+            # one shared empty tuple: recognising it by identity keeps a sheet with a lone
+            # cell at row 1,048,576 cheap.
+            if raw is blank:
+                continue
+            if number > EXCEL_MAX_ROWS:
+                raise ImportFileError(_limits_message_rows(max_rows), row=number)
             if _is_blank(raw):
-                continue  # blank lines are skipped, not errors
+                blank = raw
+                continue
             if len(rows) >= max_rows:
                 raise ImportFileError(_limits_message_rows(max_rows), row=number)
             row = Row(number=number)
