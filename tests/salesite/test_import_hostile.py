@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from salesite.imports import TEXT_COLUMNS, HEADER_OF, import_register
+from salesite.imports import HEADER_OF, TEXT_COLUMNS, import_register
 from salesite.models import Customer, ImportBatch
 from tests.salesite.test_imports import (
     GOOD_ROWS,
@@ -140,10 +140,28 @@ def test_command_line_file_over_the_size_limit_is_refused(project):
 # --- encodings (item 5) ------------------------------------------------------------------------
 
 BIG5_HEADER = ["building", "unit", "area", "name", "phone", "id_type", "id_number"]
-BIG5_NAMES = (
-    "陳大文 張美玲 黃志強 劉德華 李嘉誠 王菲菲 鄭秀文 吳彥祖 林憶蓮 梁朝偉 "
-    "周潤發 謝霆鋒 楊紫瓊 趙雅芝 關之琳 葉倩文 許冠傑 譚詠麟 鍾楚紅 蕭亞軒"
-).split()
+BIG5_NAMES = [
+    "陳大文",
+    "張美玲",
+    "黃志強",
+    "劉德華",
+    "李嘉誠",
+    "王菲菲",
+    "鄭秀文",
+    "吳彥祖",
+    "林憶蓮",
+    "梁朝偉",
+    "周潤發",
+    "謝霆鋒",
+    "楊紫瓊",
+    "趙雅芝",
+    "關之琳",
+    "葉倩文",
+    "許冠傑",
+    "譚詠麟",
+    "鍾楚紅",
+    "蕭亞軒",
+]
 BIG5_ROWS = [
     [f"{'東西南北'[n % 4]}座", f"{n // 4 + 1}-{n % 4 + 101}", "90", name, f"9123{n:04d}"]
     + ["passport", f"K{n:07d}"]
