@@ -723,7 +723,10 @@ def _claim(batch_id: int) -> ImportBatch | None:
         batch.attempts += 1
         batch.progress = 0
         batch.started_at = timezone.now()
-        batch.save(update_fields=["status", "attempts", "progress", "started_at"])
+        batch.errors, batch.error_count = [], 0
+        batch.save(
+            update_fields=["status", "attempts", "progress", "started_at", "errors", "error_count"]
+        )
     return batch
 
 

@@ -102,6 +102,26 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(project):
     assert counts() == (0, 0, 0, 0)
 
 
+def test_xml_entity_bomb_in_a_sheet_is_refused(project):
+    """openpyxl parses with defusedxml (installed for it): a sheet declaring entities (the
+    "billion laughs") is refused, not expanded."""
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">' for n in range(1, 9))
+        + "]>"
+    ).replace("&lol0;", "&lol;")
+
+    def change(xml: str) -> str:
+        xml = re.sub(r"^<\?xml[^>]*\?>", "", xml)
+        return laughs + xml.replace("王伟", "&lol8;")
+
+    content = rewrite_sheet(xlsx_bytes(GOOD_ROWS), change)
+    batch = import_register(project=project, uploaded=upload("laughs.xlsx", content))
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert "无法读取 Excel 文件" in batch.errors[0]["message"]
+    assert counts() == (0, 0, 0, 0)
+
+
 @pytest.mark.parametrize(("name", "make"), [("a.csv", csv_bytes), ("a.xlsx", xlsx_bytes)])
 def test_more_rows_than_the_limit_are_refused(project, name, make):
     with override_settings(IMPORT_MAX_ROWS=3):
