@@ -34,7 +34,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -551,7 +553,7 @@ def _plan(items, existing: dict) -> tuple[dict, dict]:
     ``items`` yields (natural key, values) in file order; ``existing`` maps a key to (pk,
     current values). A new record takes its first row's values, and later rows fill in what
     they carry; an existing one takes every non-empty value of its rows. Returns ``create``
-    (key → values) and ``update`` (key → (pk, values) for the records that change).
+    (key → values) and ``update`` (key → (pk, values, old values) for the records that change).
     """
     create: dict = {}
     touched: dict = {}
@@ -563,7 +565,7 @@ def _plan(items, existing: dict) -> tuple[dict, dict]:
         else:
             create[key] = dict(values)
     update = {
-        key: (existing[key][0], merged)
+        key: (existing[key][0], merged, existing[key][1])
         for key, merged in touched.items()
         if merged != existing[key][1]
     }
@@ -585,9 +587,45 @@ def _bulk_create(model, keyed: dict, make) -> dict:
     return pks
 
 
-def _bulk_update(model, update: dict, fields: list[str], **extra) -> None:
-    objs = [model(pk=pk, **values, **extra) for pk, values in update.values()]
+def _bulk_update(model, update: dict, fields: list[str], audit: dict, **extra) -> None:
+    """Update in batches, and record each change in the audit log as a save would (bulk
+    writes bypass django-auditlog's signals): who, which batch, each field's old and new
+    value. New records are not logged one by one: the batch (file, checksum, counts) is
+    their record."""
+    objs = [model(pk=pk, **values, **extra) for pk, values, _old in update.values()]
     model.objects.bulk_update(objs, [*fields, *extra], batch_size=BATCH_SIZE)
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=_audit_repr(key, values),
+                action=LogEntry.Action.UPDATE,
+                changes={
+                    f: [_audit_text(old[f]), _audit_text(values[f])]
+                    for f in fields
+                    if old[f] != values[f]
+                },
+                actor_id=audit.get("actor_id"),
+                additional_data={"import_batch": audit.get("batch_id")},
+            )
+            for key, (pk, values, old) in update.items()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _audit_repr(key, values: dict) -> str:
+    # As str() of the record says it: a customer by name, a unit as 1幢-101.
+    if values.get("name"):
+        return values["name"]
+    return key if isinstance(key, str) else "-".join(map(str, key))
+
+
+def _audit_text(value) -> str:
+    return "None" if value is None else str(value)
 
 
 UNIT_FIELDS = ["floor", "unit_type", "area"]
@@ -595,13 +633,14 @@ CUSTOMER_FIELDS = ["name", "phone", "emergency_contact", "emergency_phone", "bir
 PURCHASE_FIELDS = ["subscribed_on", "signed_on", "contract_number", "sales_consultant"]
 
 
-def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
+def _apply(project: Project, rows: list[Row], *, actor_id=None, batch_id=None) -> tuple[dict, dict]:
     """Write the validated rows: a few queries to read what exists, then bulk inserts and
     updates. Runs inside the caller's transaction; the project row is locked so that two
     imports of one project apply one after the other."""
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
     values = [r.values for r in rows]
     now = timezone.now()
+    audit = {"actor_id": actor_id, "batch_id": batch_id}
     created, updated = {}, {}
 
     existing = {
@@ -615,7 +654,7 @@ def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
     building_pks |= _bulk_create(
         Building, create, lambda key, val: Building(project=project, name=key, **val)
     )
-    _bulk_update(Building, update, ["phase"])
+    _bulk_update(Building, update, ["phase"], audit)
     created["buildings"], updated["buildings"] = len(create), len(update)
 
     existing = {
@@ -636,7 +675,7 @@ def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
             project=project, building_id=building_pks[key[0]], number=key[1], **val
         ),
     )
-    _bulk_update(Unit, update, UNIT_FIELDS)
+    _bulk_update(Unit, update, UNIT_FIELDS, audit)
     created["units"], updated["units"] = len(create), len(update)
 
     with_customer = [v for v in values if v["has_customer"]]
@@ -668,7 +707,7 @@ def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
         create,
         lambda key, val: Customer(project=project, id_type=key[0], id_number=key[1], **val),
     )
-    _bulk_update(Customer, update, CUSTOMER_FIELDS, updated_at=now)
+    _bulk_update(Customer, update, CUSTOMER_FIELDS, audit, updated_at=now)
     created["customers"], updated["customers"] = len(create), len(update)
 
     existing = {
@@ -695,7 +734,7 @@ def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
         create,
         lambda key, val: Purchase(project=project, unit_id=key[0], customer_id=key[1], **val),
     )
-    _bulk_update(Purchase, update, PURCHASE_FIELDS)
+    _bulk_update(Purchase, update, PURCHASE_FIELDS, audit)
     created["purchases"], updated["purchases"] = len(create), len(update)
     return created, updated
 
@@ -831,7 +870,9 @@ def _apply_batch(batch_id: int, project: Project, rows: list[Row]) -> str | None
         batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.status != ImportBatch.Status.APPLYING:
             return None
-        batch.created_counts, batch.updated_counts = _apply(project, rows)
+        batch.created_counts, batch.updated_counts = _apply(
+            project, rows, actor_id=batch.imported_by_id, batch_id=batch.pk
+        )
         batch.status = ImportBatch.Status.IMPORTED
         batch.progress = 100
         batch.finished_at = timezone.now()

@@ -154,6 +154,20 @@ def test_reimport_updates_in_bulk_and_keeps_other_values(project):
     assert Purchase.objects.filter(project=project).count() == 30
 
 
+def test_updates_are_in_the_audit_log_with_the_batch_and_the_user(project, member):
+    from auditlog.models import LogEntry
+
+    lead = member("cs_lead", project)
+    imports.import_register(project=project, uploaded=upload("a.csv", register(3)), user=lead)
+    changed = register(3).replace(b"13800000001", b"13900000001")
+    batch = imports.import_register(project=project, uploaded=upload("a.csv", changed), user=lead)
+    customer = Customer.objects.get(id_number="E00000001")
+    entry = LogEntry.objects.get(object_id=customer.pk, action=LogEntry.Action.UPDATE)
+    assert entry.changes == {"phone": ["13800000001", "13900000001"]}
+    assert (entry.actor, entry.object_repr) == (lead, "业主1")
+    assert entry.additional_data == {"import_batch": batch.pk}
+
+
 def test_upload_answers_even_when_the_broker_is_down(
     member, client_for, project, django_capture_on_commit_callbacks, monkeypatch
 ):
