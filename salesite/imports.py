@@ -39,6 +39,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -922,6 +923,29 @@ def _enqueue(task, batch_id: int) -> None:
     except Exception:
         # The batch is saved and stays queued; the upload must not turn into an error page.
         logger.exception("could not queue owner-register import %s", batch_id)
+
+
+# A queued batch older than this was never handed to a worker (the broker was down at the
+# upload); a batch validating or applying for longer lost its worker without a redelivery.
+STALE_QUEUED = datetime.timedelta(minutes=10)
+STALE_RUNNING = datetime.timedelta(minutes=30)
+
+
+def stale_batch_ids(now=None) -> list[int]:
+    """Unfinished batches that no worker seems to hold: the beat sweep queues them again
+    (the task is idempotent, so a batch still running meanwhile is not applied twice)."""
+    now = now or timezone.now()
+    return list(
+        ImportBatch.objects.filter(
+            Q(status=ImportBatch.Status.QUEUED, created_at__lt=now - STALE_QUEUED)
+            | Q(
+                status__in=[ImportBatch.Status.VALIDATING, ImportBatch.Status.APPLYING],
+                started_at__lt=now - STALE_RUNNING,
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def import_register(*, project: Project, uploaded, user=None) -> ImportBatch:

@@ -50,3 +50,17 @@ def import_batch_process(batch_id: int) -> str | None:
     from salesite.imports import process_batch
 
     return process_batch(batch_id)
+
+
+@shared_task(acks_late=True)
+def import_batches_requeue() -> dict:
+    """Beat sweep: queue again the imports that no worker took (the broker was down at the
+    upload) or that lost their worker."""
+    from salesite.imports import stale_batch_ids
+
+    with record_run("import_batches_requeue") as counts:
+        ids = stale_batch_ids()
+        for batch_id in ids:
+            import_batch_process.delay(batch_id)
+        counts["requeued"] = len(ids)
+    return counts

@@ -5,9 +5,26 @@ from django.db import migrations, models
 import salesite.models.infra
 
 
+def create_schedule(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    every_10 = IntervalSchedule.objects.get_or_create(every=10, period="minutes")[0]
+    PeriodicTask.objects.get_or_create(
+        name="业主清册导入：重新排队未处理的导入",
+        defaults={"task": "salesite.tasks.import_batches_requeue", "interval": every_10},
+    )
+
+
+def count_errors(apps, schema_editor):
+    ImportBatch = apps.get_model("salesite", "ImportBatch")
+    for batch in ImportBatch.objects.exclude(errors=[]).only("pk", "errors"):
+        ImportBatch.objects.filter(pk=batch.pk).update(error_count=len(batch.errors))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("salesite", "0004_operations_defaults"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
     operations = [
@@ -69,4 +86,6 @@ class Migration(migrations.Migration):
                 verbose_name="状态",
             ),
         ),
+        migrations.RunPython(create_schedule, migrations.RunPython.noop),
+        migrations.RunPython(count_errors, migrations.RunPython.noop),
     ]

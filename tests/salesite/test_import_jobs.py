@@ -185,6 +185,28 @@ def test_upload_answers_even_when_the_broker_is_down(
     assert ImportBatch.objects.get().status == ImportBatch.Status.QUEUED
 
 
+def test_beat_sweep_queues_again_what_no_worker_took(project, other_project):
+    """A batch queued while the broker was down (or whose worker was lost) is processed by
+    the sweep; a fresh queued batch is left to its own task."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from salesite.tasks import import_batches_requeue
+
+    stale = imports.import_batch_create(project=project, uploaded=upload(), enqueue=False)
+    fresh = imports.import_batch_create(project=other_project, uploaded=upload(), enqueue=False)
+    ImportBatch.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - timedelta(minutes=11)
+    )
+    assert import_batches_requeue.delay().get() == {"requeued": 1}
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.status, fresh.status) == ("imported", "queued")
+    assert PeriodicTask.objects.filter(task="salesite.tasks.import_batches_requeue").exists()
+
+
 # --- who may see a batch -----------------------------------------------------------------------
 
 
