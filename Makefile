@@ -1,6 +1,6 @@
 # Salesite developer commands. The README's quick start is `make run` and `make test`.
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format bench bench-scale-data bench-scale
+.PHONY: help venv run test lint format bench bench-scale-data bench-scale bench-import
 
 VENV_PY := .venv/bin/python
 PORT ?= 8000
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  - time the main pages on a large generated dataset"
 	@echo "make bench-scale-data - (re)build the PostgreSQL bench databases at 1x and 10x"
 	@echo "make bench-scale      - time dashboards and lists at 1x and 10x, side by side"
+	@echo "make bench-import     - time the owner-register import job on 50,000 rows (PostgreSQL)"
 
 venv:
 	@scripts/ensure_venv.sh
@@ -51,3 +52,10 @@ bench-scale-data: venv
 bench-scale: venv
 	$(VENV_PY) bench/bench_scale.py --run 1x=$(BENCH_PG)/salesite_bench_1 \
 	  --run 10x=$(BENCH_PG)/salesite_bench_10 $(BENCH_ARGS)
+
+# The owner-register import job on a generated 50,000-row register (README, Benchmarks), on a
+# fresh PostgreSQL database <BENCH_PG>/salesite_imports_bench; BENCH_ARGS="--format csv" etc.
+bench-import: venv
+	dropdb --if-exists --maintenance-db=$(BENCH_PG)/postgres salesite_imports_bench
+	createdb --maintenance-db=$(BENCH_PG)/postgres salesite_imports_bench
+	$(VENV_PY) bench/bench_import.py --database-url $(BENCH_PG)/salesite_imports_bench $(BENCH_ARGS)

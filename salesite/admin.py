@@ -335,9 +335,21 @@ class JobRunAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ProjectScopedAdmin):
-    list_display = ["file_name", "project", "status", "row_count", "imported_by", "created_at"]
-    list_filter = ["status", "project"]
+    list_display = [
+        "file_name",
+        "project",
+        "status",
+        "progress",
+        "row_count",
+        "error_count",
+        "attempts",
+        "imported_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "project", "created_at"]
     search_fields = ["file_name", "sha256"]
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/phase/", views.project_phase_change, name="project_phase_change"),
     path("projects/<int:project_pk>/import/", views.import_register, name="import_register"),
+    path("imports/<int:pk>/", views.import_batch, name="import_batch"),
     path(
         "projects/<int:project_pk>/import/template/",
         views.import_template,

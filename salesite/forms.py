@@ -3,8 +3,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from salesite.attachments import ACCEPT_ATTR, validate_upload
@@ -243,6 +245,10 @@ class ImportForm(CrispyMixin, forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只能导入 .xlsx 或 .csv 文件。"))
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 20 MB。"))
+        limit = settings.IMPORT_MAX_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（%(size)s），业主清册文件不能超过 %(limit)s。请拆分后分批导入。")
+                % {"size": filesizeformat(f.size), "limit": filesizeformat(limit)}
+            )
         return f

@@ -39,3 +39,28 @@ def system_heartbeat() -> dict:
     with record_run("system_heartbeat") as counts:
         counts["unread_notifications"] = Notification.objects.filter(read_at__isnull=True).count()
     return counts
+
+
+@shared_task(acks_late=True)
+def import_batch_process(batch_id: int) -> str | None:
+    """Validate and apply one uploaded owner register (salesite.imports.process_batch).
+
+    Safe to run twice: a finished batch is left alone, and a run interrupted by a crash left
+    nothing applied (the apply is one transaction), so running it again starts clean."""
+    from salesite.imports import process_batch
+
+    return process_batch(batch_id)
+
+
+@shared_task(acks_late=True)
+def import_batches_requeue() -> dict:
+    """Beat sweep: queue again the imports that no worker took (the broker was down at the
+    upload) or that lost their worker."""
+    from salesite.imports import stale_batch_ids
+
+    with record_run("import_batches_requeue") as counts:
+        ids = stale_batch_ids()
+        for batch_id in ids:
+            import_batch_process.delay(batch_id)
+        counts["requeued"] = len(ids)
+    return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -521,35 +522,47 @@ def tenant_edit(request, project_pk, pk=None):
 
 @login_required
 def import_register(request, project_pk):
+    """Upload an owner register: the file is stored and a batch queued at once; the batch
+    page follows the background job (salesite.imports)."""
     project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
     access.require_perm(request.user, "salesite.import_register", project)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = imports.import_register(
+        batch = imports.import_batch_create(
             project=project, uploaded=form.cleaned_data["file"], user=request.user
         )
-        if result.status == ImportBatch.Status.IMPORTED:
-            messages.success(
-                request,
-                _("导入成功：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s。")
-                % {
-                    "rows": result.row_count,
-                    "created": sum(result.created_counts.values()),
-                    "updated": sum(result.updated_counts.values()),
-                },
-            )
-            return redirect("salesite:project_detail", pk=project.pk)
-        messages.error(
+        messages.success(
             request,
-            _("文件有 %(n)s 处错误，未导入任何数据。请修改后重新上传。")
-            % {"n": len(result.errors)},
+            _("文件“%(name)s”已上传，正在后台校验和导入；本页会自动显示进度和结果。")
+            % {"name": batch.file_name},
         )
+        return redirect("salesite:import_batch", pk=batch.pk)
     return render(
         request,
         "salesite/import.html",
-        {"form": form, "project": project, "result": result, "columns": imports.COLUMNS},
+        {
+            "form": form,
+            "project": project,
+            "columns": imports.COLUMNS,
+            "batches": project.import_batches.select_related("imported_by")[:10],
+            "max_bytes": settings.IMPORT_MAX_BYTES,
+            "max_rows": settings.IMPORT_MAX_ROWS,
+        },
     )
+
+
+@login_required
+def import_batch(request, pk):
+    """One import job: its progress while it runs (polled by htmx), then the row errors or
+    what was created and updated."""
+    batch = access.get_visible_or_404(
+        ImportBatch.objects.select_related("project", "imported_by"), request.user, pk=pk
+    )
+    access.require_perm(request.user, "salesite.import_register", batch.project)
+    context = {"batch": batch, "project": batch.project}
+    if request.htmx:
+        return render(request, "salesite/import_batch_status.html", context)
+    return render(request, "salesite/import_batch.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import ProjectScopedQuerySet
@@ -181,12 +182,26 @@ class JobRun(models.Model):
         return (self.finished_at - self.started_at) if self.finished_at else None
 
 
+def import_path(instance, filename):
+    # Random names under the private media root; the original name is kept in the row.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"imports/{instance.project_id}/{uuid.uuid4().hex}.{ext}"
+
+
 class ImportBatch(models.Model):
-    """One owner-register import: a file, its checksum, the outcome and the row errors."""
+    """One owner-register import: the stored file, its checksum, the job's progress, the
+    outcome and the row errors. The upload creates it (queued); a Celery task validates and
+    applies it (salesite.imports.process_batch)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        APPLYING = "applying", _("导入中")
         IMPORTED = "imported", _("已导入")
         REJECTED = "rejected", _("有错误，未导入")
+        FAILED = "failed", _("处理失败，未导入")
+
+    FINISHED = (Status.IMPORTED, Status.REJECTED, Status.FAILED)
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -194,13 +209,20 @@ class ImportBatch(models.Model):
         on_delete=models.CASCADE,
         related_name="import_batches",
     )
+    file = models.FileField(_("文件"), upload_to=import_path, max_length=255, blank=True)
     file_name = models.CharField(_("文件名"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("大小(字节)"), default=0)
     sha256 = models.CharField(_("文件校验值"), max_length=64)
-    status = models.CharField(_("结果"), max_length=20, choices=Status.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     row_count = models.PositiveIntegerField(_("行数"), default=0)
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
     created_counts = models.JSONField(_("新增"), default=dict, blank=True)
     updated_counts = models.JSONField(_("更新"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -209,6 +231,8 @@ class ImportBatch(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("处理完成"), null=True, blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
 
@@ -219,3 +243,37 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("salesite:import_batch", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def duration(self):
+        return (
+            (self.finished_at - self.started_at) if self.finished_at and self.started_at else None
+        )
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created_counts.values())
+
+    @property
+    def updated_total(self) -> int:
+        return sum(self.updated_counts.values())
+
+    def result_rows(self) -> list[tuple[str, int, int]]:
+        """(what, created, updated) for the batch page."""
+        labels = {
+            "buildings": _("楼栋"),
+            "units": _("房屋"),
+            "customers": _("客户"),
+            "purchases": _("购房记录"),
+        }
+        return [
+            (label, self.created_counts.get(key, 0), self.updated_counts.get(key, 0))
+            for key, label in labels.items()
+        ]

@@ -166,11 +166,22 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "private-media"))
 MEDIA_URL = "/private-media/"  # not routed; downloads go through the checking view
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Owner-register import (salesite/imports.py): limits that keep a hostile or oversized file
+# from holding a worker. The upload form refuses a file over IMPORT_MAX_BYTES; the worker
+# refuses more than IMPORT_MAX_ROWS data rows or IMPORT_MAX_COLUMNS header columns, and an
+# .xlsx whose zip members unpack to more than IMPORT_MAX_UNCOMPRESSED_BYTES (a zip bomb).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Largest request body at all, refused with 413 before it is read (RequestSizeLimitMiddleware);
 # above the attachment and import limits. The reverse proxy should refuse it first
 # (nginx: client_max_body_size).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+# An import file the form would accept must not be cut off by the request limit first.
+MAX_REQUEST_BYTES = max(MAX_REQUEST_BYTES, IMPORT_MAX_BYTES + 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

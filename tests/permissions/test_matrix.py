@@ -304,6 +304,7 @@ URLS: dict[str, Spec] = {
     "salesite:project_phase_change": Obj(project_self),
     "salesite:import_register": Obj(project_pk()),
     "salesite:import_template": Obj(project_pk()),
+    "salesite:import_batch": Obj(pk_of("salesite.ImportBatch")),
     "salesite:tenant_create": Obj(project_pk()),
     "salesite:tenant_edit": Obj(tenant_of),
     "salesite:unit_list": Page("salesite.view_unit"),

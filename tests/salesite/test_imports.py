@@ -389,35 +389,51 @@ def test_blank_lines_are_skipped_and_row_numbers_stay_true(project):
 # --- the upload page ---------------------------------------------------------------------
 
 
-def test_upload_page_shows_errors_table(member, client_for, project):
+def test_upload_page_shows_errors_table(
+    member, client_for, project, django_capture_on_commit_callbacks
+):
     lead = member("cs_lead", project)
     content = csv_bytes([*GOOD_ROWS, ["3幢", "", "", "", "", "九十"] + [""] * 9])
-    response = client_for(lead).post(
-        reverse("salesite:import_register", args=[project.pk]),
-        {"file": upload("bad.csv", content)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(lead).post(
+            reverse("salesite:import_register", args=[project.pk]),
+            {"file": upload("bad.csv", content)},
+        )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("salesite:import_batch", args=[batch.pk])
+    response = client_for(lead).get(response.url)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="import-errors"' in html
     assert "第 6 行" in html
     assert "房号" in html and "建筑面积应为数字" in html
     assert "未导入任何数据" in html
+    assert "hx-trigger" not in html  # finished: the page stops polling
     assert counts() == (0, 0, 0, 0)
 
 
-def test_upload_page_imports_and_shows_success(member, client_for, project):
+def test_upload_page_imports_and_shows_success(
+    member, client_for, project, django_capture_on_commit_callbacks
+):
+    """The upload answers at once with the batch page; the job (eager here) imports."""
     lead = member("cs_lead", project)
-    response = client_for(lead).post(
-        reverse("salesite:import_register", args=[project.pk]),
-        {"file": upload("good.xlsx", xlsx_bytes(GOOD_ROWS))},
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0] == reverse("salesite:project_detail", args=[project.pk])
-    html = response.content.decode()
-    assert "导入成功：共 4 行，新增 11，更新 0。" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(lead).post(
+            reverse("salesite:import_register", args=[project.pk]),
+            {"file": upload("good.xlsx", xlsx_bytes(GOOD_ROWS))},
+            follow=True,
+        )
     batch = ImportBatch.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("salesite:import_batch", args=[batch.pk])
+    html = response.content.decode()
+    assert "已上传，正在后台校验和导入" in html  # the upload's success message
+    batch.refresh_from_db()
     assert batch.imported_by == lead
+    assert batch.status == ImportBatch.Status.IMPORTED
     assert counts() == (2, 3, 3, 3)
+    html = client_for(lead).get(response.redirect_chain[-1][0]).content.decode()
+    assert "导入成功：共 4 行，新增 11，更新 0。" in html
 
 
 def test_upload_page_refuses_other_file_types(member, client_for, project):
