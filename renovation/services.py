@@ -201,13 +201,12 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
         app.review_due_at = None
         _move(app, Status.WAITING_GOVERNMENT, user=user, now=now, fields=[*fields, "review_due_at"])
         phone = app.agent_phone if app.agent_phone else app.owner_phone
-        transaction.on_commit(
-            lambda: send_sms(
-                phone=phone,
-                body=str(GOVERNMENT_GUIDANCE),
-                project=app.project,
-                dedupe_key=f"ren-gov-guidance-{app.pk}",
-            )
+        # Queued in the outbox with the move; a worker sends it after commit.
+        send_sms(
+            phone=phone,
+            body=str(GOVERNMENT_GUIDANCE),
+            project=app.project,
+            dedupe_key=f"ren-gov-guidance-{app.pk}",
         )
         return app
     app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
