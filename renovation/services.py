@@ -958,6 +958,22 @@ def patrols_missed_flag(*, day: datetime.date | None = None) -> dict:
     return {"active": len(active), "missed": len(new), "notified": notified}
 
 
+# A day the job did not run (beat or worker down at 8:00) is still flagged on the next runs.
+PATROL_CATCH_UP_DAYS = 3
+
+
+def patrols_missed_flag_recent(*, today: datetime.date | None = None) -> dict:
+    """The daily job: flag yesterday and the PATROL_CATCH_UP_DAYS - 1 days before it, oldest
+    first; a day already flagged creates and sends nothing again (unique rows, dedupe keys)."""
+    today = today or timezone.localdate()
+    totals = {"active": 0, "missed": 0, "notified": 0}
+    for n in range(PATROL_CATCH_UP_DAYS, 0, -1):
+        result = patrols_missed_flag(day=today - datetime.timedelta(days=n))
+        for key in totals:
+            totals[key] += result[key]
+    return totals
+
+
 # --- violations, fines, hot work, refused materials (R-REN-6) --------------------------
 
 

@@ -28,7 +28,8 @@ def renovation_refunds_due() -> dict:
 @shared_task(acks_late=True)
 @scheduled_job("renovation_patrols_missed")
 def renovation_patrols_missed() -> dict:
-    """Next morning: flag yesterday's missing patrols of active renovations (idempotent)."""
+    """Next morning: flag yesterday's missing patrols of active renovations, and those of
+    the days before it that a missed run left unflagged (idempotent)."""
     with record_run("renovation_patrols_missed") as counts:
-        counts.update(services.patrols_missed_flag())
+        counts.update(services.patrols_missed_flag_recent())
     return counts

@@ -170,7 +170,7 @@ def deliver(message_id: int, *, now=None) -> bool:
         failed = msg.attempts >= max_attempts()
         OutboundMessage.objects.filter(pk=msg.pk).update(
             status=Status.FAILED if failed else Status.PENDING,
-            next_attempt_at=timezone.now() + retry_delay(msg.attempts),
+            next_attempt_at=max(now, timezone.now()) + retry_delay(msg.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         logger.warning(

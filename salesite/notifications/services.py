@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from salesite import outbox
 from salesite.models import Notification, OutboundMessage
 
@@ -36,6 +38,7 @@ def notify(
     return created[0] if created else None
 
 
+@transaction.atomic(savepoint=False)  # inbox rows and their outbox rows commit together
 def notify_many(
     *,
     recipients: Iterable,

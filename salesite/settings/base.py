@@ -161,6 +161,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Salesite <noreply@salesi
 SMS_BACKEND = env("SMS_BACKEND", default="salesite.notifications.sms.DatabaseSMSBackend")
 
 # Celery
+# Redis transport options (kept by name so that tests can point a broker at a dead Redis).
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that dies (SIGKILL, OOM, power) is given to another
+    # worker after this many seconds. It must exceed the longest task (the owner-register
+    # import: up to ~60 s), else a running task is delivered a second time: 300 s gives a
+    # 5x margin and re-runs a crashed task within 5 minutes instead of an hour. No task
+    # is scheduled with an ETA/countdown beyond it (retries go through the outbox sweep).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # Redis socket timeouts: a frozen Redis makes a publish fail in seconds, not hang.
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
 CELERY_BROKER_URL = env(
     "CELERY_BROKER_URL", default=f"filesystem://localhost//{VAR_DIR / 'broker'}"
 )
@@ -180,17 +192,7 @@ if _fs_broker:
     }
     CELERY_BROKER_URL = "filesystem://"
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A message taken by a worker that dies (SIGKILL, OOM, power) is given to another
-        # worker after this many seconds. It must exceed the longest task (the owner-register
-        # import: up to ~60 s), else a running task is delivered a second time: 300 s gives a
-        # 5x margin and re-runs a crashed task within 5 minutes instead of an hour. No task
-        # is scheduled with an ETA/countdown beyond it (retries go through the outbox sweep).
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
-        # Redis socket timeouts: a frozen Redis makes a publish fail in seconds, not hang.
-        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
-        "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
