@@ -169,6 +169,9 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     # 5x margin and re-runs a crashed task within 5 minutes instead of an hour. No task
     # is scheduled with an ETA/countdown beyond it (retries go through the outbox sweep).
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # How often a worker looks for such messages (kombu's default: every ~100 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
     # Redis socket timeouts: a frozen Redis makes a publish fail in seconds, not hang.
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
     "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
