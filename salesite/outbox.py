@@ -41,7 +41,7 @@ ONCE_PREFIX = "once:"  # dedupe keys of messages without a caller's key
 
 
 def max_attempts() -> int:
-    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8)
+    return settings.OUTBOX_MAX_ATTEMPTS
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -160,6 +160,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Salesite <noreply@salesi
 # SMS gateway: the default backend records each message in the database.
 SMS_BACKEND = env("SMS_BACKEND", default="salesite.notifications.sms.DatabaseSMSBackend")
 
+# Outbox (salesite/outbox.py): attempts per email or SMS before it is marked failed.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+
 # Celery
 # Redis transport options (kept by name so that tests can point a broker at a dead Redis).
 REDIS_BROKER_TRANSPORT_OPTIONS = {
