@@ -135,7 +135,7 @@ def queue(
         from salesite.tasks import outbox_send
 
         for chunk in _chunks([r.pk for r in rows], TASK_BATCH):
-            enqueue_on_commit(outbox_send, chunk)
+            enqueue_on_commit(outbox_send, chunk, sweep_covers=True)
     return rows
 
 
