@@ -15,11 +15,11 @@ the same time, queue one message per recipient and key.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -54,7 +54,7 @@ def stale_sending_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "OUTBOX_STALE_SENDING_SECONDS", 600))
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Message:
     channel: str
     recipient: str
@@ -94,7 +94,7 @@ def queue(
         if not m.recipient:
             continue
         if not m.dedupe_key:
-            m = Message(**{**m.__dict__, "dedupe_key": f"{ONCE_PREFIX}{uuid.uuid4().hex}"})
+            m = dataclasses.replace(m, dedupe_key=f"{ONCE_PREFIX}{uuid.uuid4().hex}")
         unique.setdefault(m.key(), m)
     if not unique:
         return []

@@ -3,6 +3,7 @@ and never loses its messages; a frozen broker never hangs a request; the sweep s
 left, with a backoff and a last attempt; a row is sent by the one caller that claims it."""
 
 import datetime
+import logging
 import socket
 import threading
 import time
@@ -173,12 +174,16 @@ def test_frozen_broker_does_not_hang_the_request(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_enqueue_on_commit_logs_a_broker_error_instead_of_raising(broker_at, caplog):
     broker_at(f"redis://127.0.0.1:{closed_port()}/3")
+    caplog.set_level(logging.INFO, logger="salesite.queue")
     from django.db import transaction
 
     with transaction.atomic():
         enqueue_on_commit(system_heartbeat)  # the commit publishes: must not raise
     assert "Could not enqueue salesite.tasks.system_heartbeat" in caplog.text
     assert "Connection refused" in caplog.text  # the broker's error, not a pool left closed
+    # Work that a sweep also finds is not published again for a while (no second timeout).
+    assert queue.enqueue(system_heartbeat, sweep_covers=True) is False
+    assert "left to the sweep" in caplog.text
 
 
 # --- queue, deliver, sweep -------------------------------------------------------------------
