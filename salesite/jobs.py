@@ -102,6 +102,13 @@ def scheduled_job(job_name: str, *, lease_seconds: int = DEFAULT_LEASE_SECONDS):
                     counts={"skipped": 1},
                 )
                 return {"skipped": 1}
+            # Holding the lease, no other run of this job is working: a run still marked
+            # running was interrupted (its worker died); say so instead of leaving it running.
+            JobRun.objects.filter(job_name=job_name, status=JobRun.Status.RUNNING).update(
+                status=JobRun.Status.FAILED,
+                error="Interrupted: the worker running this job stopped; a later run took over.",
+                finished_at=timezone.now(),
+            )
             try:
                 return fn(*args, **kwargs)
             finally:

@@ -133,3 +133,14 @@ def test_two_concurrent_greeting_runs_call_the_gateway_once_per_customer(countin
     assert Greeting.objects.count() == len(customers)
     assert OutboundMessage.objects.filter(status="sent").count() == len(customers)
     assert SMSMessage.objects.count() == len(customers)
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_by_a_dead_worker_is_closed_by_the_next_run():
+    orphan = JobRun.objects.create(job_name="system_heartbeat")  # its worker was killed
+    from salesite.tasks import system_heartbeat
+
+    system_heartbeat.delay().get()
+    orphan.refresh_from_db()
+    assert orphan.status == JobRun.Status.FAILED and "Interrupted" in orphan.error
+    assert JobRun.objects.filter(status=JobRun.Status.SUCCESS).count() == 1
