@@ -998,9 +998,9 @@ def _greet(customers, *, kind: str, key: str, body: str, today) -> int:
     one transaction (the SMS through the outbox, sent after commit, one row per phone and key),
     so two runs at the same time queue one message per customer and the gateway is called once."""
     rows = list(
-        customers.exclude(
-            Exists(Greeting.objects.filter(customer_id=OuterRef("pk"), key=key))
-        ).values_list("pk", "project_id", "phone", "name")
+        customers.exclude(Exists(Greeting.objects.filter(customer_id=OuterRef("pk"), key=key)))
+        .order_by("pk")  # the same order in every run: concurrent inserts cannot deadlock
+        .values_list("pk", "project_id", "phone", "name")
     )
     if not rows:
         return 0

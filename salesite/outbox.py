@@ -120,9 +120,10 @@ def queue(
         if not new:
             return []
         # A concurrent run may insert the same keys meanwhile: its rows win, ours are ignored
-        # (and its claim decides who sends, see deliver()).
+        # (and its claim decides who sends, see deliver()). Rows go in key order, so that two
+        # runs waiting on each other's uncommitted keys cannot deadlock.
         OutboundMessage.objects.bulk_create(
-            [_row(m, now) for m in new.values()], ignore_conflicts=True, batch_size=1000
+            [_row(new[k], now) for k in sorted(new)], ignore_conflicts=True, batch_size=1000
         )
         rows = []
         for chunk in _chunks(sorted({k[2] for k in new}), 900):
