@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.models import Customer, Notification, Project, ProjectMembership, Purchase, Unit
-from salesite.notifications import notify_many, send_sms
+from salesite.models import Customer, Notification, ProjectMembership, Purchase, Unit
+from salesite.notifications import notify_many, send_email_many, send_sms_many
 
 from . import deadlines
 from .exceptions import CallbackClosed, CaseNotReplied, DomainError, InvalidTransition
@@ -857,11 +857,6 @@ def warranty_item_create(
     )
 
 
-def _send_emails_after_commit(messages_: list[tuple]) -> None:
-    if messages_:
-        transaction.on_commit(lambda: send_mass_mail(messages_, fail_silently=True))
-
-
 def warranty_notices_send(*, today: datetime.date | None = None) -> dict:
     """Daily (R-JOB-5): for every item expiring within 2 months, notify each owner once (SMS,
     and email when the owner has one; unique per item and owner) and open the collection
@@ -903,18 +898,21 @@ def warranty_notices_send(*, today: datetime.date | None = None) -> dict:
             body = _(
                 "【%(project)s】%(name)s保修期将于%(end)s到期，如有问题请于到期前向物业服务中心反映。"
             ) % {"project": item.project.name, "name": item.name, "end": item.ends_on}
-            mails = []
-            for cid, (phone, email) in new.items():
-                if phone:
-                    send_sms(
-                        phone=phone,
-                        body=body,
-                        project=item.project,
-                        dedupe_key=f"feedback:warranty:{item.pk}:{cid}",
-                    )
-                if email:
-                    mails.append((_("保修期到期提示"), body, None, [email]))
-            _send_emails_after_commit(mails)
+            # In the outbox with the notice rows; a worker sends them after commit.
+            send_sms_many(
+                messages=[
+                    (phone, body, f"feedback:warranty:{item.pk}:{cid}")
+                    for cid, (phone, _email) in new.items()
+                ],
+                project_id=item.project_id,
+            )
+            mails = send_email_many(
+                messages=[
+                    (email, _("保修期到期提示"), body, f"feedback:warranty:{item.pk}:{cid}")
+                    for cid, (_phone, email) in new.items()
+                ],
+                project_id=item.project_id,
+            )
             if item.notice_sent_on is None:
                 item.notice_sent_on = today
                 item.collection_until = item.ends_on
@@ -989,13 +987,23 @@ def warranty_reports_send(
 # --- club care: greetings and events (R-FB-8) -----------------------------------------------
 
 
+# A greeting missed because the job did not run that day (beat or worker down) is still sent
+# on the following days, up to this many days late; never twice (unique per customer and key).
+GREETING_CATCH_UP_DAYS = 3
+
+
+@transaction.atomic
 def _greet(customers, *, kind: str, key: str, body: str, today) -> int:
-    """Greet each customer once per key: rows first (unique), then one SMS per new row."""
-    rows = customers.exclude(
-        Exists(Greeting.objects.filter(customer_id=OuterRef("pk"), key=key))
-    ).values_list("pk", "project_id", "phone", "name")
-    rows = list(rows)
-    projects = Project.objects.in_bulk({p for _c, p, _ph, _n in rows})
+    """Greet each customer once per key: the unique Greeting rows and their SMS are written in
+    one transaction (the SMS through the outbox, sent after commit, one row per phone and key),
+    so two runs at the same time queue one message per customer and the gateway is called once."""
+    rows = list(
+        customers.exclude(Exists(Greeting.objects.filter(customer_id=OuterRef("pk"), key=key)))
+        .order_by("pk")  # the same order in every run: concurrent inserts cannot deadlock
+        .values_list("pk", "project_id", "phone", "name")
+    )
+    if not rows:
+        return 0
     Greeting.objects.bulk_create(
         [
             Greeting(project_id=p, customer_id=c, kind=kind, key=key, sent_on=today)
@@ -1004,44 +1012,49 @@ def _greet(customers, *, kind: str, key: str, body: str, today) -> int:
         ignore_conflicts=True,
         batch_size=2000,
     )
+    by_project = defaultdict(list)
     for cid, pid, phone, name in rows:
-        if phone:
-            send_sms(
-                phone=phone,
-                body=body % {"name": name},
-                project=projects.get(pid),
-                dedupe_key=f"feedback:greeting:{key}:{cid}",
-            )
+        by_project[pid].append((phone, body % {"name": name}, f"feedback:greeting:{key}:{cid}"))
+    for pid, messages in by_project.items():
+        send_sms_many(messages=messages, project_id=pid)
     return len(rows)
+
+
+def _born_on(day: datetime.date) -> Q:
+    """Members whose birthday is on ``day`` (29 February birthdays on 28 February in other
+    years)."""
+    q = Q(birthday__month=day.month, birthday__day=day.day)
+    if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+        q |= Q(birthday__month=2, birthday__day=29)
+    return q
 
 
 def greetings_send(*, today: datetime.date | None = None) -> dict:
     """Daily (R-JOB-5): birthday greetings to club members born on this day (29 February
     birthdays on 28 February in other years) and holiday greetings on each active holiday;
-    once per customer per year and holiday."""
+    once per customer per year and holiday. It catches up on what is due rather than on "now":
+    the birthdays and holidays of the last GREETING_CATCH_UP_DAYS days not greeted yet (a day
+    the job did not run) are greeted too."""
     today = today or timezone.localdate()
     members = Customer.objects.filter(is_club_member=True)
-    born_today = Q(birthday__month=today.month, birthday__day=today.day)
-    if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
-        born_today |= Q(birthday__month=2, birthday__day=29)
-    counts = {
-        "birthday": _greet(
-            members.filter(born_today),
+    days = [today - datetime.timedelta(days=n) for n in range(GREETING_CATCH_UP_DAYS, -1, -1)]
+    counts = {"birthday": 0, "holiday": 0}
+    for day in days:
+        counts["birthday"] += _greet(
+            members.filter(_born_on(day)),
             kind=Greeting.Kind.BIRTHDAY,
-            key=f"birthday:{today.year}",
+            key=f"birthday:{day.year}",
             body=_("尊敬的%(name)s，祝您生日快乐！——客户俱乐部"),
             today=today,
         )
-    }
-    counts["holiday"] = 0
-    for holiday in Holiday.objects.filter(is_active=True, month=today.month, day=today.day):
-        counts["holiday"] += _greet(
-            members,
-            kind=Greeting.Kind.HOLIDAY,
-            key=f"holiday:{holiday.pk}:{today.year}",
-            body="%(name)s，" + holiday.greeting.replace("%", "%%"),
-            today=today,
-        )
+        for holiday in Holiday.objects.filter(is_active=True, month=day.month, day=day.day):
+            counts["holiday"] += _greet(
+                members,
+                kind=Greeting.Kind.HOLIDAY,
+                key=f"holiday:{holiday.pk}:{day.year}",
+                body="%(name)s，" + holiday.greeting.replace("%", "%%"),
+                today=today,
+            )
     return counts
 
 

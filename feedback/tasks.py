@@ -2,12 +2,13 @@
 
 from celery import shared_task
 
-from salesite.jobs import record_run
+from salesite.jobs import record_run, scheduled_job
 
 from . import services
 
 
 @shared_task(acks_late=True)
+@scheduled_job("feedback_deadline_breaches")
 def feedback_deadline_breaches() -> dict:
     """Every 5 minutes: mark passed case deadlines once and notify once (R-JOB-4)."""
     with record_run("feedback_deadline_breaches") as counts:
@@ -16,6 +17,7 @@ def feedback_deadline_breaches() -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("feedback_callbacks_generate")
 def feedback_callbacks_generate() -> dict:
     """Daily (and on the 1st for the monthly batches): callback tasks by every rule (R-JOB-3)."""
     with record_run("feedback_callbacks_generate") as counts:
@@ -24,6 +26,7 @@ def feedback_callbacks_generate() -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("feedback_warranty_notices")
 def feedback_warranty_notices() -> dict:
     """Daily: warranty expiry notices 2 months ahead and the collection window (R-JOB-5)."""
     with record_run("feedback_warranty_notices") as counts:
@@ -32,6 +35,7 @@ def feedback_warranty_notices() -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("feedback_greetings")
 def feedback_greetings() -> dict:
     """Daily: birthday and holiday greetings to club members, once each (R-JOB-5)."""
     with record_run("feedback_greetings") as counts:

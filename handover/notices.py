@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer
-from salesite.notifications import send_sms
+from salesite.notifications import send_email_many, send_sms_many
 
 from .models import (
     NoticeKind,
@@ -49,8 +49,6 @@ def notice_create(*, project, kind, title, body, user=None, milestone="", **chan
 @transaction.atomic
 def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
     """Send the notice to every buyer of the project (SMS, email); record who got it."""
-    from .tasks import handover_notice_emails
-
     notice = ProgressNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == NoticeStatus.SENT:
         raise InvalidTransition(_("该通报已发送。"))
@@ -74,18 +72,14 @@ def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
     )
     if notice.by_sms:
         text = f"【{notice.project.name}】{notice.title}：{notice.body}"[:500]
-        sent_ids = []
-        for c in buyers:
-            if c.phone and send_sms(
-                phone=c.phone,
-                body=text,
-                project=notice.project,
-                dedupe_key=f"handover:notice:{notice.pk}",
-            ):
-                sent_ids.append(c.pk)
-        NoticeRecipient.objects.filter(notice=notice, customer_id__in=sent_ids).update(
-            sms_sent=True
+        queued = send_sms_many(
+            messages=[(c.phone, text, f"handover:notice:{notice.pk}") for c in buyers],
+            project_id=notice.project_id,
         )
+        phones = {m.recipient for m in queued}
+        NoticeRecipient.objects.filter(
+            notice=notice, customer_id__in=[c.pk for c in buyers if c.phone in phones]
+        ).update(sms_sent=True)
     notice.status = NoticeStatus.SENT
     notice.sent_at = now or timezone.now()
     notice.sent_by = user
@@ -101,32 +95,43 @@ def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
         source="handover",
     )
     if notice.by_email:
-        transaction.on_commit(lambda: handover_notice_emails.delay(notice.pk))
+        # In the outbox with the notice itself: a broker outage cannot lose the mails.
+        notice_send_emails(notice.pk)
     return len(buyers)
 
 
+@transaction.atomic
 def notice_send_emails(notice_id: int) -> int:
-    """Mail the notice to recipients with an email address not mailed yet (idempotent)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
+    """Queue the notice's mail to every recipient with an address not queued yet (through the
+    outbox, which sends it after commit); ``email_sent_at`` records the hand-over to the
+    outbox, whose row shows the delivery. Idempotent: returns how many were queued now."""
     notice = ProgressNotice.objects.select_related("project").filter(pk=notice_id).first()
     if notice is None:
         return 0
-    count = 0
-    pending = NoticeRecipient.objects.filter(notice=notice, email_sent_at__isnull=True).exclude(
-        email=""
+    pending = list(
+        NoticeRecipient.objects.select_for_update()
+        .filter(notice=notice, email_sent_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", "email")
     )
-    for r in pending.iterator():
-        send_mail(
-            subject=f"[{notice.project.name}] {notice.title}",
-            message=notice.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[r.email],
-        )
-        NoticeRecipient.objects.filter(pk=r.pk).update(email_sent_at=timezone.now())
-        count += 1
-    return count
+    if not pending:
+        return 0
+    send_email_many(
+        messages=[
+            (
+                email,
+                f"[{notice.project.name}] {notice.title}",
+                notice.body,
+                f"handover:notice:{notice.pk}",
+            )
+            for _pk, email in pending
+        ],
+        project_id=notice.project_id,
+    )
+    NoticeRecipient.objects.filter(pk__in=[pk for pk, _e in pending]).update(
+        email_sent_at=timezone.now()
+    )
+    return len(pending)
 
 
 def missing_mandatory(project_ids) -> dict[int, list]:
@@ -179,14 +184,10 @@ def openday_invite(*, open_day: SiteOpenDay, user, now=None) -> int:
         "date": open_day.held_on,
         "title": open_day.title,
     }
-    for c in buyers:
-        if c.phone:
-            send_sms(
-                phone=c.phone,
-                body=text,
-                project=open_day.project,
-                dedupe_key=f"handover:openday:{open_day.pk}",
-            )
+    send_sms_many(
+        messages=[(c.phone, text, f"handover:openday:{open_day.pk}") for c in buyers],
+        project_id=open_day.project_id,
+    )
     open_day.invited_at = open_day.invited_at or now or timezone.now()
     open_day.save(update_fields=["invited_at"])
     return len(buyers)

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from salesite.jobs import record_run
+from salesite.jobs import record_run, scheduled_job
 
 from . import services
 
@@ -13,6 +13,7 @@ def reminder_days() -> int:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("handover_milestone_reminders")
 def handover_milestone_reminders(days: int | None = None) -> dict:
     """Remind the responsible roles of milestones due soon; a second run sends nothing."""
     with record_run("handover_milestone_reminders") as counts:
@@ -21,6 +22,7 @@ def handover_milestone_reminders(days: int | None = None) -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("handover_milestone_overdue")
 def handover_milestone_overdue() -> dict:
     """Mark milestones past due as overdue (once) and notify the responsible roles."""
     with record_run("handover_milestone_overdue") as counts:
@@ -28,9 +30,10 @@ def handover_milestone_overdue() -> dict:
     return counts
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True)
 def handover_notice_emails(notice_id: int) -> int:
-    """Mail a sent progress notice to its recipients with an email address; idempotent."""
+    """Queue a sent notice's mail in the outbox (kept for tasks published before the outbox;
+    notice_send now queues the mail itself); idempotent."""
     from .notices import notice_send_emails
 
     return notice_send_emails(notice_id)

@@ -201,13 +201,12 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
         app.review_due_at = None
         _move(app, Status.WAITING_GOVERNMENT, user=user, now=now, fields=[*fields, "review_due_at"])
         phone = app.agent_phone if app.agent_phone else app.owner_phone
-        transaction.on_commit(
-            lambda: send_sms(
-                phone=phone,
-                body=str(GOVERNMENT_GUIDANCE),
-                project=app.project,
-                dedupe_key=f"ren-gov-guidance-{app.pk}",
-            )
+        # Queued in the outbox with the move; a worker sends it after commit.
+        send_sms(
+            phone=phone,
+            body=str(GOVERNMENT_GUIDANCE),
+            project=app.project,
+            dedupe_key=f"ren-gov-guidance-{app.pk}",
         )
         return app
     app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
@@ -957,6 +956,22 @@ def patrols_missed_flag(*, day: datetime.date | None = None) -> dict:
             )
         )
     return {"active": len(active), "missed": len(new), "notified": notified}
+
+
+# A day the job did not run (beat or worker down at 8:00) is still flagged on the next runs.
+PATROL_CATCH_UP_DAYS = 3
+
+
+def patrols_missed_flag_recent(*, today: datetime.date | None = None) -> dict:
+    """The daily job: flag yesterday and the PATROL_CATCH_UP_DAYS - 1 days before it, oldest
+    first; a day already flagged creates and sends nothing again (unique rows, dedupe keys)."""
+    today = today or timezone.localdate()
+    totals = {"active": 0, "missed": 0, "notified": 0}
+    for n in range(PATROL_CATCH_UP_DAYS, 0, -1):
+        result = patrols_missed_flag(day=today - datetime.timedelta(days=n))
+        for key in totals:
+            totals[key] += result[key]
+    return totals
 
 
 # --- violations, fines, hot work, refused materials (R-REN-6) --------------------------

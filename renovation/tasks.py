@@ -2,12 +2,13 @@
 
 from celery import shared_task
 
-from salesite.jobs import record_run
+from salesite.jobs import record_run, scheduled_job
 
 from . import services
 
 
 @shared_task(acks_late=True)
+@scheduled_job("renovation_review_overdue")
 def renovation_review_overdue() -> dict:
     """Alert reviewers once per application whose 1-working-day review deadline passed."""
     with record_run("renovation_review_overdue") as counts:
@@ -16,6 +17,7 @@ def renovation_review_overdue() -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("renovation_refunds_due")
 def renovation_refunds_due() -> dict:
     """Deposits falling due (3 months after completion acceptance): tell the front desk once."""
     with record_run("renovation_refunds_due") as counts:
@@ -24,8 +26,10 @@ def renovation_refunds_due() -> dict:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("renovation_patrols_missed")
 def renovation_patrols_missed() -> dict:
-    """Next morning: flag yesterday's missing patrols of active renovations (idempotent)."""
+    """Next morning: flag yesterday's missing patrols of active renovations, and those of
+    the days before it that a missed run left unflagged (idempotent)."""
     with record_run("renovation_patrols_missed") as counts:
-        counts.update(services.patrols_missed_flag())
+        counts.update(services.patrols_missed_flag_recent())
     return counts

@@ -16,8 +16,10 @@ from salesite.models import (
     Customer,
     Department,
     ImportBatch,
+    JobLease,
     JobRun,
     Notification,
+    OutboundMessage,
     Project,
     ProjectMembership,
     ProjectPhaseChange,
@@ -323,6 +325,64 @@ class SMSMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("内容"))
     def short_body(self, obj):
         return obj.body[:40]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """The outbox: every email and SMS with its delivery state; "resend" queues a row again."""
+
+    list_display = [
+        "recipient",
+        "channel",
+        "short_text",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "project",
+        "created_at",
+    ]
+    list_filter = ["channel", "status", "created_at"]
+    search_fields = ["recipient", "subject", "dedupe_key"]
+    list_select_related = ["project"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [
+        "channel",
+        "recipient",
+        "subject",
+        "body",
+        "project",
+        "dedupe_key",
+        "notification",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "last_error",
+        "sent_at",
+        "created_at",
+    ]
+
+    @admin.display(description=_("内容"))
+    def short_text(self, obj):
+        return (obj.subject or obj.body)[:40]
+
+    @admin.action(description=_("重新发送所选消息"))
+    def resend(self, request, queryset):
+        from salesite import outbox
+
+        n = outbox.resend(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("已将 %(n)s 条消息重新排队，将在一分钟内发送。") % {"n": n})
+
+    def has_add_permission(self, request):
+        return False  # messages are queued by the services, never typed in
+
+
+@admin.register(JobLease)
+class JobLeaseAdmin(admin.ModelAdmin):
+    list_display = ["job_name", "holder", "acquired_at", "expires_at"]
+    readonly_fields = ["job_name", "holder", "acquired_at", "expires_at"]
 
 
 @admin.register(JobRun)

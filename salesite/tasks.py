@@ -1,39 +1,60 @@
 """Core Celery tasks: thin, idempotent, ids in."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone
 
-from salesite.jobs import record_run
-from salesite.models import Notification
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notification_send_email(notification_id: int) -> bool:
-    """Mail one inbox message to its recipient; a second run sends nothing."""
-    with transaction.atomic():
-        n = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, email_sent_at__isnull=True)
-            .first()
-        )
-        if n is None or not n.recipient.email:
-            return False
-        send_mail(
-            subject=f"[Salesite] {n.title}",
-            message=n.body or n.title,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[n.recipient.email],
-        )
-        n.email_sent_at = timezone.now()
-        n.save(update_fields=["email_sent_at"])
-    return True
+from salesite import outbox
+from salesite.jobs import record_run, scheduled_job
+from salesite.models import Notification, OutboundMessage
 
 
 @shared_task(acks_late=True)
+def outbox_send(message_ids: list[int]) -> int:
+    """Send the given outbox rows; a row already claimed or sent is skipped (run-twice safe)."""
+    return outbox.deliver_many(message_ids)
+
+
+@shared_task(acks_late=True)
+@scheduled_job("outbox_sweep", lease_seconds=5 * 60)
+def outbox_sweep() -> dict:
+    """Every minute: send what is still pending (broker was away, retries after a failure)."""
+    with record_run("outbox_sweep") as counts:
+        counts.update(outbox.sweep())
+    return counts
+
+
+@shared_task(acks_late=True)
+def notification_send_email(notification_id: int) -> bool:
+    """Mail one inbox message to its recipient (through the outbox); a second run sends
+    nothing. Kept for messages published before the outbox existed."""
+    from salesite.notifications.services import notification_subject
+
+    n = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, email_sent_at__isnull=True)
+        .first()
+    )
+    if n is None or not n.recipient.email:
+        return False
+    rows = outbox.queue(
+        [
+            outbox.Message(
+                channel=OutboundMessage.Channel.EMAIL,
+                recipient=n.recipient.email,
+                subject=notification_subject(n),
+                body=n.body or n.title,
+                project_id=n.project_id,
+                dedupe_key=f"notification:{n.pk}",
+                notification_id=n.pk,
+            )
+        ],
+        upsert=True,
+        enqueue=False,  # sent right here
+    )
+    return outbox.deliver(rows[0].pk)
+
+
+@shared_task(acks_late=True)
+@scheduled_job("system_heartbeat")
 def system_heartbeat() -> dict:
     """A scheduled no-op that proves worker and beat are alive; visible in job runs."""
     with record_run("system_heartbeat") as counts:

@@ -28,6 +28,7 @@ from .operations import (
     TrainingSession,
 )
 from .org import Company, Department
+from .outbox import JobLease, OutboundMessage
 from .people import Contact, ProjectMembership, Role, User
 from .projects import (
     Building,
@@ -56,10 +57,12 @@ __all__ = [
     "InspectionItem",
     "InspectionScore",
     "InspectionStatus",
+    "JobLease",
     "JobRun",
     "MarketingEvent",
     "MarketingPhase",
     "Notification",
+    "OutboundMessage",
     "PlanStatus",
     "Project",
     "ProjectMembership",

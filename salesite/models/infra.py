@@ -159,6 +159,8 @@ class JobRun(models.Model):
         RUNNING = "running", _("运行中")
         SUCCESS = "success", _("成功")
         FAILED = "failed", _("失败")
+        # Another run of the same job held its lease: this run did nothing.
+        SKIPPED = "skipped", _("跳过（另一运行进行中）")
 
     job_name = models.CharField(_("任务名"), max_length=100, db_index=True)
     status = models.CharField(

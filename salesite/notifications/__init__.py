@@ -1,7 +1,7 @@
-"""Notifications: the in-app inbox, email (through Django's email backend, sent by a Celery
-task after commit) and SMS through a pluggable gateway whose default backend records the
-message in the database."""
+"""Notifications: the in-app inbox, email (through Django's email backend) and SMS through a
+pluggable gateway whose default backend records the message in the database. Email and SMS
+are queued in the outbox (salesite/outbox.py) and sent by a Celery worker after commit."""
 
-from .services import notify, notify_many, send_sms
+from .services import notify, notify_many, send_email_many, send_sms, send_sms_many
 
-__all__ = ["notify", "notify_many", "send_sms"]
+__all__ = ["notify", "notify_many", "send_email_many", "send_sms", "send_sms_many"]

@@ -1,14 +1,16 @@
-"""Writes for notifications. Jobs pass a ``dedupe_key`` so that a second run creates nothing."""
+"""Writes for notifications. Jobs pass a ``dedupe_key`` so that a second run creates nothing.
+
+Emails and SMS go through the outbox (salesite/outbox.py): they are rows of the caller's
+transaction, sent by a worker after commit and by the beat sweep if the broker was away."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from salesite.models import Notification, SMSMessage
-
-from .sms import get_backend
+from salesite import outbox
+from salesite.models import Notification, OutboundMessage
 
 
 def notify(
@@ -36,6 +38,7 @@ def notify(
     return created[0] if created else None
 
 
+@transaction.atomic(savepoint=False)  # inbox rows and their outbox rows commit together
 def notify_many(
     *,
     recipients: Iterable,
@@ -47,8 +50,6 @@ def notify_many(
     dedupe_key: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    from salesite.tasks import notification_send_email
-
     recipients = {r.pk: r for r in recipients if r is not None}.values()
     rows = [
         Notification(
@@ -83,34 +84,69 @@ def notify_many(
     else:
         rows = Notification.objects.bulk_create(rows)
     if email:
-        ids = [r.pk for r in rows if r.recipient.email]
-        for pk in ids:
-            transaction.on_commit(lambda pk=pk: notification_send_email.delay(pk))
+        outbox.queue(
+            [
+                outbox.Message(
+                    channel=OutboundMessage.Channel.EMAIL,
+                    recipient=n.recipient.email,
+                    subject=notification_subject(n),
+                    body=n.body or n.title,
+                    project_id=n.project_id,
+                    dedupe_key=f"notification:{n.pk}",
+                    notification_id=n.pk,
+                )
+                for n in rows
+                if n.recipient.email
+            ],
+            upsert=True,
+        )
     return rows
 
 
-def send_sms(*, phone: str, body: str, project=None, dedupe_key: str = "") -> SMSMessage | None:
-    """Send an SMS through the configured gateway and record it; once per (phone, dedupe_key)."""
-    backend = get_backend()
-    if dedupe_key and SMSMessage.objects.filter(phone=phone, dedupe_key=dedupe_key).exists():
-        return None
-    status, error = SMSMessage.Status.RECORDED, ""
-    try:
-        backend.send(phone, body)
-        if getattr(backend, "delivers", True):
-            status = SMSMessage.Status.SENT
-    except Exception as exc:  # a gateway failure is recorded, not raised into the workflow
-        status, error = SMSMessage.Status.FAILED, str(exc)
-    try:
-        with transaction.atomic():
-            return SMSMessage.objects.create(
-                phone=phone,
-                body=body,
-                status=status,
-                error=error,
-                backend=backend.name,
-                project=project,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        return None
+def notification_subject(n: Notification) -> str:
+    return f"[Salesite] {n.title}"
+
+
+def send_sms(
+    *, phone: str, body: str, project=None, dedupe_key: str = ""
+) -> OutboundMessage | None:
+    """Queue an SMS (once per phone and dedupe_key); a worker sends it after commit.
+
+    Returns the outbox row, or None when this phone already has a message with this key."""
+    created = send_sms_many(
+        messages=[(phone, body, dedupe_key)], project_id=project.pk if project else None
+    )
+    return created[0] if created else None
+
+
+def send_sms_many(*, messages: Iterable[tuple[str, str, str]], project_id=None) -> list:
+    """Queue many SMS as (phone, body, dedupe_key) in one insert and one worker task."""
+    return outbox.queue(
+        outbox.Message(
+            channel=OutboundMessage.Channel.SMS,
+            recipient=phone,
+            body=body,
+            project_id=project_id,
+            dedupe_key=key,
+        )
+        for phone, body, key in messages
+        if phone
+    )
+
+
+def send_email_many(
+    *, messages: Iterable[tuple[str, str, str, str]], project_id=None
+) -> list[OutboundMessage]:
+    """Queue many emails as (address, subject, body, dedupe_key): one insert, one task."""
+    return outbox.queue(
+        outbox.Message(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=address,
+            subject=subject,
+            body=body,
+            project_id=project_id,
+            dedupe_key=key,
+        )
+        for address, subject, body, key in messages
+        if address
+    )

@@ -59,7 +59,8 @@ def test_notice_window_two_months_before_expiry_and_once(
     # Second run: nothing twice; a later buyer is notified on the next run.
     assert services.warranty_notices_send(today=D(2026, 5, 1))["notices"] == 0
     f.PurchaseFactory(unit__building__project=project)
-    assert services.warranty_notices_send(today=D(2026, 5, 2))["notices"] == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert services.warranty_notices_send(today=D(2026, 5, 2))["notices"] == 1
     assert SMSMessage.objects.count() == 3
     # After expiry nothing more.
     f.PurchaseFactory(unit__building__project=project)
@@ -112,13 +113,14 @@ def test_report_of_other_project_customer_refused(project, other_project):
         )
 
 
-def test_birthday_greeting_once_per_year(project):
+def test_birthday_greeting_once_per_year(project, django_capture_on_commit_callbacks):
     member = f.CustomerFactory(project=project, is_club_member=True, birthday=D(1980, 3, 15))
     f.CustomerFactory(project=project, is_club_member=False, birthday=D(1980, 3, 15))
-    assert services.greetings_send(today=D(2026, 3, 15))["birthday"] == 1
-    assert services.greetings_send(today=D(2026, 3, 15))["birthday"] == 0
-    assert Greeting.objects.get().customer == member
-    assert services.greetings_send(today=D(2027, 3, 15))["birthday"] == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert services.greetings_send(today=D(2026, 3, 15))["birthday"] == 1
+        assert services.greetings_send(today=D(2026, 3, 15))["birthday"] == 0
+        assert Greeting.objects.get().customer == member
+        assert services.greetings_send(today=D(2027, 3, 15))["birthday"] == 1
     assert SMSMessage.objects.filter(dedupe_key__startswith="feedback:greeting:").count() == 2
 
 

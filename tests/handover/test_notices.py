@@ -88,11 +88,14 @@ def test_progress_notice_needs_milestone(project):
         notices.notice_create(project=project, kind=NoticeKind.PROGRESS, title="t", body="b")
 
 
-def test_open_day_invitations_attendance_and_opinions(project, member):
+def test_open_day_invitations_attendance_and_opinions(
+    project, member, django_capture_on_commit_callbacks
+):
     buyers(project, 3)
     day = SiteOpenDay.objects.create(project=project, title="开放日", held_on="2027-03-01")
-    assert notices.openday_invite(open_day=day, user=None) == 3
-    assert notices.openday_invite(open_day=day, user=None) == 3
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert notices.openday_invite(open_day=day, user=None) == 3
+        assert notices.openday_invite(open_day=day, user=None) == 3
     assert OpenDayInvitation.objects.filter(open_day=day).count() == 3
     assert SMSMessage.objects.filter(dedupe_key=f"handover:openday:{day.pk}").count() == 3
     inv = OpenDayInvitation.objects.first()

@@ -90,6 +90,23 @@ def test_missed_patrols_flagged_once_and_notified_once(project, member):
     assert Notification.objects.count() == 5
 
 
+def test_a_day_without_a_run_is_flagged_by_the_next_run(project):
+    (app,) = active_in(project, permitted_on=DAY)
+    patrol(app, kind="front_desk", day=DAY)
+    # The 8:00 run of DAY + 1 did not happen (beat down); the run of DAY + 2 catches up.
+    result = services.patrols_missed_flag_recent(today=DAY + datetime.timedelta(days=2))
+    assert set(MissedPatrol.objects.values_list("date", "kind")) == {
+        (DAY, "engineering"),
+        (DAY, "security"),
+        (DAY + datetime.timedelta(days=1), "front_desk"),
+        (DAY + datetime.timedelta(days=1), "engineering"),
+        (DAY + datetime.timedelta(days=1), "security"),
+    }
+    assert result["missed"] == 5
+    again = services.patrols_missed_flag_recent(today=DAY + datetime.timedelta(days=2))
+    assert again["missed"] == 0 and again["notified"] == 0
+
+
 def test_missed_patrol_task_records_run_and_schedule_installed(db):
     from django_celery_beat.models import PeriodicTask
 

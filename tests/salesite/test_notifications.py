@@ -1,12 +1,13 @@
-"""Notifications: inbox rows (deduplicated), email through the Celery task after commit and
-only once, SMS recorded by the default gateway, the unread count in the header, job runs."""
+"""Notifications: inbox rows (deduplicated), email and SMS through the outbox (a row in the
+same transaction, sent by a Celery task after commit and only once), SMS recorded by the
+default gateway, the unread count in the header, job runs."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from salesite.jobs import record_run
-from salesite.models import JobRun, Notification, SMSMessage
+from salesite.models import JobRun, Notification, OutboundMessage, SMSMessage
 from salesite.notifications import notify, notify_many, send_sms
 from salesite.notifications.sms import SMSBackend
 from salesite.tasks import notification_send_email, system_heartbeat
@@ -60,7 +61,9 @@ def test_notify_many_is_bulk_and_deduplicated(
     with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(4):
         created = notify_many(recipients=users, title="周例会", dedupe_key="weekly:9")
     assert len(created) == 20
-    assert len(callbacks) == 20  # one email task per recipient, queued for after commit
+    # 20 outbox rows, and one send task for them all queued for after commit.
+    assert OutboundMessage.objects.filter(channel="email", status="pending").count() == 20
+    assert len(callbacks) == 1
     newcomer = f.UserFactory()
     with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(4):
         again = notify_many(recipients=[*users, newcomer], title="周例会", dedupe_key="weekly:9")
@@ -116,28 +119,42 @@ def test_deduplicated_notification_is_not_mailed_twice(user, django_capture_on_c
     assert len(mail.outbox) == 1
 
 
-def test_send_sms_records_the_message_and_dedupes(project):
-    sms = send_sms(phone="13812345678", body="您的房屋已可交付", project=project, dedupe_key="ho:1")
-    assert sms == SMSMessage.objects.get()
+def test_send_sms_records_the_message_and_dedupes(project, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = send_sms(
+            phone="13812345678", body="您的房屋已可交付", project=project, dedupe_key="ho:1"
+        )
+        assert SMSMessage.objects.count() == 0  # nothing leaves before the commit
+    assert queued == OutboundMessage.objects.get()
+    sms = SMSMessage.objects.get()
     assert (sms.status, sms.backend, sms.phone, sms.project) == (
         SMSMessage.Status.RECORDED,
         "database",
         "13812345678",
         project,
     )
-    assert send_sms(phone="13812345678", body="您的房屋已可交付", dedupe_key="ho:1") is None
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (OutboundMessage.Status.SENT, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_sms(phone="13812345678", body="您的房屋已可交付", dedupe_key="ho:1") is None
     assert SMSMessage.objects.count() == 1
-    send_sms(phone="13812345678", body="无去重键")
-    send_sms(phone="13812345678", body="无去重键")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_sms(phone="13812345678", body="无去重键")
+        send_sms(phone="13812345678", body="无去重键")
     assert SMSMessage.objects.count() == 3
 
 
-def test_sms_gateway_failure_is_recorded_not_raised(settings):
+def test_sms_gateway_failure_is_recorded_not_raised(settings, django_capture_on_commit_callbacks):
     settings.SMS_BACKEND = f"{__name__}.FailingSMSBackend"
-    sms = send_sms(phone="13812345678", body="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = send_sms(phone="13812345678", body="x")
+    sms = SMSMessage.objects.get()
     assert sms.status == SMSMessage.Status.FAILED
     assert "gateway down" in sms.error
     assert sms.backend == "failing"
+    queued.refresh_from_db()  # kept for the sweep to retry later
+    assert queued.status == OutboundMessage.Status.PENDING and queued.attempts == 1
+    assert "gateway down" in queued.last_error and queued.next_attempt_at > queued.created_at
 
 
 # --- inbox and header ----------------------------------------------------------------------
