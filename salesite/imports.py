@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Building, Customer, ImportBatch, Project, Purchase, Unit
 from salesite.models.projects import IdType, validate_cn_id_card
+from salesite.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -912,17 +913,9 @@ def import_batch_create(*, project: Project, uploaded, user=None, enqueue: bool 
     if enqueue:
         from salesite.tasks import import_batch_process
 
-        batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue(import_batch_process, batch_id))
+        # A broker error is logged, not raised: the batch stays queued for the requeue sweep.
+        enqueue_on_commit(import_batch_process, batch.pk)
     return batch
-
-
-def _enqueue(task, batch_id: int) -> None:
-    try:
-        task.delay(batch_id)
-    except Exception:
-        # The batch is saved and stays queued; the upload must not turn into an error page.
-        logger.exception("could not queue owner-register import %s", batch_id)
 
 
 # A queued batch older than this was never handed to a worker (the broker was down at the

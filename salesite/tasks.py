@@ -5,6 +5,7 @@ from celery import shared_task
 from salesite import outbox
 from salesite.jobs import record_run, scheduled_job
 from salesite.models import Notification, OutboundMessage
+from salesite.queue import enqueue
 
 
 @shared_task(acks_late=True)
@@ -74,6 +75,7 @@ def import_batch_process(batch_id: int) -> str | None:
 
 
 @shared_task(acks_late=True)
+@scheduled_job("import_batches_requeue")
 def import_batches_requeue() -> dict:
     """Beat sweep: queue again the imports that no worker took (the broker was down at the
     upload) or that lost their worker."""
@@ -82,6 +84,6 @@ def import_batches_requeue() -> dict:
     with record_run("import_batches_requeue") as counts:
         ids = stale_batch_ids()
         for batch_id in ids:
-            import_batch_process.delay(batch_id)
+            enqueue(import_batch_process, batch_id)
         counts["requeued"] = len(ids)
     return counts

@@ -23,7 +23,7 @@ def delete_sweep_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("salesite", "0004_operations_defaults"),
+        ("salesite", "0005_import_jobs"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -176,11 +176,16 @@ def test_upload_answers_even_when_the_broker_is_down(
     def down(*args, **kwargs):
         raise OSError("broker unreachable")
 
-    monkeypatch.setattr(import_batch_process, "delay", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(member("cs_lead", project)).post(
-            reverse("salesite:import_register", args=[project.pk]), {"file": upload()}
-        )
+    monkeypatch.setattr(import_batch_process, "apply_async", down)
+    conf = import_batch_process.app.conf
+    eager, conf.task_always_eager = conf.task_always_eager, False  # publish as in production
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(member("cs_lead", project)).post(
+                reverse("salesite:import_register", args=[project.pk]), {"file": upload()}
+            )
+    finally:
+        conf.task_always_eager = eager
     assert response.status_code == 302
     assert ImportBatch.objects.get().status == ImportBatch.Status.QUEUED
 
