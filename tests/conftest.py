@@ -73,6 +73,20 @@ def _service_skip_reasons():
 
 def pytest_collection_modifyitems(config, items):
     reasons = _service_skip_reasons()
+    unserialized = [
+        item.nodeid
+        for item in items
+        if (m := item.get_closest_marker("django_db"))
+        and m.kwargs.get("transaction")
+        and not m.kwargs.get("serialized_rollback")
+    ]
+    if unserialized:
+        # A transactional test without serialized_rollback flushes the database and lets
+        # post_migrate recreate the content types under new ids; a later serialized test in the
+        # same process then fails to restore them (duplicate content type on PostgreSQL).
+        raise pytest.UsageError(
+            "transactional tests need serialized_rollback=True: " + ", ".join(unserialized)
+        )
     for item in items:
         for marker, reason in reasons.items():
             if item.get_closest_marker(marker):

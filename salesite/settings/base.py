@@ -177,11 +177,9 @@ IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Largest request body at all, refused with 413 before it is read (RequestSizeLimitMiddleware);
-# above the attachment and import limits. The reverse proxy should refuse it first
+# keep it above the attachment and import limits (IMPORT_MAX_BYTES). The reverse proxy should refuse it first
 # (nginx: client_max_body_size).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
-# An import file the form would accept must not be cut off by the request limit first.
-MAX_REQUEST_BYTES = max(MAX_REQUEST_BYTES, IMPORT_MAX_BYTES + 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

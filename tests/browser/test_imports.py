@@ -26,7 +26,7 @@ def test_cs_lead_uploads_a_register_and_the_page_follows_the_job(
     from salesite.tasks import import_batch_process
 
     # No worker: the batch stays queued until the test runs the job itself below.
-    monkeypatch.setattr(import_batch_process, "delay", lambda *a, **k: None)
+    monkeypatch.setattr(import_batch_process, "apply_async", lambda *a, **k: None)
     project = Project.objects.get(code="binjiang")
     login(page, "binjiang_cs_lead")
     page.goto(f"{demo_site.url}/core/projects/{project.pk}/import/")

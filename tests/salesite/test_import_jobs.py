@@ -238,7 +238,7 @@ def test_demo_import_batch_is_recorded(project):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_running_one_batch_import_it_once(project):
     """A duplicate delivery: two runs at the same time. The second waits on the batch row and
     finds it finished, or validates in parallel and finds it finished before applying."""
