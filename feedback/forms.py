@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
 from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Question
@@ -12,7 +12,7 @@ from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Questi
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CaseForm(forms.Form):
+class CaseForm(PlausibleInputMixin, forms.Form):
     """The one front-desk entry (R-FB-1..4); the customer is picked by search, never from a
     list of every customer."""
 
@@ -139,7 +139,7 @@ class ReplyForm(CrispyMixin, forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlausibleInputMixin, forms.Form):
     note = forms.CharField(label=_("备注"), required=False)
 
 
@@ -195,7 +195,7 @@ class CallbackOutcomeForm(CrispyMixin, forms.Form):
         return data
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(PlausibleInputMixin, forms.Form):
     """The quarter picker of the assessment page."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
@@ -272,7 +272,7 @@ class WarrantyItemForm(CrispyMixin, forms.Form):
         return data
 
 
-class UnitOwnerForm(forms.Form):
+class UnitOwnerForm(PlausibleInputMixin, forms.Form):
     """Pick a unit by building + number text (never a list of every unit); its owner is the
     customer of the unit's active purchase."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Building, Unit
 from salesite.models.projects import IdType
 
@@ -89,7 +89,7 @@ class BatchDateForm(CrispyMixin, forms.Form):
     planned_delivery_date = forms.DateField(label=_("新的计划交付日期"), widget=DATE_WIDGET)
 
 
-class MilestoneCompleteForm(forms.Form):
+class MilestoneCompleteForm(PlausibleInputMixin, forms.Form):
     result_note = forms.CharField(
         label=_("结果说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -244,7 +244,7 @@ class RectificationForm(CrispyMixin, forms.Form):
     deadline = forms.DateField(label=_("整改期限"), widget=DATE_WIDGET)
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(PlausibleInputMixin, forms.Form):
     """GET filters of the handover reports; choices limited to what the user sees."""
 
     STATUS = [("", _("全部")), *CaseStatusChoices, ("not_started", _("未办理"))]
@@ -320,7 +320,7 @@ class OpenDayForm(CrispyMixin, forms.ModelForm):
         self.fields["project"] = forms.ModelChoiceField(queryset=projects, label=_("项目"))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlausibleInputMixin, forms.Form):
     attended = forms.BooleanField(label=_("已到场"), required=False)
     opinion = forms.CharField(label=_("意见"), required=False, max_length=2000)
 

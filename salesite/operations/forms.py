@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Project
 from salesite.models.operations import (
     PLAN_FIELDS,
@@ -357,7 +357,7 @@ class InspectionCreateForm(CrispyMixin, forms.Form):
         self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
 
 
-class InspectionScoresForm(forms.Form):
+class InspectionScoresForm(PlausibleInputMixin, forms.Form):
     """One score and note field per item of the inspection."""
 
     def __init__(self, *args, scores, **kwargs):
