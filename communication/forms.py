@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communication import selectors
 from communication.models import CommunicationRecord
 from communication.periods import Period
-from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Department, ProjectMembership, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -38,7 +38,7 @@ LIAISON_FIELDS = ["held_at", "place", "participants", "other_participants", "top
 REPORT_FIELDS = ["held_at", "summary", "feedback", "next_plan"]
 
 
-class RecordForm(PlausibleInputMixin, forms.ModelForm):
+class RecordForm(OneTimeTokenMixin, PlausibleInputMixin, forms.ModelForm):
     participants = MembershipChoiceField(
         queryset=ProjectMembership.objects.none(),
         label=_("参加人员"),

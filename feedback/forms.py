@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
 from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Question
@@ -12,9 +12,11 @@ from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Questi
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CaseForm(PlausibleInputMixin, forms.Form):
+class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
     """The one front-desk entry (R-FB-1..4); the customer is picked by search, never from a
     list of every customer."""
+
+    one_time = True
 
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     kind = forms.ChoiceField(
@@ -242,6 +244,7 @@ class AssessmentA1Form(CrispyMixin, forms.Form):
 
 
 class WarrantyItemForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     building = forms.ModelChoiceField(label=_("楼栋（空为全项目）"), queryset=None, required=False)
     name = forms.CharField(label=_("部位/系统"), max_length=100)
@@ -306,6 +309,7 @@ class WarrantyReportForm(CrispyMixin, UnitOwnerForm):
 
 
 class ClubEventForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     title = forms.CharField(label=_("活动名称"), max_length=100)
     starts_at = forms.DateTimeField(label=_("活动时间"), widget=DATETIME_WIDGET)
@@ -331,6 +335,7 @@ class AttendeeForm(CrispyMixin, UnitOwnerForm):
 
 
 class PatrolForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     patrolled_on = forms.DateField(label=_("巡查日期"), widget=DATE_WIDGET)
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=None, required=False)
@@ -349,6 +354,7 @@ class PatrolForm(CrispyMixin, forms.Form):
 
 
 class ReferralForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("意向项目"), queryset=None)
     referrer_phone = forms.CharField(label=_("推荐人（老业主）手机号"), max_length=20)
     referred_name = forms.CharField(label=_("被推荐人"), max_length=50)
@@ -389,6 +395,8 @@ class PurchaseByUnitForm(CrispyMixin, UnitOwnerForm):
 
 class ProjectUnitForm(PurchaseByUnitForm):
     """Building (of any of the given projects) + number, for pages not tied to one project."""
+
+    one_time = True
 
     def __init__(self, *args, projects, **kwargs):
         ids = [p.pk for p in projects]

@@ -28,6 +28,7 @@ DefectCategoryChoices = DefectCategory.choices
 
 
 class BatchForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(queryset=None, label=_("项目"))
     name = forms.CharField(label=_("批次名称"), max_length=60)
     planned_delivery_date = forms.DateField(label=_("计划交付日期"), widget=DATE_WIDGET)
@@ -97,6 +98,8 @@ class MilestoneCompleteForm(PlausibleInputMixin, forms.Form):
 
 class UnitPickForm(CrispyMixin, forms.Form):
     """Pick a unit by building and number text (never a select over every unit)."""
+
+    one_time = True
 
     submit_label = _("开始交接")
     building = forms.ModelChoiceField(queryset=None, label=_("楼栋"))
@@ -238,6 +241,7 @@ class AcceptanceForm(CrispyMixin, forms.Form):
 
 
 class RectificationForm(CrispyMixin, forms.Form):
+    one_time = True
     location = forms.CharField(label=_("部位"), max_length=60)
     description = forms.CharField(label=_("问题描述"), max_length=300)
     responsible_unit = forms.CharField(label=_("责任单位"), max_length=60)
@@ -331,6 +335,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class FeeStatusForm(UnitPickForm):
+    one_time = False
     submit_label = _("保存")
     outstanding = forms.DecimalField(
         label=_("欠费金额(元)，0 表示已结清"), max_digits=12, decimal_places=2, min_value=0

@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
+from salesite import once
 from salesite.attachments import ACCEPT_ATTR, validate_upload
 from salesite.models import Building, Customer, MarketingPhase, Purchase, Tenant, Unit
 from salesite.models.projects import IdType
@@ -133,7 +134,31 @@ class PlausibleInputMixin:
         super().full_clean()
 
 
-class CrispyMixin(PlausibleInputMixin):
+class OneTimeTokenMixin:
+    """A create form carries a hidden one-time token, so that submitting it twice creates one
+    record (``salesite.once``). ``one_time``: None (default) for "a ModelForm of a new record",
+    True for a plain form that creates something, False for none."""
+
+    one_time: bool | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        one_time = self.one_time
+        if one_time is None:
+            instance = getattr(self, "instance", None)
+            one_time = instance is not None and instance._state.adding
+        if one_time:
+            self.fields[once.FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=64, initial=once.new_token
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        # The middleware reads the token; views pass cleaned_data on to services as it is.
+        getattr(self, "cleaned_data", {}).pop(once.FIELD, None)
+
+
+class CrispyMixin(OneTimeTokenMixin, PlausibleInputMixin):
     submit_label = _("保存")
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,6 @@
-"""Language selection: Simplified Chinese unless the user picked another language.
+"""Language selection, and one-time create forms (``OneTimeFormMiddleware``).
+
+Language selection: Simplified Chinese unless the user picked another language.
 
 Django's LocaleMiddleware follows the browser's Accept-Language header, which would show
 English to staff whose phone is set to English. The product's default is zh-hans (R-X-3);
@@ -6,8 +8,14 @@ English is available through the switcher in the page header (it sets the langua
 """
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from salesite import once
 
 
 class PreferredLanguageMiddleware:
@@ -25,3 +33,32 @@ class PreferredLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class OneTimeFormMiddleware:
+    """Runs a POST that carries a create form's one-time token in one transaction with the
+    token's claim, and answers a repeated token with the first submission's result (see
+    ``salesite.once``). Last in MIDDLEWARE, so that the CSRF check has run before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or not request.user.is_authenticated:
+            return None
+        token = once.token_of(request)
+        if token is None:
+            return None
+        with transaction.atomic():
+            earlier = once.claim(token=token, user=request.user)
+            if earlier is None:
+                response = view_func(request, *view_args, **view_kwargs)
+                once.settle(token=token, response=response)
+                return response
+        messages.info(request, _("该表单已提交，未重复创建。"))
+        if earlier.user_id == request.user.pk and earlier.result_url:
+            return redirect(earlier.result_url)
+        return redirect(request.get_full_path())

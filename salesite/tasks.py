@@ -39,3 +39,13 @@ def system_heartbeat() -> dict:
     with record_run("system_heartbeat") as counts:
         counts["unread_notifications"] = Notification.objects.filter(read_at__isnull=True).count()
     return counts
+
+
+@shared_task(acks_late=True)
+def form_tokens_purge() -> dict:
+    """Daily: delete the one-time form tokens older than a day (salesite.once)."""
+    from salesite import once
+
+    with record_run("form_tokens_purge") as counts:
+        counts["deleted"] = once.purge()
+    return counts

@@ -345,6 +345,7 @@ class EventOutcomeForm(CrispyMixin, forms.Form):
 
 
 class InspectionCreateForm(CrispyMixin, forms.Form):
+    one_time = True
     submit_label = _("开始检查")
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("项目"))
     checklist = forms.ModelChoiceField(

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     # Last, so that a locked-out login is answered before the view runs.
     "axes.middleware.AxesMiddleware",
+    # After CSRF and authentication: runs a create form's POST with its one-time token claim.
+    "salesite.middleware.OneTimeFormMiddleware",
 ]
 
 ROOT_URLCONF = "salesite.urls"

@@ -28,9 +28,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django import forms
 from django.contrib.messages import ERROR
-from django.db import connection, transaction
+from django.db import transaction
 from django.forms.formsets import BaseFormSet, ManagementForm
-from django.test import Client
 from django.urls import Resolver404, resolve
 
 from tests.permissions import test_matrix as matrix
@@ -280,27 +279,6 @@ def url_name(url: str) -> str:
     except Resolver404:
         return url
     return match.view_name
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, seeded once for this module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"refusing to seed a non-test database {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = matrix.build_demo()
-            from salesite.models import User
-
-            admin = Client()
-            admin.force_login(User.objects.get(username="admin"))
-            built.clients = {"admin": admin, **built.clients}
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def pages(demo):
