@@ -9,7 +9,7 @@ English is available through the switcher in the page header (it sets the langua
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -38,7 +38,11 @@ class PreferredLanguageMiddleware:
 class OneTimeFormMiddleware:
     """Runs a POST that carries a create form's one-time token in one transaction with the
     token's claim, and answers a repeated token with the first submission's result (see
-    ``salesite.once``). Last in MIDDLEWARE, so that the CSRF check has run before."""
+    ``salesite.once``). Last in MIDDLEWARE, so that the CSRF check has run before.
+
+    A create that a concurrent duplicate made fail on a unique constraint is run once more: the
+    form's validation then finds the duplicate and names the field (views that call their
+    service through ``salesite.integrity.save_or_form_error`` already do so themselves)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,12 +56,26 @@ class OneTimeFormMiddleware:
         token = once.token_of(request)
         if token is None:
             return None
-        with transaction.atomic():
-            earlier = once.claim(token=token, user=request.user)
-            if earlier is None:
-                response = view_func(request, *view_args, **view_kwargs)
-                once.settle(token=token, response=response)
-                return response
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    earlier = once.claim(token=token, user=request.user)
+                    if earlier is None:
+                        response = view_func(request, *view_args, **view_kwargs)
+                        once.settle(token=token, response=response)
+                        return response
+                break
+            except IntegrityError:
+                # A concurrent request stored the same unique value first (its commit is
+                # what raised this): everything was rolled back, so run the view once more;
+                # its validation now sees that row and answers with the form's error.
+                if attempt == 2:
+                    messages.error(
+                        request, _("保存失败：与已有记录重复（可能刚由他人提交），请检查后重试。")
+                    )
+                    return redirect(request.get_full_path())
+                for uploaded in request.FILES.values():
+                    uploaded.seek(0)
         messages.info(request, _("该表单已提交，未重复创建。"))
         if earlier.user_id == request.user.pk and earlier.result_url:
             return redirect(earlier.result_url)

@@ -181,3 +181,59 @@ def test_two_concurrent_creates_of_one_id_number_give_a_form_error(member, proje
     refused = next(r for r in results if r.status_code == 200)
     assert refused.context["form"].errors["id_number"] == [DUPLICATE_ID]
     assert Customer.objects.filter(id_number=GOOD_ID).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_duplicate_in_a_hand_written_create_view_is_a_form_error(
+    member, project, monkeypatch
+):
+    """ops:area_create saves its ModelForm itself: the middleware runs it again after the
+    IntegrityError, and its validation names the duplicate."""
+    from salesite.models import SiteArea
+    from salesite.operations import forms as ops_forms
+
+    user = member("centre_head", project)
+    clients = [Client(raise_request_exception=False) for _ in range(2)]
+    for c in clients:
+        c.force_login(user)
+    url = reverse("ops:area_create")
+    page = clients[0].get(url)
+    assert page.status_code == 200, page.status_code
+    original = ops_forms.SiteAreaForm.save
+
+    def slow_save(self, *args, **kwargs):
+        saved = original(self, *args, **kwargs)
+        time.sleep(0.5)
+        return saved
+
+    monkeypatch.setattr(ops_forms.SiteAreaForm, "save", slow_save)
+    datas = [
+        {
+            "project": project.pk,
+            "name": "接待区",
+            "kind": page.context["form"].fields["kind"].choices[-1][0],
+            "order": 1,
+            once.FIELD: once.new_token(),
+        }
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = clients[i].post(url, datas[i])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(r.status_code for r in results) == [200, 302]
+    refused = next(r for r in results if r.status_code == 200)
+    assert refused.context["form"].errors
+    assert SiteArea.objects.filter(project=project, name="接待区").count() == 1
