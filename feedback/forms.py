@@ -314,7 +314,7 @@ class ClubEventForm(CrispyMixin, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=100)
     starts_at = forms.DateTimeField(label=_("活动时间"), widget=DATETIME_WIDGET)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
-    capacity = forms.IntegerField(label=_("名额"), min_value=1, required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=10_000, required=False)
     description = forms.CharField(
         label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -331,7 +331,7 @@ class ChecklistItemForm(CrispyMixin, forms.ModelForm):
 
 class EventOutcomeForm(CrispyMixin, forms.Form):
     submit_label = _("保存后评估")
-    visitor_count = forms.IntegerField(label=_("实际来访人数"), min_value=0)
+    visitor_count = forms.IntegerField(label=_("实际来访人数"), min_value=0, max_value=100_000)
     evaluation = forms.CharField(
         label=_("后评估"),
         widget=forms.Textarea(attrs={"rows": 5}),
