@@ -314,6 +314,9 @@ def validate_file(name: str, content: bytes) -> tuple[list[Row], list[dict]]:
 def _apply(project: Project, rows: list[Row]) -> tuple[dict, dict]:
     created = {"buildings": 0, "units": 0, "customers": 0, "purchases": 0}
     updated = {"buildings": 0, "units": 0, "customers": 0, "purchases": 0}
+    # One import of a project at a time: a second one waits here, then sees the buildings,
+    # units and customers the first created, instead of failing on their unique constraints.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     buildings = {b.name: b for b in Building.objects.select_for_update().filter(project=project)}
     for row in rows:
         v = row.values

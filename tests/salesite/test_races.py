@@ -1,4 +1,4 @@
-"""Races on create forms (issue #12, items 9 and 10).
+"""Races on create forms and imports (issue #12, items 9 and 10).
 
 A create form carries a one-time token (``salesite.once``): a resubmission of the same form,
 one after the other or at the same moment, creates one record and answers with the first one's
@@ -237,3 +237,45 @@ def test_concurrent_duplicate_in_a_hand_written_create_view_is_a_form_error(
     refused = next(r for r in results if r.status_code == 200)
     assert refused.context["form"].errors
     assert SiteArea.objects.filter(project=project, name="接待区").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_imports_of_one_new_building_both_succeed(project, monkeypatch):
+    """The second import waits for the first (a lock on the project) and finds its building,
+    units and customers, instead of failing on their unique constraints (a 500 before)."""
+    from salesite import imports
+    from salesite.models import Building, ImportBatch
+    from tests.salesite.test_imports import GOOD_ROWS, csv_bytes, upload
+
+    content = csv_bytes(GOOD_ROWS)
+    original = imports.Building.objects.create
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def slow_create(*args, **kwargs):
+        building = original(*args, **kwargs)
+        time.sleep(0.5)  # the other import is now between its read and its insert
+        return building
+
+    monkeypatch.setattr(imports.Building.objects, "create", slow_create)
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = imports.import_register(
+                project=project, uploaded=upload("register.csv", content)
+            )
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [getattr(r, "status", r) for r in results] == [ImportBatch.Status.IMPORTED] * 2
+    buildings = {row[0] for row in GOOD_ROWS}  # the first column is the building
+    assert Building.objects.filter(project=project).count() == len(buildings)
