@@ -279,3 +279,26 @@ def test_two_concurrent_imports_of_one_new_building_both_succeed(project, monkey
     assert [getattr(r, "status", r) for r in results] == [ImportBatch.Status.IMPORTED] * 2
     buildings = {row[0] for row in GOOD_ROWS}  # the first column is the building
     assert Building.objects.filter(project=project).count() == len(buildings)
+
+
+def test_double_submitted_feedback_case_creates_one_case(member, client_for, project):
+    """The issue's probe: a case registered at the front desk, the form sent twice."""
+    from feedback.models import Case
+
+    client = client_for(member("front_desk", project))
+    page = client.get(reverse("feedback:case_create"))
+    assert page.status_code == 200
+    data = {
+        "project": project.pk,
+        "kind": "visit",
+        "channel": "visit",
+        "walk_in_name": "张三",
+        "subject": "咨询交房时间",
+        once.FIELD: page.context["form"][once.FIELD].value(),
+    }
+    first = client.post(reverse("feedback:case_create"), data)
+    assert first.status_code == 302, first.context["form"].errors if first.context else first
+    second = client.post(reverse("feedback:case_create"), data, follow=True)
+    assert Case.objects.count() == 1
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert ALREADY in messages_of(second)
