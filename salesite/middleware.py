@@ -9,6 +9,7 @@ English is available through the switcher in the page header (it sets the langua
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import translation
@@ -33,6 +34,23 @@ class PreferredLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL character in a query-string or form value is refused with a 400 before any view
+    reads it: PostgreSQL cannot store or even compare it (a 500 where a view reads a value by
+    hand). Form fields refuse it too (Django's CharField); uploaded files are not concerned."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for values in (request.GET, request.POST if request.method == "POST" else {}):
+            if any(
+                "\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values
+            ):
+                raise BadRequest("NUL character in the request")
+        return self.get_response(request)
 
 
 class OneTimeFormMiddleware:

@@ -5,6 +5,7 @@ import datetime
 import importlib
 from decimal import Decimal
 
+import pytest
 from django import forms
 from django.apps import apps
 
@@ -103,3 +104,12 @@ def test_model_form_integers_get_the_columns_portable_range():
     form = UnitForm({"floor": "99999999999"}, buildings=Building.objects.none())
     form.is_valid()
     assert "floor" in form.errors
+
+
+@pytest.mark.django_db
+def test_nul_characters_in_a_request_are_refused(client, django_user_model):
+    user = django_user_model.objects.create_user("nul_probe", password="x")
+    client.force_login(user)
+    assert client.get("/core/projects/", {"q": "a\x00b"}).status_code == 400
+    assert client.post("/core/projects/", {"note": "a\x00b"}).status_code == 400
+    assert client.get("/core/projects/", {"q": "ab"}).status_code == 200
