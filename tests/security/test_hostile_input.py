@@ -294,7 +294,8 @@ def request(client, method, url, data=None):
                 if method == "get":
                     return client.get(url, data).status_code
                 response = client.post(url, data)
-                queued = getattr(response.wsgi_request._messages, "_queued_messages", [])
+                storage = getattr(response.wsgi_request, "_messages", None)  # none on a 400
+                queued = getattr(storage, "_queued_messages", [])
                 if response.status_code == 302 and any(m.level >= ERROR for m in queued):
                     return 400
                 return response.status_code
