@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communication import selectors
 from communication.models import CommunicationRecord
 from communication.periods import Period
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Department, ProjectMembership, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -38,7 +38,7 @@ LIAISON_FIELDS = ["held_at", "place", "participants", "other_participants", "top
 REPORT_FIELDS = ["held_at", "summary", "feedback", "next_plan"]
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(OneTimeTokenMixin, PlausibleInputMixin, forms.ModelForm):
     participants = MembershipChoiceField(
         queryset=ProjectMembership.objects.none(),
         label=_("参加人员"),
@@ -117,7 +117,7 @@ class RecordForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
-class ProblemInlineForm(forms.Form):
+class ProblemInlineForm(PlausibleInputMixin, forms.Form):
     title = forms.CharField(label=_("问题"), max_length=200, required=False)
     owner = UserChoiceField(
         queryset=User.objects.none(),
@@ -207,7 +207,7 @@ class ReassignForm(CrispyMixin, forms.Form):
         )
 
 
-class ComplianceRangeForm(forms.Form):
+class ComplianceRangeForm(PlausibleInputMixin, forms.Form):
     start = forms.DateField(label=_("开始日期"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET)
     project = forms.IntegerField(widget=forms.HiddenInput, required=False)

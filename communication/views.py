@@ -33,6 +33,7 @@ from communication.models import CommunicationLevel, CommunicationRecord, Proble
 from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.models import Company, Project
+from salesite.querystring import query_pk
 from salesite.redirects import next_url
 from salesite.views import paginate, record_context
 
@@ -509,7 +510,7 @@ def compliance(request):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
+    pk = query_pk(value)
+    if pk is None:
+        raise Http404
+    return pk

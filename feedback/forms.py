@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
 from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Question
@@ -12,9 +12,11 @@ from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Questi
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CaseForm(forms.Form):
+class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
     """The one front-desk entry (R-FB-1..4); the customer is picked by search, never from a
     list of every customer."""
+
+    one_time = True
 
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     kind = forms.ChoiceField(
@@ -139,7 +141,7 @@ class ReplyForm(CrispyMixin, forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlausibleInputMixin, forms.Form):
     note = forms.CharField(label=_("备注"), required=False)
 
 
@@ -195,7 +197,7 @@ class CallbackOutcomeForm(CrispyMixin, forms.Form):
         return data
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(PlausibleInputMixin, forms.Form):
     """The quarter picker of the assessment page."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
@@ -242,6 +244,7 @@ class AssessmentA1Form(CrispyMixin, forms.Form):
 
 
 class WarrantyItemForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     building = forms.ModelChoiceField(label=_("楼栋（空为全项目）"), queryset=None, required=False)
     name = forms.CharField(label=_("部位/系统"), max_length=100)
@@ -272,7 +275,7 @@ class WarrantyItemForm(CrispyMixin, forms.Form):
         return data
 
 
-class UnitOwnerForm(forms.Form):
+class UnitOwnerForm(PlausibleInputMixin, forms.Form):
     """Pick a unit by building + number text (never a list of every unit); its owner is the
     customer of the unit's active purchase."""
 
@@ -306,11 +309,12 @@ class WarrantyReportForm(CrispyMixin, UnitOwnerForm):
 
 
 class ClubEventForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     title = forms.CharField(label=_("活动名称"), max_length=100)
     starts_at = forms.DateTimeField(label=_("活动时间"), widget=DATETIME_WIDGET)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
-    capacity = forms.IntegerField(label=_("名额"), min_value=1, required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=10_000, required=False)
     description = forms.CharField(
         label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -331,6 +335,7 @@ class AttendeeForm(CrispyMixin, UnitOwnerForm):
 
 
 class PatrolForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     patrolled_on = forms.DateField(label=_("巡查日期"), widget=DATE_WIDGET)
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=None, required=False)
@@ -349,6 +354,7 @@ class PatrolForm(CrispyMixin, forms.Form):
 
 
 class ReferralForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(label=_("意向项目"), queryset=None)
     referrer_phone = forms.CharField(label=_("推荐人（老业主）手机号"), max_length=20)
     referred_name = forms.CharField(label=_("被推荐人"), max_length=50)
@@ -389,6 +395,8 @@ class PurchaseByUnitForm(CrispyMixin, UnitOwnerForm):
 
 class ProjectUnitForm(PurchaseByUnitForm):
     """Building (of any of the given projects) + number, for pages not tied to one project."""
+
+    one_time = True
 
     def __init__(self, *args, projects, **kwargs):
         ids = [p.pk for p in projects]

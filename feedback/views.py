@@ -17,6 +17,7 @@ from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Customer
+from salesite.querystring import query_pk
 from salesite.views import paginate, projects_with_perm, record_context
 
 from . import exports, selectors, services
@@ -180,7 +181,7 @@ def case_create(request):
 def customer_search(request):
     """htmx: the customers of one project matching the typed name, phone or unit number."""
     customers = selectors.customer_search(
-        request.user, project_id=request.GET.get("project"), q=request.GET.get("q", "")
+        request.user, project_id=query_pk(request.GET.get("project")), q=request.GET.get("q", "")
     )
     return render(request, "feedback/partials/customer_results.html", {"customers": customers})
 
@@ -499,8 +500,8 @@ WARRANTY_REPORT_HEADERS = [
 @login_required
 def warranty_list(request):
     qs = selectors.warranty_items_visible(request.user)
-    project = request.GET.get("project")
-    if project and project.isdigit():
+    project = query_pk(request.GET.get("project"))
+    if project:
         qs = qs.filter(project_id=project)
     if request.GET.get("expiring") == "true":
         today = timezone.localdate()

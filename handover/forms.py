@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Building, Unit
 from salesite.models.projects import IdType
 
@@ -28,6 +28,7 @@ DefectCategoryChoices = DefectCategory.choices
 
 
 class BatchForm(CrispyMixin, forms.Form):
+    one_time = True
     project = forms.ModelChoiceField(queryset=None, label=_("项目"))
     name = forms.CharField(label=_("批次名称"), max_length=60)
     planned_delivery_date = forms.DateField(label=_("计划交付日期"), widget=DATE_WIDGET)
@@ -89,7 +90,7 @@ class BatchDateForm(CrispyMixin, forms.Form):
     planned_delivery_date = forms.DateField(label=_("新的计划交付日期"), widget=DATE_WIDGET)
 
 
-class MilestoneCompleteForm(forms.Form):
+class MilestoneCompleteForm(PlausibleInputMixin, forms.Form):
     result_note = forms.CharField(
         label=_("结果说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -97,6 +98,8 @@ class MilestoneCompleteForm(forms.Form):
 
 class UnitPickForm(CrispyMixin, forms.Form):
     """Pick a unit by building and number text (never a select over every unit)."""
+
+    one_time = True
 
     submit_label = _("开始交接")
     building = forms.ModelChoiceField(queryset=None, label=_("楼栋"))
@@ -238,13 +241,14 @@ class AcceptanceForm(CrispyMixin, forms.Form):
 
 
 class RectificationForm(CrispyMixin, forms.Form):
+    one_time = True
     location = forms.CharField(label=_("部位"), max_length=60)
     description = forms.CharField(label=_("问题描述"), max_length=300)
     responsible_unit = forms.CharField(label=_("责任单位"), max_length=60)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE_WIDGET)
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(PlausibleInputMixin, forms.Form):
     """GET filters of the handover reports; choices limited to what the user sees."""
 
     STATUS = [("", _("全部")), *CaseStatusChoices, ("not_started", _("未办理"))]
@@ -320,7 +324,7 @@ class OpenDayForm(CrispyMixin, forms.ModelForm):
         self.fields["project"] = forms.ModelChoiceField(queryset=projects, label=_("项目"))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlausibleInputMixin, forms.Form):
     attended = forms.BooleanField(label=_("已到场"), required=False)
     opinion = forms.CharField(label=_("意见"), required=False, max_length=2000)
 
@@ -331,6 +335,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class FeeStatusForm(UnitPickForm):
+    one_time = False
     submit_label = _("保存")
     outstanding = forms.DecimalField(
         label=_("欠费金额(元)，0 表示已结清"), max_digits=12, decimal_places=2, min_value=0

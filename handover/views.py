@@ -15,6 +15,7 @@ from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Project
+from salesite.querystring import query_pk
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
 from . import exports, forms, selectors, services
@@ -887,8 +888,8 @@ def inspection_list(request):
         .annotate(defect_count=Count("defects", distinct=True))
         .order_by("-inspected_on", "-pk")
     )
-    batch_id = request.GET.get("batch")
-    if batch_id and batch_id.isdigit():
+    batch_id = query_pk(request.GET.get("batch"))
+    if batch_id:
         qs = qs.filter(batch_id=batch_id)
     if request.GET.get("round") in ("1", "2"):
         qs = qs.filter(round=request.GET["round"])

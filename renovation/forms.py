@@ -276,6 +276,7 @@ class RefundPayForm(CrispyMixin, forms.Form):
 
 
 class PatrolForm(CrispyMixin, forms.Form):
+    one_time = True
     submit_label = _("登记巡查")
     result = forms.ChoiceField(
         label=_("巡查结果"), choices=PatrolRecord.Result.choices, widget=forms.RadioSelect

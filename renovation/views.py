@@ -18,6 +18,7 @@ from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Building, Project
+from salesite.querystring import query_date, query_pk
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 
 from . import exports, selectors, services
@@ -547,13 +548,7 @@ def _pick_project(request, projects):
 
 
 def _pick_day(request):
-    raw = request.GET.get("date")
-    if raw:
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    return timezone.localdate()
+    return query_date(request.GET.get("date")) or timezone.localdate()
 
 
 @login_required
@@ -652,7 +647,10 @@ def violation_add(request, pk):
     app = _application(request, pk, "renovation.add_violation")
     patrol = None
     if request.GET.get("patrol"):
-        patrol = get_object_or_404(PatrolRecord, pk=request.GET["patrol"], application=app)
+        patrol_pk = query_pk(request.GET["patrol"])
+        if patrol_pk is None:
+            raise Http404
+        patrol = get_object_or_404(PatrolRecord, pk=patrol_pk, application=app)
     form = ViolationForm(
         request.POST or None,
         initial={"description": patrol.findings if patrol else ""},

@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from salesite.access import get_access
+from salesite.forms import PlausibleInputMixin
 from salesite.models import Building, Company, Customer, Project, Unit
+from salesite.querystring import query_pk
 
 YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
@@ -39,14 +41,14 @@ def for_chosen_project(request, queryset, field: str):
     valid."""
     if request is None:
         return queryset.none()
-    project = request.GET.get("project", "")
-    if project.isdigit():
-        return queryset.filter(project_id=int(project))
+    project = query_pk(request.GET.get("project"))
+    if project:
+        return queryset.filter(project_id=project)
     access = get_access(request.user)
     if not (access.sees_all or access.company_ids or len(access.project_ids) > 1):
         return queryset
-    value = request.GET.get(field, "")
-    return queryset.filter(pk=int(value)) if value.isdigit() else queryset.none()
+    value = query_pk(request.GET.get(field))
+    return queryset.filter(pk=value) if value else queryset.none()
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -61,6 +63,12 @@ class ScopedFilterSet(django_filters.FilterSet):
     company = django_filters.ModelChoiceFilter(
         queryset=_visible_companies, field_name="project__property_company", label=_("物业公司")
     )
+
+    def get_form_class(self):
+        """The filter form, bounded like every form: a hostile ``?date=`` or ``?amount=`` is a
+        form error, and django-filter leaves an invalid filter out instead of failing."""
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (PlausibleInputMixin, form_class), {})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,13 @@
-"""Forms of the core: validation only, no side effects."""
+"""Forms of the core: validation only, no side effects.
+
+``PlausibleInputMixin`` is the base of every form of every app (``CrispyMixin`` includes it;
+``tests/security/test_hostile_input.py`` checks that no form class goes without it): it bounds
+every date, date-time, integer, decimal and text field to what the database column and the
+domain can hold, so that a year-1 date, a 20-digit integer or ``1e400`` is a form error, never a
+500 further down (a time-zone conversion that overflows, an integer the column cannot hold).
+"""
+
+import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -6,17 +15,153 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core import validators
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from salesite import once
 from salesite.attachments import ACCEPT_ATTR, validate_upload
 from salesite.models import Building, Customer, MarketingPhase, Purchase, Tenant, Unit
 from salesite.models.projects import IdType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The plausible range of every date and date-time a user types (birthdays to far deadlines).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+# A text field without a declared maximum (a note, the minutes): far above any real text.
+TEXT_MAX_LENGTH = 20_000
+# An integer of a plain form goes into an integer column: PostgreSQL's ``integer`` range.
+INTEGER_RANGE = BaseDatabaseOperations.integer_field_ranges["IntegerField"]
+# A decimal of a plain form is an amount or a reading: the money columns' 12 digits.
+DECIMAL_MAX_DIGITS = 12
+FLOAT_LIMIT = 1e12
+# Record ids are positive and fit a signed 64-bit integer (BigAutoField); SQLite cannot even
+# bind a larger one, so a select posted with ``99999999999999999999`` must stop at the form.
+PK_MAX = 9_223_372_036_854_775_807
 
-class CrispyMixin:
+
+def validate_plausible_date(value):
+    """Refuse a date (or date-time) outside EARLIEST_DATE..LATEST_DATE.
+
+    A date-time is compared by its wall-clock date: converting 0001-01-01T00:00+08:00 to UTC
+    (what comparing two aware date-times does) would itself overflow."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("请输入 %(min)s 至 %(max)s 之间的日期。"),
+            code="date_range",
+            params={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
+        )
+
+
+def integer_range(model_field=None) -> tuple[int, int]:
+    """The range of the column a form integer goes into, the same on every database backend
+    (SQLite would accept 64 bits where PostgreSQL's ``integer`` holds 32)."""
+    if model_field is not None:
+        found = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if found:
+            return found
+    return INTEGER_RANGE
+
+
+def _refuse_impossible_ids(field) -> None:
+    """A model select refuses a digit string no record id can have before looking it up."""
+    clean = field.clean
+
+    def checked(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            digits = isinstance(v, str) and v.strip().isascii() and v.strip().isdigit()
+            if digits and int(v) > PK_MAX:
+                raise ValidationError(_("请选择有效的选项。"), code="invalid_choice")
+        return clean(value)
+
+    field.clean = checked
+
+
+def bound_field(field, model_field=None) -> None:
+    """Give one form field its plausible range (idempotent)."""
+    if getattr(field, "_plausible", False):
+        return
+    field._plausible = True
+    if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+        field.validators.append(validate_plausible_date)
+        if isinstance(field.widget, forms.DateInput):
+            field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
+            field.widget.attrs.setdefault("max", LATEST_DATE.isoformat())
+    elif isinstance(field, forms.DecimalField):
+        # nan/inf are refused by Django; a finite 1e400 only by a digit limit.
+        if field.max_digits is None:
+            field.max_digits = DECIMAL_MAX_DIGITS
+            field.validators.append(
+                validators.DecimalValidator(DECIMAL_MAX_DIGITS, field.decimal_places)
+            )
+    elif isinstance(field, forms.FloatField):
+        field.validators += [
+            validators.MinValueValidator(-FLOAT_LIMIT),
+            validators.MaxValueValidator(FLOAT_LIMIT),
+        ]
+    elif isinstance(field, forms.IntegerField):
+        low, high = integer_range(model_field)
+        if field.min_value is None or field.min_value < low:
+            field.min_value = low
+            field.validators.append(validators.MinValueValidator(low))
+        if field.max_value is None or field.max_value > high:
+            field.max_value = high
+            field.validators.append(validators.MaxValueValidator(high))
+    elif isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
+        _refuse_impossible_ids(field)
+    elif isinstance(field, forms.CharField) and field.max_length is None:
+        # NUL bytes are refused by Django's CharField itself (ProhibitNullCharactersValidator).
+        field.max_length = TEXT_MAX_LENGTH
+        field.validators.append(validators.MaxLengthValidator(TEXT_MAX_LENGTH))
+
+
+class PlausibleInputMixin:
+    """The base of every form: its fields get their plausible ranges before validation (also
+    fields a subclass adds in ``__init__``), see ``bound_field``."""
+
+    def full_clean(self):
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
+            model_field = None
+            if model is not None:
+                try:
+                    model_field = model._meta.get_field(name)
+                except FieldDoesNotExist:  # a form-only field
+                    model_field = None
+            bound_field(field, model_field)
+        super().full_clean()
+
+
+class OneTimeTokenMixin:
+    """A create form carries a hidden one-time token, so that submitting it twice creates one
+    record (``salesite.once``). ``one_time``: None (default) for "a ModelForm of a new record",
+    True for a plain form that creates something, False for none."""
+
+    one_time: bool | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        one_time = self.one_time
+        if one_time is None:
+            instance = getattr(self, "instance", None)
+            one_time = instance is not None and instance._state.adding
+        if one_time:
+            self.fields[once.FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=64, initial=once.new_token
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        # The middleware reads the token; views pass cleaned_data on to services as it is.
+        getattr(self, "cleaned_data", {}).pop(once.FIELD, None)
+
+
+class CrispyMixin(OneTimeTokenMixin, PlausibleInputMixin):
     submit_label = _("保存")
 
     def __init__(self, *args, **kwargs):
@@ -25,7 +170,7 @@ class CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PlausibleInputMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确，请重新输入。"),
         "inactive": _("该账号已停用。"),

@@ -87,3 +87,14 @@ def import_batches_requeue() -> dict:
             enqueue(import_batch_process, batch_id)
         counts["requeued"] = len(ids)
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("form_tokens_purge")
+def form_tokens_purge() -> dict:
+    """Daily: delete the one-time form tokens older than a day (salesite.once)."""
+    from salesite import once
+
+    with record_run("form_tokens_purge") as counts:
+        counts["deleted"] = once.purge()
+    return counts

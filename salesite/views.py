@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +33,7 @@ from salesite.forms import (
     TenantForm,
     UnitForm,
 )
+from salesite.integrity import FAILED, save_or_form_error
 from salesite.masking import mask_id_number, mask_phone
 from salesite.models import (
     Attachment,
@@ -81,7 +81,8 @@ def service_form_page(
     """A form page whose valid POST calls one service with the cleaned data.
 
     The caller checks permissions first. A refused move (DomainError) goes on the form as its
-    error and nothing is lost; success shows ``success`` and redirects to ``redirect_to`` if
+    error and nothing is lost, and so does a duplicate that a concurrent request stored first
+    (an IntegrityError, see ``salesite.integrity``); success shows ``success`` and redirects to ``redirect_to`` if
     given, else to ``back`` — a record with get_absolute_url, a URL or URL name, or a callable
     given what the service returned (e.g. ``lambda batch: batch`` for the record it created).
     ``extra`` is more context for the template, or a callable giving it, so that a detail
@@ -89,13 +90,14 @@ def service_form_page(
     """
     if request.method == "POST" and form.is_valid():
         try:
-            result = call(form.cleaned_data)
+            result = save_or_form_error(form, lambda: call(form.cleaned_data))
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, success)
-            target = back if redirect_to is None else redirect_to
-            return redirect(target(result) if callable(target) else target)
+            if result is not FAILED:  # else a concurrent duplicate, now on the form
+                messages.success(request, success)
+                target = back if redirect_to is None else redirect_to
+                return redirect(target(result) if callable(target) else target)
     if callable(extra):
         extra = extra()
     context = {"form": form, "title": title, "back": back, **(extra or {})}
@@ -358,10 +360,10 @@ def _unit_form(request, unit=None):
     buildings = Building.objects.filter(project__in=allowed).select_related("project")
     form = UnitForm(request.POST or None, instance=unit, buildings=buildings)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            unit = form.save()
-        messages.success(request, _("房屋 %(unit)s 已保存。") % {"unit": unit})
-        return redirect("salesite:unit_detail", pk=unit.pk)
+        saved = save_or_form_error(form, form.save)
+        if saved is not FAILED:  # else a concurrent duplicate, now on the form
+            messages.success(request, _("房屋 %(unit)s 已保存。") % {"unit": saved})
+            return redirect("salesite:unit_detail", pk=saved.pk)
     return render(
         request,
         "salesite/form.html",
@@ -459,10 +461,10 @@ def customer_create(request):
     qs = Project.objects.filter(pk__in=[p.pk for p in projects])
     form = CustomerForm(request.POST or None, projects=qs)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            customer = form.save()
-        messages.success(request, _("客户 %(name)s 已创建。") % {"name": customer.name})
-        return redirect("salesite:customer_detail", pk=customer.pk)
+        customer = save_or_form_error(form, form.save)
+        if customer is not FAILED:  # else a concurrent duplicate, now on the form
+            messages.success(request, _("客户 %(name)s 已创建。") % {"name": customer.name})
+            return redirect("salesite:customer_detail", pk=customer.pk)
     return render(request, "salesite/form.html", {"form": form, "title": _("新增客户")})
 
 
@@ -472,10 +474,10 @@ def customer_edit(request, pk):
     access.require_perm(request.user, "salesite.change_customer", customer)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("客户资料已保存。"))
-        return redirect("salesite:customer_detail", pk=customer.pk)
+        saved = save_or_form_error(form, form.save)
+        if saved is not FAILED:  # else a concurrent duplicate, now on the form
+            messages.success(request, _("客户资料已保存。"))
+            return redirect("salesite:customer_detail", pk=customer.pk)
     return render(
         request, "salesite/form.html", {"form": form, "title": _("编辑客户"), "back": customer}
     )
@@ -492,10 +494,10 @@ def purchase_edit(request, customer_pk, pk=None):
     )
     form = PurchaseForm(request.POST or None, instance=purchase, customer=customer)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("购房记录已保存。"))
-        return redirect("salesite:customer_detail", pk=customer.pk)
+        saved = save_or_form_error(form, form.save)
+        if saved is not FAILED:  # else a concurrent duplicate, now on the form
+            messages.success(request, _("购房记录已保存。"))
+            return redirect("salesite:customer_detail", pk=customer.pk)
     return render(
         request, "salesite/form.html", {"form": form, "title": _("购房记录"), "back": customer}
     )
@@ -510,10 +512,10 @@ def tenant_edit(request, project_pk, pk=None):
     )
     form = TenantForm(request.POST or None, instance=tenant, project=project)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            tenant = form.save()
-        messages.success(request, _("租户资料已保存。"))
-        return redirect("salesite:unit_detail", pk=tenant.unit_id)
+        tenant = save_or_form_error(form, form.save)
+        if tenant is not FAILED:  # else a concurrent duplicate, now on the form
+            messages.success(request, _("租户资料已保存。"))
+            return redirect("salesite:unit_detail", pk=tenant.unit_id)
     return render(request, "salesite/form.html", {"form": form, "title": _("租户登记")})
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from salesite.access import get_access, visible_project_ids
-from salesite.forms import DATE_WIDGET
+from salesite.forms import DATE_WIDGET, PlausibleInputMixin
 from salesite.models import Company, Project
 
 from . import registry
@@ -24,7 +24,7 @@ from . import registry
 DEFAULT_DAYS = 30
 
 
-class RangeForm(forms.Form):
+class RangeForm(PlausibleInputMixin, forms.Form):
     date_from = forms.DateField(label=gettext_lazy("从"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=DATE_WIDGET)
 

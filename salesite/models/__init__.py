@@ -1,7 +1,7 @@
 """Core domain of Salesite: organisations, people and roles, projects, units and customers,
 and the shared infrastructure (attachments, notifications, job runs, imports)."""
 
-from .infra import Attachment, ImportBatch, JobRun, Notification, SMSMessage
+from .infra import Attachment, FormToken, ImportBatch, JobRun, Notification, SMSMessage
 from .operations import (
     EventChecklistItem,
     EventHistory,
@@ -51,6 +51,7 @@ __all__ = [
     "EventChecklistItem",
     "EventHistory",
     "EventStatus",
+    "FormToken",
     "ImportBatch",
     "Inspection",
     "InspectionChecklist",

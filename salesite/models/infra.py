@@ -279,3 +279,26 @@ class ImportBatch(models.Model):
             (label, self.created_counts.get(key, 0), self.updated_counts.get(key, 0))
             for key, label in labels.items()
         ]
+
+
+class FormToken(models.Model):
+    """The one-time token of a create form, claimed in the transaction that creates the record.
+
+    The token is unique: a second submission of the same form (a double click, a resend after a
+    timeout) cannot claim it again; it blocks until the first has committed and then answers
+    with the first one's result (``result_url``). See ``salesite.middleware.OneTimeFormMiddleware``.
+    Rows older than a day are deleted by the daily ``form_tokens_purge`` job."""
+
+    token = models.CharField(_("表单令牌"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+    result_url = models.CharField(_("提交结果"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交令牌")
+        verbose_name_plural = _("表单提交令牌")
+
+    def __str__(self):
+        return self.token

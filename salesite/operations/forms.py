@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Project
 from salesite.models.operations import (
     PLAN_FIELDS,
@@ -331,7 +331,7 @@ class ChecklistItemForm(CrispyMixin, forms.ModelForm):
 
 class EventOutcomeForm(CrispyMixin, forms.Form):
     submit_label = _("保存后评估")
-    visitor_count = forms.IntegerField(label=_("实际来访人数"), min_value=0)
+    visitor_count = forms.IntegerField(label=_("实际来访人数"), min_value=0, max_value=100_000)
     evaluation = forms.CharField(
         label=_("后评估"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -345,6 +345,7 @@ class EventOutcomeForm(CrispyMixin, forms.Form):
 
 
 class InspectionCreateForm(CrispyMixin, forms.Form):
+    one_time = True
     submit_label = _("开始检查")
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("项目"))
     checklist = forms.ModelChoiceField(
@@ -357,7 +358,7 @@ class InspectionCreateForm(CrispyMixin, forms.Form):
         self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
 
 
-class InspectionScoresForm(forms.Form):
+class InspectionScoresForm(PlausibleInputMixin, forms.Form):
     """One score and note field per item of the inspection."""
 
     def __init__(self, *args, scores, **kwargs):

@@ -16,7 +16,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +46,7 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.querystring import query_date, query_pk
 from salesite.views import paginate, projects_with_perm, record_context
 
 from . import exports, forms, selectors, services
@@ -88,7 +88,7 @@ def _run(request, action, success: str) -> bool:
 
 
 def _parse_day(value, default=None) -> datetime.date:
-    return (parse_date(value) if value else None) or default or timezone.localdate()
+    return query_date(value) or default or timezone.localdate()
 
 
 # --- areas and posts (R-CORE-3) ------------------------------------------------------------
@@ -194,8 +194,8 @@ def post_edit(request, area_pk=None, pk=None):
 @login_required
 def shift_list(request):
     shifts = Shift.objects.visible_to(request.user).select_related("project")
-    project_id = request.GET.get("project")
-    if project_id and project_id.isdigit():
+    project_id = query_pk(request.GET.get("project"))
+    if project_id:
         shifts = shifts.filter(Q(project__isnull=True) | Q(project_id=project_id))
     shifts = shifts.order_by("project__name", "order", "start")
     if export_format(request):
@@ -322,6 +322,9 @@ def roster_copy(request, project_pk, date):
             project=project, from_date=form.cleaned_data["from_date"], to_date=day, by=request.user
         )
         messages.success(request, _("已复制 %(n)s 条排班。") % {"n": n})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect(_roster_url(project, day))
 
 
@@ -349,8 +352,8 @@ def service_type_list(request):
         .select_related("category", "project")
         .order_by("category__order", "project__name", "order", "name")
     )
-    project_id = request.GET.get("project")
-    if project_id and project_id.isdigit():
+    project_id = query_pk(request.GET.get("project"))
+    if project_id:
         types = types.filter(Q(project__isnull=True) | Q(project_id=project_id))
     if export_format(request):
         return export_response(request, *exports.service_types(types), _("营销现场服务项目"))
@@ -450,9 +453,9 @@ def plan_detail(request, pk):
     )
     plan_services = list(selectors.plan_services(plan))
     compare = None
-    compare_id = request.GET.get("compare")
-    if compare_id and compare_id.isdigit():
-        compare = next((v for v in versions if v.pk == int(compare_id)), None)
+    compare_id = query_pk(request.GET.get("compare"))
+    if compare_id:
+        compare = next((v for v in versions if v.pk == compare_id), None)
     elif plan.revised_from_id:
         compare = next((v for v in versions if v.pk == plan.revised_from_id), None)
     diff = None

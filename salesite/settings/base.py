@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "salesite.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "salesite.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     # Last, so that a locked-out login is answered before the view runs.
     "axes.middleware.AxesMiddleware",
+    # After CSRF and authentication: runs a create form's POST with its one-time token claim.
+    "salesite.middleware.OneTimeFormMiddleware",
 ]
 
 ROOT_URLCONF = "salesite.urls"
