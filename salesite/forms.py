@@ -177,7 +177,7 @@ class LoginForm(PlausibleInputMixin, AuthenticationForm):
     }
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(PlausibleInputMixin, PasswordChangeForm):
     """The old password is checked through authenticate(), so that django-axes counts a wrong
     one as a failed login of this username from this address and locks the pair likewise."""
 

@@ -4,6 +4,7 @@ left, with a backoff and a last attempt; a row is sent by the one caller that cl
 
 import datetime
 import logging
+import os
 import socket
 import threading
 import time
@@ -54,14 +55,22 @@ def broker_at():
     """Point the Celery app at a broker URL with eager execution off (as in production)."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options, conf.task_always_eager)
+    saved_env = os.environ.get("CELERY_BROKER_URL")
 
     def point(url):
+        # Celery reads the CELERY_BROKER_URL environment variable before its own setting (as
+        # CI sets it), so both point at the test's broker.
+        os.environ["CELERY_BROKER_URL"] = url
         conf.broker_url = url
         conf.broker_transport_options = dict(django_settings.REDIS_BROKER_TRANSPORT_OPTIONS)
         conf.task_always_eager = False
         _reset_producer_pools()
 
     yield point
+    if saved_env is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = saved_env
     conf.broker_url, conf.broker_transport_options, conf.task_always_eager = saved
     _reset_producer_pools()
 
