@@ -248,6 +248,7 @@ def _build(project, purchase, stage, u, now):
                     f"Received {timezone.localdate(now):%Y-%m-%d}",
                 ]
             ),
+            personal=True,  # it holds the owner's ID card
             user=u["front_desk"],
             description="业主身份证、施工图、装修单位营业执照及资质（扫描件）",
         )

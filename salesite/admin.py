@@ -279,10 +279,11 @@ class AttachmentAdmin(ProjectScopedAdmin):
         "object_id",
         "mime_type",
         "size",
+        "personal",
         "uploaded_by",
         "uploaded_at",
     ]
-    list_filter = ["mime_type", "project", "content_type"]
+    list_filter = ["personal", "mime_type", "project", "content_type"]
     search_fields = ["original_name", "description"]
     readonly_fields = [
         "content_type",

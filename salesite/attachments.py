@@ -76,7 +76,9 @@ def validate_upload(uploaded) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, owner, uploaded, user, description: str = "") -> Attachment:
+def attachment_add(
+    *, owner, uploaded, user, description: str = "", personal: bool = False
+) -> Attachment:
     mime = validate_upload(uploaded)
     return Attachment.objects.create(
         project=owner.project,
@@ -87,6 +89,7 @@ def attachment_add(*, owner, uploaded, user, description: str = "") -> Attachmen
         mime_type=mime,
         size=uploaded.size,
         description=description,
+        personal=personal,
         uploaded_by=user,
     )
 

@@ -330,7 +330,9 @@ def demo_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def demo_attach(owner, *, name: str, content: bytes, user, description: str = ""):
+def demo_attach(
+    owner, *, name: str, content: bytes, user, description: str = "", personal: bool = False
+):
     """Attach a generated file to ``owner`` through the real upload service (checked and stored
     under MEDIA_ROOT like an upload), once per owner and file name."""
     if Attachment.objects.filter(
@@ -344,6 +346,7 @@ def demo_attach(owner, *, name: str, content: bytes, user, description: str = ""
         uploaded=SimpleUploadedFile(name, content),
         user=user,
         description=description,
+        personal=personal,
     )
 
 

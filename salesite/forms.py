@@ -372,6 +372,9 @@ class AttachmentForm(CrispyMixin, forms.Form):
         label=_("文件"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR})
     )
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    personal = forms.BooleanField(
+        label=_("含身份证件等个人信息（仅有个人信息权限的岗位可查看）"), required=False
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -198,6 +198,7 @@ def record_context(request, obj):
         "attachment_form": AttachmentForm(),
         "owner_ct": ct,
         "can_change": can_upload_attachment(request.user, obj),
+        "personal_data_ok": access.can_view_personal_data(request.user, obj),
     }
 
 
@@ -628,6 +629,7 @@ def attachment_upload(request, ct_id, object_id):
                 uploaded=form.cleaned_data["file"],
                 user=request.user,
                 description=form.cleaned_data["description"],
+                personal=form.cleaned_data["personal"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -653,6 +655,8 @@ def attachment_download(request, pk):
         raise Http404
     # The same answer as the owning record's page: 403 to a role that may not view it.
     access.require_view(request.user, owner)
+    if attachment.personal and not access.can_view_personal_data(request.user, owner):
+        raise PermissionDenied  # an ID scan: only for roles with personal-data access (R-X-5)
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.mime_type,

@@ -38,6 +38,9 @@ class Attachment(models.Model):
     mime_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小(字节)"))
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    # A scan of an ID card or another document with personal data (R-X-5): only roles with
+    # personal-data access on the project download it; the others see that it exists.
+    personal = models.BooleanField(_("含个人证件信息"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),

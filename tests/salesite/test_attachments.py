@@ -227,3 +227,30 @@ def test_upload_onto_an_undeclared_kind_of_record_is_404(client_for, desk, proje
     )
     assert response.status_code == 404
     assert not Attachment.objects.exists()
+
+
+def test_an_id_scan_is_served_only_to_roles_with_personal_data_access(
+    member, client_for, desk, customer, project, media_root
+):
+    """R-X-5: a file marked as holding personal data (an ID card scan) is downloaded only by
+    roles with personal-data access; a role that sees the record sees that the file exists,
+    without a link, and gets 403 for the file."""
+    desk_client = client_for(desk)
+    post_file(desk_client, customer, "身份证扫描.pdf", PDF, personal="on")
+    scan = Attachment.objects.get()
+    assert scan.personal is True
+    response, body = download(desk_client, scan)
+    assert (response.status_code, body) == (200, PDF)
+
+    engineer = client_for(member("engineering", project))  # sees customers, not their data
+    page = engineer.get(reverse("salesite:customer_detail", args=[customer.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "身份证扫描.pdf" in html and "含个人信息，无权查看" in html
+    assert reverse("salesite:attachment_download", args=[scan.pk]) not in html
+    assert download(engineer, scan)[0].status_code == 403
+
+    # An ordinary file of the same record stays open to the same role.
+    post_file(desk_client, customer, "平面图.png", PNG)
+    plan = Attachment.objects.get(personal=False)
+    assert download(engineer, plan)[0].status_code == 200
