@@ -232,6 +232,9 @@ if _fs_broker:
         # kombu's default is a "control" folder relative to the working directory.
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default and takes one message per poll,
+        # so a background import queued behind the demo's mail waited minutes in `make run`.
+        "polling_interval": 0.1,
     }
     CELERY_BROKER_URL = "filesystem://"
 else:
