@@ -4,7 +4,7 @@ from celery import shared_task
 
 from salesite import outbox
 from salesite.jobs import record_run, scheduled_job
-from salesite.models import Notification, OutboundMessage
+from salesite.models import Notification
 from salesite.queue import enqueue
 
 
@@ -27,7 +27,7 @@ def outbox_sweep() -> dict:
 def notification_send_email(notification_id: int) -> bool:
     """Mail one inbox message to its recipient (through the outbox); a second run sends
     nothing. Kept for messages published before the outbox existed."""
-    from salesite.notifications.services import notification_subject
+    from salesite.notifications.services import notification_email
 
     n = (
         Notification.objects.select_related("recipient")
@@ -37,17 +37,7 @@ def notification_send_email(notification_id: int) -> bool:
     if n is None or not n.recipient.email:
         return False
     rows = outbox.queue(
-        [
-            outbox.Message(
-                channel=OutboundMessage.Channel.EMAIL,
-                recipient=n.recipient.email,
-                subject=notification_subject(n),
-                body=n.body or n.title,
-                project_id=n.project_id,
-                dedupe_key=f"notification:{n.pk}",
-                notification_id=n.pk,
-            )
-        ],
+        [notification_email(n)],
         upsert=True,
         enqueue=False,  # sent right here
     )

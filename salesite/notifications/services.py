@@ -85,26 +85,23 @@ def notify_many(
         rows = Notification.objects.bulk_create(rows)
     if email:
         outbox.queue(
-            [
-                outbox.Message(
-                    channel=OutboundMessage.Channel.EMAIL,
-                    recipient=n.recipient.email,
-                    subject=notification_subject(n),
-                    body=n.body or n.title,
-                    project_id=n.project_id,
-                    dedupe_key=f"notification:{n.pk}",
-                    notification_id=n.pk,
-                )
-                for n in rows
-                if n.recipient.email
-            ],
+            [notification_email(n) for n in rows if n.recipient.email],
             upsert=True,
         )
     return rows
 
 
-def notification_subject(n: Notification) -> str:
-    return f"[Salesite] {n.title}"
+def notification_email(n: Notification) -> outbox.Message:
+    """The email of an inbox message, once per message (its dedupe key)."""
+    return outbox.Message(
+        channel=OutboundMessage.Channel.EMAIL,
+        recipient=n.recipient.email,
+        subject=f"[Salesite] {n.title}",
+        body=n.body or n.title,
+        project_id=n.project_id,
+        dedupe_key=f"notification:{n.pk}",
+        notification_id=n.pk,
+    )
 
 
 def send_sms(
