@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from salesite import throttle
 from salesite.client_ip import client_ip
-from salesite.forms import OwnPasswordChangeForm
+from salesite.forms import OutboxPasswordResetForm, OwnPasswordChangeForm
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
@@ -39,6 +39,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
