@@ -50,6 +50,12 @@ def test_scripts_work_under_the_policy(page, login, demo_site):
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     charts = page.locator("canvas[id^=chart-]")
     expect(charts.first).to_be_visible()
+    # Chart.js and dashboard.js load after the page is shown: wait for them (a slow machine
+    # made this flaky), then every canvas must hold a chart.
+    page.wait_for_function("typeof Chart !== 'undefined'")
+    page.wait_for_function(
+        "[...document.querySelectorAll('canvas[id^=chart-]')].every(c => !!Chart.getChart(c))"
+    )
     drawn = page.evaluate(
         "[...document.querySelectorAll('canvas[id^=chart-]')].map(c => !!Chart.getChart(c))"
     )
