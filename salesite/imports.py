@@ -44,6 +44,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from salesite.forms import EARLIEST_DATE, LATEST_DATE
 from salesite.models import Building, Customer, ImportBatch, Project, Purchase, Unit
 from salesite.models.projects import IdType, validate_cn_id_card
 from salesite.queue import enqueue_on_commit
@@ -87,10 +88,8 @@ TEXT_COLUMNS = {
 }
 _area_field = Unit._meta.get_field("area")
 MAX_AREA = Decimal(10) ** (_area_field.max_digits - _area_field.decimal_places)
-# Dates outside this range are typing errors (0001-01-01, 9999-12-31, an Excel serial read as
-# a year), not dates of a sale or a birthday.
-MIN_DATE = datetime.date(1900, 1, 1)
-MAX_DATE = datetime.date(2100, 12, 31)
+# Dates outside EARLIEST_DATE..LATEST_DATE (the forms' plausible range) are typing errors
+# (0001-01-01, 9999-12-31, an Excel serial read as a year), not dates of a sale or a birthday.
 # Control characters (NUL included) cannot be stored by PostgreSQL or are invisible garbage;
 # U+FFFD is what a wrong decoding leaves behind.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -340,10 +339,14 @@ def _date(value):
                 continue
         else:
             raise ValueError(_("日期格式应为 2024-05-01"))
-    if not MIN_DATE <= value <= MAX_DATE:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValueError(
             _("日期 %(d)s 超出合理范围（%(min)s 至 %(max)s）")
-            % {"d": value.isoformat(), "min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+            % {
+                "d": value.isoformat(),
+                "min": EARLIEST_DATE.isoformat(),
+                "max": LATEST_DATE.isoformat(),
+            }
         )
     return value
 

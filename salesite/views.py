@@ -61,9 +61,8 @@ class LoginView(auth_views.LoginView):
 
 def safe_next(request, fallback_obj=None) -> str:
     """The ``next`` parameter if it points into this site, else the record's page or home."""
-    if fallback_obj is not None and hasattr(fallback_obj, "get_absolute_url"):
-        return next_url(request, fallback_obj)
-    return next_url(request, "home")
+    fallback = fallback_obj if hasattr(fallback_obj, "get_absolute_url") else "home"
+    return next_url(request, fallback)
 
 
 def service_form_page(
