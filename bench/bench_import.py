@@ -25,11 +25,13 @@ import resource
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_pages import configure as configure_database  # noqa: E402
+from bench_pages import id_number  # noqa: E402
 
 UNITS_PER_FLOOR = 10
 FLOORS = 20
@@ -65,34 +67,12 @@ def parse_args():
 
 
 def configure(database_url: str | None) -> None:
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        db_file = ROOT / "var" / "bench_import.sqlite3"
-        db_file.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    # Test settings: DEBUG off (no query log), plain storages; the stored file goes to a
-    # temporary media root.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesite.settings.test"
+    # The stored register goes to a temporary media root; the rest is the page bench's set-up.
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-import-"))
-    import django
-
-    django.setup()
+    configure_database(database_url, sqlite_name="bench_import.sqlite3")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def id_number(serial: int) -> str:
-    """A valid, unique mainland ID number: a birth date per thousand serials, then 3 digits."""
-    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=serial // 1000)
-    body = f"330106{born:%Y%m%d}{serial % 1000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-    return body + check
 
 
 def register_rows(n: int):

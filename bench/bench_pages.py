@@ -43,11 +43,12 @@ def parse_args():
     return parser.parse_args()
 
 
-def configure(database_url: str | None) -> None:
+def configure(database_url: str | None, sqlite_name: str = "bench.sqlite3") -> None:
+    """Point Django at ``database_url``, or at a fresh var/<sqlite_name>, and set it up."""
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
-        db_file = ROOT / "var" / "bench.sqlite3"
+        db_file = ROOT / "var" / sqlite_name
         db_file.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
