@@ -10,6 +10,7 @@ addresses that a client put in front of the chain itself are skipped.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from types import SimpleNamespace
 
@@ -17,8 +18,14 @@ from django.conf import settings
 from ipware.ip import get_client_ip
 
 
-def _networks(entries) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()]
+@functools.lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The parsed TRUSTED_PROXIES, once per setting value (this runs on every request)."""
+    return tuple(
+        ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()
+    )
 
 
 def is_trusted_proxy(address: str | None) -> bool:
@@ -28,7 +35,7 @@ def is_trusted_proxy(address: str | None) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in _networks(settings.TRUSTED_PROXIES))
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 def client_ip(request) -> str | None:
