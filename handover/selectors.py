@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from salesite.models import Building, Project
+from salesite.models import Building, Customer, Project, ProjectMembership
 
 from .models import (
     CaseStatus,
     DeliveryBatch,
     HandoverCase,
     HandoverStepRecord,
+    InspectionDefect,
+    InspectionRound,
     Milestone,
     MilestoneStatus,
+    MockInspection,
+    NoticeKind,
+    NoticeStatus,
+    ProgressMilestone,
+    ProgressNotice,
     RectificationItem,
     RectificationStatus,
 )
@@ -135,3 +142,88 @@ def upcoming_milestones(user, limit=10):
         .select_related("batch", "project")
         .order_by("due_date")[:limit]
     )
+
+
+# --- milestones (R-HO-1) ---------------------------------------------------------------------
+
+
+def mock_round_pending_units(batch, round_: int):
+    """Units of the batch without a completed mock inspection of that round (one query)."""
+    done = MockInspection.objects.filter(
+        batch=batch, round=round_, completed_at__isnull=False
+    ).values("unit_id")
+    return batch.units.exclude(pk__in=done)
+
+
+def milestone_responsible_users(milestones) -> dict[int, list]:
+    """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
+    milestones = list(milestones)
+    pairs = {(m.project_id, r.pk) for m in milestones for r in m.responsible_roles.all()}
+    project_ids = {p for p, _r in pairs}
+    members = (
+        ProjectMembership.objects.filter(
+            project_id__in=project_ids, is_active=True, user__isnull=False, user__is_active=True
+        )
+        .select_related("user")
+        .only("project_id", "role_id", "user")
+    )
+    by_pair: dict[tuple[int, int], list] = {}
+    for mem in members:
+        by_pair.setdefault((mem.project_id, mem.role_id), []).append(mem.user)
+    result = {}
+    for m in milestones:
+        users = {}
+        for r in m.responsible_roles.all():
+            for u in by_pair.get((m.project_id, r.pk), []):
+                users[u.pk] = u
+        result[m.pk] = list(users.values())
+    return result
+
+
+# --- mock inspections (R-HO-2) ----------------------------------------------------------------
+
+
+def first_round_defects(second: MockInspection):
+    return InspectionDefect.objects.filter(
+        inspection__batch_id=second.batch_id,
+        inspection__unit_id=second.unit_id,
+        inspection__round=InspectionRound.FIRST,
+    ).order_by("pk")
+
+
+# --- progress notices (R-HO-3) ----------------------------------------------------------------
+
+
+def project_buyers(project):
+    """Customers holding an active purchase in the project (each once)."""
+    return (
+        Customer.objects.filter(project=project, purchases__is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def missing_mandatory(project_ids) -> dict[int, list]:
+    """Per project, the mandatory milestones not yet notified (one query for all projects)."""
+    sent: dict[int, set] = {pid: set() for pid in project_ids}
+    rows = ProgressNotice.objects.filter(
+        project_id__in=project_ids, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+    ).values_list("project_id", "milestone")
+    for pid, milestone in rows:
+        sent[pid].add(milestone)
+    return {
+        pid: [m for m in ProgressMilestone if m.value not in done] for pid, done in sent.items()
+    }
+
+
+def checklist(project) -> list[tuple]:
+    """The ten mandatory milestones with the date each was first notified (or None)."""
+    sent = dict(
+        ProgressNotice.objects.filter(
+            project=project, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+        )
+        .values("milestone")
+        .annotate(last=Max("sent_at"))
+        .values_list("milestone", "last")
+    )
+    return [(m, sent.get(m.value)) for m in ProgressMilestone]

@@ -34,6 +34,6 @@ def handover_milestone_overdue() -> dict:
 def handover_notice_emails(notice_id: int) -> int:
     """Queue a sent notice's mail in the outbox (kept for tasks published before the outbox;
     notice_send now queues the mail itself); idempotent."""
-    from .notices import notice_send_emails
+    from .services.notices import notice_send_emails
 
     return notice_send_emails(notice_id)

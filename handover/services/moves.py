@@ -15,7 +15,7 @@ from salesite.exceptions import DomainError
 from salesite.models import Customer, ProjectMembership, Purchase, Tenant, Unit
 from salesite.models.projects import IdType, validate_cn_id_card
 
-from .models import (
+from ..models import (
     CarrierKind,
     ConfirmedWith,
     ItemRelease,
