@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Role, Unit
+from salesite.workflow import can_transition, transition
 
 from ..models import (
     MILESTONE_PLAN,
@@ -19,7 +20,6 @@ from ..models import (
     MilestoneKind,
     MilestoneStatus,
 )
-from ..models.batches import MILESTONE_TRANSITIONS
 from ..selectors import milestone_responsible_users, mock_round_pending_units
 
 # --- delivery batches and milestones (R-HO-1) ------------------------------------------------
@@ -104,13 +104,18 @@ def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.d
     for m in batch.milestones.select_for_update().exclude(status=MilestoneStatus.DONE):
         m.due_date = planned_delivery_date - plan[m.kind]
         # A moved milestone is judged afresh: reminders and overdue marks may fire again.
-        m.status = MilestoneStatus.OPEN
         m.reminded_for = None
         m.overdue_marked_at = None
-        moved.append(m)
-    Milestone.objects.bulk_update(
-        moved, ["due_date", "status", "reminded_for", "overdue_marked_at"]
-    )
+        if m.status == MilestoneStatus.OVERDUE:
+            transition(
+                m,
+                MilestoneStatus.OPEN,
+                by=user,
+                fields=["due_date", "reminded_for", "overdue_marked_at"],
+            )
+        else:
+            moved.append(m)
+    Milestone.objects.bulk_update(moved, ["due_date", "reminded_for", "overdue_marked_at"])
     return batch
 
 
@@ -119,18 +124,21 @@ def milestone_complete(
     *, milestone: Milestone, user, result_note: str, on: datetime.date | None = None
 ) -> Milestone:
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    if milestone.status == MilestoneStatus.DONE:
-        raise InvalidTransition(_("该节点已完成。"))
-    if MilestoneStatus.DONE not in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]:
-        raise InvalidTransition(_("该节点当前状态不能完成。"))
+    if not can_transition(milestone, MilestoneStatus.DONE):
+        raise InvalidTransition(_("该节点已完成。"))  # DONE is the only state that refuses it
     if not result_note.strip():
         raise DomainError(_("请填写结果说明。"))
     _check_mock_round_complete(milestone)
-    milestone.status = MilestoneStatus.DONE
     milestone.result_note = result_note
     milestone.completed_on = on or timezone.localdate()
     milestone.completed_by = user
-    milestone.save(update_fields=["status", "result_note", "completed_on", "completed_by"])
+    transition(
+        milestone,
+        MilestoneStatus.DONE,
+        by=user,
+        note=result_note,
+        fields=["result_note", "completed_on", "completed_by"],
+    )
     return milestone
 
 
@@ -212,11 +220,14 @@ def milestones_mark_overdue(*, today: datetime.date | None = None) -> int:
     count = 0
     for m in late:
         with transaction.atomic():
-            updated = Milestone.objects.filter(pk=m.pk, status=MilestoneStatus.OPEN).update(
-                status=MilestoneStatus.OVERDUE, overdue_marked_at=now
-            )
-            if not updated:
+            # Locked and read again: a milestone completed meanwhile is left alone.
+            locked = Milestone.objects.select_for_update().filter(pk=m.pk).first()
+            if locked is None or locked.status != MilestoneStatus.OPEN:
                 continue
+            locked.overdue_marked_at = now
+            transition(
+                locked, MilestoneStatus.OVERDUE, by=None, at=now, fields=["overdue_marked_at"]
+            )
             notify_many(
                 recipients=users[m.pk],
                 title=_("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer, Purchase, Unit
+from salesite.workflow import can_transition, transition
 
 from ..fees import PREPAID_MONTHS, fee_amount, prepaid_period
 from ..models import (
@@ -82,11 +83,13 @@ def case_mark_not_taken(
             not_taken_reason=reason,
             created_by=user,
         )
-    if case.status == CaseStatus.COMPLETED:
-        raise InvalidTransition(_("该房屋已完成交接。"))
-    case.status = CaseStatus.NOT_TAKEN
     case.not_taken_reason = reason
-    case.save(update_fields=["status", "not_taken_reason", "updated_at"])
+    if case.status == CaseStatus.NOT_TAKEN:  # marked again: only the reason changes
+        case.save(update_fields=["not_taken_reason", "updated_at"])
+        return case
+    if not can_transition(case, CaseStatus.NOT_TAKEN):
+        raise InvalidTransition(_("该房屋已完成交接。"))
+    transition(case, CaseStatus.NOT_TAKEN, by=user, fields=["not_taken_reason"])
     return case
 
 
@@ -94,12 +97,11 @@ def case_mark_not_taken(
 def case_resume(*, case: HandoverCase, user) -> HandoverCase:
     """An owner who did not take the unit comes back: the handover continues where it was."""
     case = HandoverCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != CaseStatus.NOT_TAKEN:
+    if not can_transition(case, CaseStatus.IN_PROGRESS):
         raise InvalidTransition(_("只有未接房的记录可以恢复办理。"))
     if case.customer_id is None:
         raise DomainError(_("该房屋没有有效的购房记录，不能办理交接。"))
-    case.status = CaseStatus.IN_PROGRESS
-    case.save(update_fields=["status", "updated_at"])
+    transition(case, CaseStatus.IN_PROGRESS, by=user)
     return case
 
 
@@ -324,9 +326,8 @@ def step_handed_over(*, case, user, owner_signed: bool, now=None, note=""):
 def step_summary(*, case, user, now=None, today: datetime.date | None = None):
     """(9) Entry in the handover summary: the case is complete."""
     case = _lock_for_step(case, HandoverStep.SUMMARY)
-    case.status = CaseStatus.COMPLETED
     case.completed_on = today or case.handover_date or timezone.localdate()
-    case.save(update_fields=["status", "completed_on", "updated_at"])
+    transition(case, CaseStatus.COMPLETED, by=user, fields=["completed_on"])
     _record(case, HandoverStep.SUMMARY, user, now)
     return case
 
@@ -396,21 +397,13 @@ def rectification_set_status(
     *, item: RectificationItem, to_status: str, user, today: datetime.date | None = None
 ) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
-    if item.status == to_status:
-        return item
-    if to_status not in item.allowed_next():
-        raise InvalidTransition(
-            _("整改状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": item.get_status_display(), "to": RectificationStatus(to_status).label}
-        )
     today = today or timezone.localdate()
-    item.status = to_status
-    fields = ["status"]
+    fields = []
     if to_status == RectificationStatus.FIXED:
         item.fixed_on = today
         fields.append("fixed_on")
     elif to_status == RectificationStatus.VERIFIED:
         item.verified_on, item.verified_by = today, user
         fields += ["verified_on", "verified_by"]
-    item.save(update_fields=fields)
+    transition(item, to_status, by=user, fields=fields)
     return item

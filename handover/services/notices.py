@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.notifications import send_email_many, send_sms_many
+from salesite.workflow import can_transition, transition
 
 from ..models import (
     NoticeKind,
@@ -39,7 +40,7 @@ def notice_create(*, project, kind, title, body, user=None, milestone="", **chan
 def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
     """Send the notice to every buyer of the project (SMS, email); record who got it."""
     notice = ProgressNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status == NoticeStatus.SENT:
+    if not can_transition(notice, NoticeStatus.SENT):
         raise InvalidTransition(_("该通报已发送。"))
     if not (notice.by_sms or notice.by_email or notice.in_newsletter):
         raise DomainError(_("请至少选择一种通报方式。"))
@@ -69,11 +70,10 @@ def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
         NoticeRecipient.objects.filter(
             notice=notice, customer_id__in=[c.pk for c in buyers if c.phone in phones]
         ).update(sms_sent=True)
-    notice.status = NoticeStatus.SENT
     notice.sent_at = now or timezone.now()
     notice.sent_by = user
     notice.recipient_count = len(buyers)
-    notice.save(update_fields=["status", "sent_at", "sent_by", "recipient_count"])
+    transition(notice, NoticeStatus.SENT, by=user, fields=["sent_at", "sent_by", "recipient_count"])
     # 6+2 step 亲密接触 (R-FB-9): every buyer was told of the progress or the design change.
     sent_on = timezone.localdate(notice.sent_at)
     feedback_services.tick_steps_bulk(
