@@ -26,10 +26,10 @@ from .models import (
 )
 
 
-def batches_for(user):
+def batches_annotated():
+    """Batches with their unit and open/overdue milestone counts (the list's columns)."""
     return (
-        DeliveryBatch.objects.visible_to(user)
-        .select_related("project")
+        DeliveryBatch.objects.select_related("project")
         .annotate(
             unit_count=Count("units", distinct=True),
             open_milestones=Count(
@@ -68,7 +68,8 @@ def batch_case_counts(batch) -> dict:
     return counts
 
 
-def cases_for(user):
+def cases_listed():
+    """Cases with their open rectification items counted (the list's columns)."""
     # Open rectification items counted by a correlated subquery, for the rows of the page
     # only: Count() over the join grouped every case before the page could be cut.
     open_items = (
@@ -80,22 +81,16 @@ def cases_for(user):
         .values("n")
     )
     return (
-        HandoverCase.objects.visible_to(user)
-        .select_related("project", "unit__building", "customer", "batch")
+        HandoverCase.objects.select_related("project", "unit__building", "customer", "batch")
         .annotate(open_items=Coalesce(Subquery(open_items), 0))
         .order_by("-updated_at")
     )
 
 
-def case_detail(user, pk):
-    from salesite.access import get_visible_or_404
-
-    return get_visible_or_404(
-        HandoverCase.objects.select_related(
-            "project", "unit__building", "customer", "purchase", "batch", "paid_by_cashier"
-        ),
-        user,
-        pk=pk,
+def case_records():
+    """Cases with what their page and print show."""
+    return HandoverCase.objects.select_related(
+        "project", "unit__building", "customer", "purchase", "batch", "paid_by_cashier"
     )
 
 

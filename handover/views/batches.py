@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
-from salesite.models import Project
-from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views import paginate, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors, services
 from ..filters import BatchFilter
 from ..models import DeliveryBatch, Milestone
+from .common import projects_for, record_view
 
 
-@login_required
+@staff_view()
 def index(request):
     projects = list(selectors.index_projects(request.user)[:50])
     missing = selectors.missing_mandatory([p.pk for p in projects])
@@ -30,9 +29,10 @@ def index(request):
     return render(request, "handover/index.html", context)
 
 
-@login_required
+@staff_view()
 def batch_list(request):
-    f = BatchFilter(request.GET, queryset=selectors.batches_for(request.user), request=request)
+    batches = permitted_rows(request, selectors.batches_annotated())
+    f = BatchFilter(request.GET, queryset=batches, request=request)
     if export_format(request):
         return export_response(request, *exports.batches(f.qs), _("交付批次"))
     return render(
@@ -40,15 +40,12 @@ def batch_list(request):
     )
 
 
-@login_required
+@staff_view("handover.add_deliverybatch")
 def batch_create(request):
-    projects = projects_with_perm(request.user, "handover.add_deliverybatch")
-    if not projects:
-        access.require_perm(request.user, "handover.add_deliverybatch")
-    project_qs = Project.objects.filter(pk__in=[p.pk for p in projects])
+    projects = projects_for(request, "handover.add_deliverybatch")
     return service_form_page(
         request,
-        form=forms.BatchForm(request.POST or None, projects=project_qs),
+        form=forms.BatchForm(request.POST or None, projects=projects),
         call=lambda d: services.batch_create(
             project=d["project"],
             name=d["name"],
@@ -64,10 +61,10 @@ def batch_create(request):
     )
 
 
-@login_required
+@staff_view()
 def batch_detail(request, pk):
-    batch = access.get_visible_or_404(
-        DeliveryBatch.objects.select_related("project", "created_by"), request.user, pk=pk
+    batch = get_record(
+        request, DeliveryBatch.objects.select_related("project", "created_by"), pk=pk
     )
     context = {
         "batch": batch,
@@ -82,10 +79,9 @@ def batch_detail(request, pk):
     return render(request, "handover/batch_detail.html", context)
 
 
-@login_required
+@record_view("handover.change_deliverybatch")
 def batch_change_date(request, pk):
-    batch = access.get_visible_or_404(DeliveryBatch.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "handover.change_deliverybatch", batch)
+    batch = get_record(request, DeliveryBatch.objects.all(), pk=pk)
     return service_form_page(
         request,
         form=forms.BatchDateForm(
@@ -100,13 +96,10 @@ def batch_change_date(request, pk):
     )
 
 
-@login_required
+@record_view(post="handover.change_milestone")
 @require_POST
 def milestone_complete(request, pk):
-    milestone = access.get_visible_or_404(
-        Milestone.objects.select_related("batch"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "handover.change_milestone", milestone)
+    milestone = get_record(request, Milestone.objects.select_related("batch"), pk=pk)
     form = forms.MilestoneCompleteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写结果说明。"))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
-from salesite.views import paginate, record_context, service_form_page
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors, services
 from ..filters import CaseFilter
@@ -21,12 +21,13 @@ from ..models import (
     RectificationItem,
     RectificationStatus,
 )
-from .common import PAYMENT, PERFORM, _pick_projects
+from .common import PAYMENT, PERFORM, record_view
 
 
-@login_required
+@staff_view()
 def case_list(request):
-    f = CaseFilter(request.GET, queryset=selectors.cases_for(request.user), request=request)
+    cases = permitted_rows(request, selectors.cases_listed())
+    f = CaseFilter(request.GET, queryset=cases, request=request)
     if export_format(request):
         return export_response(request, *exports.cases(f.qs), _("交接房屋"))
     return render(
@@ -34,9 +35,9 @@ def case_list(request):
     )
 
 
-@login_required
+@staff_view(PERFORM)
 def case_start(request):
-    projects = _pick_projects(request)
+    projects = projects_with_perm(request.user, PERFORM)
     return service_form_page(
         request,
         form=forms.UnitPickForm(
@@ -49,9 +50,9 @@ def case_start(request):
     )
 
 
-@login_required
+@staff_view(PERFORM)
 def case_not_taken_new(request):
-    projects = _pick_projects(request)
+    projects = projects_with_perm(request.user, PERFORM)
     return service_form_page(
         request,
         form=forms.NotTakenForm(
@@ -66,9 +67,9 @@ def case_not_taken_new(request):
     )
 
 
-@login_required
+@staff_view()
 def case_detail(request, pk):
-    case = selectors.case_detail(request.user, pk)
+    case = get_record(request, selectors.case_records(), pk=pk)
     records = {r.step: r for r in selectors.case_steps(case)}
     steps = [(s, records.get(s.value)) for s in HandoverStep]
     context = {
@@ -134,14 +135,13 @@ STEP_SERVICES = {
 }
 
 
-@login_required
+@record_view(PERFORM)
 def case_step(request, pk, step):
-    case = selectors.case_detail(request.user, pk)
     if step not in STEP_SERVICES:
-        from django.http import Http404
-
         raise Http404
-    access.require_perm(request.user, PAYMENT if step == HandoverStep.PAYMENT else PERFORM, case)
+    if step == HandoverStep.PAYMENT:  # the one step the cashier performs
+        request.staff_permission = PAYMENT
+    case = get_record(request, selectors.case_records(), pk=pk)
     initial = {}
     if step == HandoverStep.OWNER_FILE and case.customer:
         initial = {
@@ -167,10 +167,9 @@ def case_step(request, pk, step):
     )
 
 
-@login_required
+@record_view(PERFORM)
 def case_not_taken(request, pk):
-    case = selectors.case_detail(request.user, pk)
-    access.require_perm(request.user, PERFORM, case)
+    case = get_record(request, selectors.case_records(), pk=pk)
     return service_form_page(
         request,
         form=forms.ReasonForm(request.POST or None),
@@ -183,11 +182,10 @@ def case_not_taken(request, pk):
     )
 
 
-@login_required
+@record_view(post=PERFORM)
 @require_POST
 def case_resume(request, pk):
-    case = selectors.case_detail(request.user, pk)
-    access.require_perm(request.user, PERFORM, case)
+    case = get_record(request, selectors.case_records(), pk=pk)
     try:
         services.case_resume(case=case, user=request.user)
     except DomainError as exc:
@@ -197,10 +195,9 @@ def case_resume(request, pk):
     return redirect(case)
 
 
-@login_required
+@record_view(PERFORM)
 def acceptance_edit(request, pk):
-    case = selectors.case_detail(request.user, pk)
-    access.require_perm(request.user, PERFORM, case)
+    case = get_record(request, selectors.case_records(), pk=pk)
     existing = getattr(case, "acceptance", None) if hasattr(case, "acceptance") else None
     initial = {"inspected_on": timezone.localdate()}
     if existing:
@@ -232,10 +229,9 @@ def acceptance_edit(request, pk):
     )
 
 
-@login_required
+@record_view(PERFORM)
 def rectification_add(request, pk):
-    case = selectors.case_detail(request.user, pk)
-    access.require_perm(request.user, PERFORM, case)
+    case = get_record(request, selectors.case_records(), pk=pk)
     return service_form_page(
         request,
         form=forms.RectificationForm(request.POST or None),
@@ -246,11 +242,10 @@ def rectification_add(request, pk):
     )
 
 
-@login_required
+@record_view(post="handover.change_rectificationitem")
 @require_POST
 def rectification_status(request, pk):
-    item = access.get_visible_or_404(RectificationItem.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "handover.change_rectificationitem", item)
+    item = get_record(request, RectificationItem.objects.all(), pk=pk)
     try:
         services.rectification_set_status(
             item=item, to_status=request.POST.get("status", ""), user=request.user

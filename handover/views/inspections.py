@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
 from salesite.views import paginate, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors
 from ..models import (
@@ -25,13 +24,13 @@ from ..models import (
     Verification,
 )
 from ..services import inspections
-from .common import INSPECT, _projects_qs
+from .common import INSPECT, projects_for, record_view
 
 
-@login_required
+@staff_view()
 def inspection_list(request):
     qs = (
-        MockInspection.objects.visible_to(request.user)
+        permitted_rows(request, MockInspection.objects)
         .select_related("project", "batch", "unit__building", "inspector")
         .annotate(defect_count=Count("defects", distinct=True))
         .order_by("-inspected_on", "-pk")
@@ -46,9 +45,9 @@ def inspection_list(request):
     return render(request, "handover/inspection_list.html", {"page": paginate(request, qs)})
 
 
-@login_required
+@staff_view("handover.add_mockinspection")
 def inspection_create(request):
-    projects = _projects_qs(request, "handover.add_mockinspection")
+    projects = projects_for(request, "handover.add_mockinspection")
     batches = DeliveryBatch.objects.filter(project__in=projects).select_related("project")
     return service_form_page(
         request,
@@ -87,16 +86,14 @@ def _photos_by_defect(defects):
     return defects
 
 
-@login_required
+@record_view(post=INSPECT)
 def inspection_detail(request, pk):
-    inspection = access.get_visible_or_404(
+    inspection = get_record(
+        request,
         MockInspection.objects.select_related("project", "batch", "unit__building", "inspector"),
-        request.user,
         pk=pk,
     )
     # The page is open to all who see the inspection; only adding a defect needs INSPECT.
-    if request.method == "POST":
-        access.require_perm(request.user, INSPECT, inspection)
 
     def page_context():
         first = []
@@ -125,12 +122,11 @@ def inspection_detail(request, pk):
     )
 
 
-@login_required
+@record_view(post=INSPECT)
 @require_POST
 def defect_verify(request, pk, defect_pk):
-    inspection = access.get_visible_or_404(MockInspection.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, INSPECT, inspection)
-    defect = access.get_visible_or_404(InspectionDefect.objects.all(), request.user, pk=defect_pk)
+    inspection = get_record(request, MockInspection.objects.all(), pk=pk)
+    defect = get_record(request, InspectionDefect.objects.all(), pk=defect_pk)
     try:
         inspections.defect_verify(
             second=inspection,
@@ -146,11 +142,10 @@ def defect_verify(request, pk, defect_pk):
     return redirect(inspection)
 
 
-@login_required
+@record_view(post=INSPECT)
 @require_POST
 def inspection_complete(request, pk):
-    inspection = access.get_visible_or_404(MockInspection.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, INSPECT, inspection)
+    inspection = get_record(request, MockInspection.objects.all(), pk=pk)
     try:
         inspections.inspection_complete(inspection=inspection, user=request.user)
     except DomainError as exc:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms
 from ..models import (
@@ -20,14 +19,14 @@ from ..models import (
     MoveInTenantInfo,
 )
 from ..services import moves
-from .common import PAYMENT, PERFORM, _unit_form
+from .common import PAYMENT, PERFORM, record_view, unit_form
 
 
-@login_required
+@staff_view(PAYMENT)
 def fee_status_edit(request):
     return service_form_page(
         request,
-        form=_unit_form(request, forms.FeeStatusForm, PAYMENT),
+        form=unit_form(request, forms.FeeStatusForm, PAYMENT),
         call=lambda d: moves.fee_status_record(
             unit=d["unit"], outstanding=d["outstanding"], user=request.user, note=d["note"]
         ),
@@ -37,10 +36,10 @@ def fee_status_edit(request):
     )
 
 
-@login_required
+@staff_view()
 def movein_list(request):
     qs = (
-        MoveIn.objects.visible_to(request.user)
+        permitted_rows(request, MoveIn.objects)
         .select_related("project", "unit__building", "customer", "tenant")
         .annotate(has_tenant_info=Exists(MoveInTenantInfo.objects.filter(move_in=OuterRef("pk"))))
         .order_by("-move_in_date", "-pk")
@@ -50,11 +49,11 @@ def movein_list(request):
     return render(request, "handover/movein_list.html", {"page": paginate(request, qs)})
 
 
-@login_required
+@staff_view(PERFORM)
 def movein_create(request):
     return service_form_page(
         request,
-        form=_unit_form(
+        form=unit_form(
             request, forms.MoveInForm, PERFORM, initial={"move_in_date": timezone.localdate()}
         ),
         call=lambda d: moves.movein_register(
@@ -73,9 +72,10 @@ def movein_create(request):
     )
 
 
-@login_required
+@record_view(post=PAYMENT)
 def movein_detail(request, pk):
-    move_in = access.get_visible_or_404(
+    move_in = get_record(
+        request,
         MoveIn.objects.select_related(
             "project",
             "unit__building",
@@ -85,12 +85,9 @@ def movein_detail(request, pk):
             "billing_marked_by",
             "owner_file_updated_by",
         ),
-        request.user,
         pk=pk,
     )
     # The page is open to all who see the move-in; only the billing form needs the cashier.
-    if request.method == "POST":
-        access.require_perm(request.user, PAYMENT, move_in)
     return service_form_page(
         request,
         form=forms.BillingStartForm(
@@ -116,16 +113,15 @@ def movein_detail(request, pk):
 
 
 def _movein_for_change(request, pk):
-    move_in = access.get_visible_or_404(
+    move_in = get_record(
+        request,
         MoveIn.objects.select_related("project", "unit__building", "customer", "tenant"),
-        request.user,
         pk=pk,
     )
-    access.require_perm(request.user, PERFORM, move_in)
     return move_in
 
 
-@login_required
+@record_view(PERFORM)
 def movein_tenant_info(request, pk):
     move_in = _movein_for_change(request, pk)
     initial = {"occupants": 1}
@@ -157,7 +153,7 @@ def movein_tenant_info(request, pk):
     )
 
 
-@login_required
+@record_view(PERFORM)
 def movein_owner_file(request, pk):
     move_in = _movein_for_change(request, pk)
     customer = move_in.customer
@@ -178,10 +174,10 @@ def movein_owner_file(request, pk):
     )
 
 
-@login_required
+@staff_view()
 def release_list(request):
     qs = (
-        ItemRelease.objects.visible_to(request.user)
+        permitted_rows(request, ItemRelease.objects)
         .select_related("project", "unit__building", "handled_by")
         .order_by("-released_at")
     )
@@ -192,7 +188,7 @@ def release_list(request):
     return render(request, "handover/release_list.html", {"page": paginate(request, qs)})
 
 
-@login_required
+@staff_view(PERFORM)
 def release_create(request):
     def issue(d):
         release = moves.release_create(
@@ -217,7 +213,7 @@ def release_create(request):
 
     return service_form_page(
         request,
-        form=_unit_form(request, forms.ReleaseForm, PERFORM),
+        form=unit_form(request, forms.ReleaseForm, PERFORM),
         call=issue,
         success=_("放行条已开具，请打印一式二联。"),
         title=_("开具物品放行条"),
@@ -225,11 +221,11 @@ def release_create(request):
     )
 
 
-@login_required
+@staff_view()
 def release_detail(request, pk):
-    release = access.get_visible_or_404(
+    release = get_record(
+        request,
         ItemRelease.objects.select_related("project", "unit__building", "handled_by"),
-        request.user,
         pk=pk,
     )
     context = {"release": release, **record_context(request, release)}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.views import paginate, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors
 from ..filters import NoticeFilter
@@ -23,14 +22,14 @@ from ..models import (
     SiteOpenDay,
 )
 from ..services import notices
-from .common import NOTICE_SEND, _projects_qs
+from .common import NOTICE_SEND, projects_for, record_view
 
 
-@login_required
+@staff_view()
 def notice_list(request):
     f = NoticeFilter(
         request.GET,
-        queryset=ProgressNotice.objects.visible_to(request.user)
+        queryset=permitted_rows(request, ProgressNotice.objects)
         .select_related("project", "sent_by")
         .order_by("-created_at"),
         request=request,
@@ -47,9 +46,9 @@ def notice_list(request):
     return render(request, "handover/notice_list.html", context)
 
 
-@login_required
+@staff_view("handover.add_progressnotice")
 def notice_create(request):
-    projects = _projects_qs(request, "handover.add_progressnotice")
+    projects = projects_for(request, "handover.add_progressnotice")
     return service_form_page(
         request,
         form=forms.NoticeForm(request.POST or None, projects=projects),
@@ -60,11 +59,9 @@ def notice_create(request):
     )
 
 
-@login_required
+@staff_view()
 def notice_detail(request, pk):
-    notice = access.get_visible_or_404(
-        ProgressNotice.objects.select_related("project", "sent_by"), request.user, pk=pk
-    )
+    notice = get_record(request, ProgressNotice.objects.select_related("project", "sent_by"), pk=pk)
     recipients = notice.recipients.select_related("customer").order_by("pk")
     if export_format(request):
         headers, rows = exports.notice_recipients(notice, recipients, request.user)
@@ -78,11 +75,10 @@ def notice_detail(request, pk):
     return render(request, "handover/notice_detail.html", context)
 
 
-@login_required
+@record_view(post=NOTICE_SEND)
 @require_POST
 def notice_send(request, pk):
-    notice = access.get_visible_or_404(ProgressNotice.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, NOTICE_SEND, notice)
+    notice = get_record(request, ProgressNotice.objects.all(), pk=pk)
     try:
         count = notices.notice_send(notice=notice, user=request.user)
     except DomainError as exc:
@@ -92,10 +88,10 @@ def notice_send(request, pk):
     return redirect(notice)
 
 
-@login_required
+@staff_view()
 def openday_list(request):
     days = (
-        SiteOpenDay.objects.visible_to(request.user)
+        permitted_rows(request, SiteOpenDay.objects)
         .select_related("project")
         .annotate(
             invited=Count("invitations", distinct=True),
@@ -108,9 +104,9 @@ def openday_list(request):
     return render(request, "handover/openday_list.html", {"page": paginate(request, days)})
 
 
-@login_required
+@staff_view("handover.add_siteopenday")
 def openday_create(request):
-    projects = _projects_qs(request, "handover.add_siteopenday")
+    projects = projects_for(request, "handover.add_siteopenday")
     form = forms.OpenDayForm(request.POST or None, projects=projects)
     return service_form_page(
         request,
@@ -122,11 +118,9 @@ def openday_create(request):
     )
 
 
-@login_required
+@staff_view()
 def openday_detail(request, pk):
-    day = access.get_visible_or_404(
-        SiteOpenDay.objects.select_related("project"), request.user, pk=pk
-    )
+    day = get_record(request, SiteOpenDay.objects.select_related("project"), pk=pk)
     invitations = day.invitations.select_related("customer").order_by("pk")
     if export_format(request):
         headers, rows = exports.invitations(day, invitations, request.user)
@@ -141,21 +135,19 @@ def openday_detail(request, pk):
     return render(request, "handover/openday_detail.html", context)
 
 
-@login_required
+@record_view(post=NOTICE_SEND)
 @require_POST
 def openday_invite(request, pk):
-    day = access.get_visible_or_404(SiteOpenDay.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, NOTICE_SEND, day)
+    day = get_record(request, SiteOpenDay.objects.all(), pk=pk)
     count = notices.openday_invite(open_day=day, user=request.user)
     messages.success(request, _("已邀请 %(n)s 位业主。") % {"n": count})
     return redirect(day)
 
 
-@login_required
+@record_view(post="handover.change_opendayinvitation")
 @require_POST
 def invitation_record(request, pk):
-    inv = access.get_visible_or_404(OpenDayInvitation.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "handover.change_opendayinvitation", inv)
+    inv = get_record(request, OpenDayInvitation.objects.all(), pk=pk)
     form = forms.InvitationForm(request.POST)
     if form.is_valid():
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.views import paginate
+from salesite.views_access import staff_view
 
 from .. import forms, reports
 
@@ -36,13 +36,13 @@ def _report_form(request, kind):
     return forms.ReportFilterForm(data, user=request.user, fields=REPORT_FIELDS[kind])
 
 
-@login_required
+@staff_view()
 def report_print(request, kind):
     """The report laid out for paper: every row, no paging (the same filters)."""
     return report(request, kind, for_print=True)
 
 
-@login_required
+@staff_view()
 def report(request, kind, for_print=False):
     from django.http import Http404
 
