@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from salesite.models import Building, Customer, Project, ProjectMembership
+from salesite.models import Building, Customer, Project
+from salesite.selectors import members_holding
 
 from .models import (
     CaseStatus,
@@ -153,23 +154,13 @@ def mock_round_pending_units(batch, round_: int):
 def milestone_responsible_users(milestones) -> dict[int, list]:
     """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
     milestones = list(milestones)
-    pairs = {(m.project_id, r.pk) for m in milestones for r in m.responsible_roles.all()}
-    project_ids = {p for p, _r in pairs}
-    members = (
-        ProjectMembership.objects.filter(
-            project_id__in=project_ids, is_active=True, user__isnull=False, user__is_active=True
-        )
-        .select_related("user")
-        .only("project_id", "role_id", "user")
-    )
-    by_pair: dict[tuple[int, int], list] = {}
-    for mem in members:
-        by_pair.setdefault((mem.project_id, mem.role_id), []).append(mem.user)
+    codes = {r.code for m in milestones for r in m.responsible_roles.all()}
+    holders = members_holding(codes, {m.project_id for m in milestones}, by_role=True)
     result = {}
     for m in milestones:
         users = {}
         for r in m.responsible_roles.all():
-            for u in by_pair.get((m.project_id, r.pk), []):
+            for u in holders.get((m.project_id, r.code), []):
                 users[u.pk] = u
         result[m.pk] = list(users.values())
     return result
