@@ -113,12 +113,12 @@ def movein_detail(request, pk):
 
 
 def _movein_for_change(request, pk):
-    move_in = get_record(
+    """The move-in, with the permission its view declared (PERFORM) checked on it."""
+    return get_record(
         request,
         MoveIn.objects.select_related("project", "unit__building", "customer", "tenant"),
         pk=pk,
     )
-    return move_in
 
 
 @record_view(PERFORM)
