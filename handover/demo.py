@@ -21,7 +21,7 @@ from django.utils import timezone
 from salesite.demo import demo_png, id_number, person_name, phone
 from salesite.models import Project, Purchase, Tenant, User
 
-from . import inspections, moves, notices, services
+from . import selectors, services
 from .models import (
     DeliveryBatch,
     FeeBasis,
@@ -31,6 +31,7 @@ from .models import (
     ProgressMilestone,
     SiteOpenDay,
 )
+from .services import inspections, moves, notices
 
 BATCH_NAME = "一期交付"
 DONE = [
@@ -238,7 +239,7 @@ def _inspections(batch, engineer, *, second_round: int = 1, defect="地漏排水
                 user=engineer,
                 inspected_on=first_day + datetime.timedelta(days=30),
             )
-            for found in inspections.first_round_defects(second):
+            for found in selectors.first_round_defects(second):
                 inspections.defect_verify(
                     second=second, defect=found, result="fixed", user=engineer
                 )

@@ -6,10 +6,9 @@ personal-data access, as on the screen)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from salesite import access
+from salesite.views_access import get_record, staff_view
 
 from . import selectors
 from .models import (
@@ -22,11 +21,10 @@ from .models import (
 )
 
 
-@login_required
+@staff_view()
 def case_print(request, pk):
     """交房确认单 and 房屋交接验收表 in two copies (owner's and archive's)."""
-    case = selectors.case_detail(request.user, pk)
-    access.require_view(request.user, case)
+    case = get_record(request, selectors.case_records(), pk=pk)
     records = {r.step: r for r in selectors.case_steps(case)}
     context = {
         "case": case,
@@ -38,15 +36,14 @@ def case_print(request, pk):
     return render(request, "handover/print/case.html", context)
 
 
-@login_required
+@staff_view()
 def inspection_print(request, pk):
     """The mock-inspection record (模拟验房记录) with its defects, signed by both sides."""
-    inspection = access.get_visible_or_404(
+    inspection = get_record(
+        request,
         MockInspection.objects.select_related("project", "batch", "unit__building", "inspector"),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, inspection)
     defects = inspection.defects.select_related("verified_in").order_by("pk")
     return render(
         request,
@@ -55,15 +52,14 @@ def inspection_print(request, pk):
     )
 
 
-@login_required
+@staff_view()
 def movein_print(request, pk):
     """入住登记表, with the tenant information form when the occupant is a tenant."""
-    move_in = access.get_visible_or_404(
+    move_in = get_record(
+        request,
         MoveIn.objects.select_related("project", "unit__building", "customer", "tenant"),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, move_in)
     tenant_info = MoveInTenantInfo.objects.filter(move_in=move_in).first()
     return render(
         request,
@@ -72,23 +68,21 @@ def movein_print(request, pk):
     )
 
 
-@login_required
+@staff_view()
 def notice_print(request, pk):
     """A progress notice laid out for the notice board or a letter to owners."""
-    notice = access.get_visible_or_404(
-        ProgressNotice.objects.select_related("project__service_centre"), request.user, pk=pk
+    notice = get_record(
+        request, ProgressNotice.objects.select_related("project__service_centre"), pk=pk
     )
-    access.require_view(request.user, notice)
     return render(request, "handover/print/notice.html", {"notice": notice})
 
 
-@login_required
+@staff_view()
 def release_print(request, pk):
     """物品放行条 in two copies (archive's and the guard's)."""
-    release = access.get_visible_or_404(
+    release = get_record(
+        request,
         ItemRelease.objects.select_related("project", "unit__building", "handled_by"),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, release)
     return render(request, "handover/release_print.html", {"release": release})

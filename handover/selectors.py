@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from salesite.models import Building, Project
+from salesite.models import Building, Customer, Project
+from salesite.selectors import members_holding
 
 from .models import (
     CaseStatus,
     DeliveryBatch,
     HandoverCase,
     HandoverStepRecord,
+    InspectionDefect,
+    InspectionRound,
     Milestone,
     MilestoneStatus,
+    MockInspection,
+    NoticeKind,
+    NoticeStatus,
+    ProgressMilestone,
+    ProgressNotice,
     RectificationItem,
     RectificationStatus,
 )
 
 
-def batches_for(user):
+def batches_annotated():
+    """Batches with their unit and open/overdue milestone counts (the list's columns)."""
     return (
-        DeliveryBatch.objects.visible_to(user)
-        .select_related("project")
+        DeliveryBatch.objects.select_related("project")
         .annotate(
             unit_count=Count("units", distinct=True),
             open_milestones=Count(
@@ -61,7 +69,8 @@ def batch_case_counts(batch) -> dict:
     return counts
 
 
-def cases_for(user):
+def cases_listed():
+    """Cases with their open rectification items counted (the list's columns)."""
     # Open rectification items counted by a correlated subquery, for the rows of the page
     # only: Count() over the join grouped every case before the page could be cut.
     open_items = (
@@ -73,22 +82,16 @@ def cases_for(user):
         .values("n")
     )
     return (
-        HandoverCase.objects.visible_to(user)
-        .select_related("project", "unit__building", "customer", "batch")
+        HandoverCase.objects.select_related("project", "unit__building", "customer", "batch")
         .annotate(open_items=Coalesce(Subquery(open_items), 0))
         .order_by("-updated_at")
     )
 
 
-def case_detail(user, pk):
-    from salesite.access import get_visible_or_404
-
-    return get_visible_or_404(
-        HandoverCase.objects.select_related(
-            "project", "unit__building", "customer", "purchase", "batch", "paid_by_cashier"
-        ),
-        user,
-        pk=pk,
+def case_records():
+    """Cases with what their page and print show."""
+    return HandoverCase.objects.select_related(
+        "project", "unit__building", "customer", "purchase", "batch", "paid_by_cashier"
     )
 
 
@@ -135,3 +138,78 @@ def upcoming_milestones(user, limit=10):
         .select_related("batch", "project")
         .order_by("due_date")[:limit]
     )
+
+
+# --- milestones (R-HO-1) ---------------------------------------------------------------------
+
+
+def mock_round_pending_units(batch, round_: int):
+    """Units of the batch without a completed mock inspection of that round (one query)."""
+    done = MockInspection.objects.filter(
+        batch=batch, round=round_, completed_at__isnull=False
+    ).values("unit_id")
+    return batch.units.exclude(pk__in=done)
+
+
+def milestone_responsible_users(milestones) -> dict[int, list]:
+    """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
+    milestones = list(milestones)
+    codes = {r.code for m in milestones for r in m.responsible_roles.all()}
+    holders = members_holding(codes, {m.project_id for m in milestones}, by_role=True)
+    result = {}
+    for m in milestones:
+        users = {}
+        for r in m.responsible_roles.all():
+            for u in holders.get((m.project_id, r.code), []):
+                users[u.pk] = u
+        result[m.pk] = list(users.values())
+    return result
+
+
+# --- mock inspections (R-HO-2) ----------------------------------------------------------------
+
+
+def first_round_defects(second: MockInspection):
+    return InspectionDefect.objects.filter(
+        inspection__batch_id=second.batch_id,
+        inspection__unit_id=second.unit_id,
+        inspection__round=InspectionRound.FIRST,
+    ).order_by("pk")
+
+
+# --- progress notices (R-HO-3) ----------------------------------------------------------------
+
+
+def project_buyers(project):
+    """Customers holding an active purchase in the project (each once)."""
+    return (
+        Customer.objects.filter(project=project, purchases__is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def missing_mandatory(project_ids) -> dict[int, list]:
+    """Per project, the mandatory milestones not yet notified (one query for all projects)."""
+    sent: dict[int, set] = {pid: set() for pid in project_ids}
+    rows = ProgressNotice.objects.filter(
+        project_id__in=project_ids, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+    ).values_list("project_id", "milestone")
+    for pid, milestone in rows:
+        sent[pid].add(milestone)
+    return {
+        pid: [m for m in ProgressMilestone if m.value not in done] for pid, done in sent.items()
+    }
+
+
+def checklist(project) -> list[tuple]:
+    """The ten mandatory milestones with the date each was first notified (or None)."""
+    sent = dict(
+        ProgressNotice.objects.filter(
+            project=project, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
+        )
+        .values("milestone")
+        .annotate(last=Max("sent_at"))
+        .values_list("milestone", "last")
+    )
+    return [(m, sent.get(m.value)) for m in ProgressMilestone]

@@ -1,8 +1,10 @@
-"""Handover permissions for the default roles and the schedules of R-JOB-2 (editable in admin)."""
+"""Handover permissions for the default roles and the schedules of R-JOB-2 (editable in admin).
+
+Frozen: the grants and schedules are literals and the grant helper is a private copy, so
+editing app code never rewrites what this migration did.
+"""
 
 from django.db import migrations
-
-from salesite.roles import grant
 
 VIEW = [
     "handover.view_deliverybatch",
@@ -67,9 +69,35 @@ SCHEDULES = [
 ]
 
 
+def _ensure_permissions(apps):
+    """Create the permission rows now (they are normally made after migrate finishes)."""
+    from django.contrib.auth.management import create_permissions
+
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apps._salesite_permissions_ensured = True
+
+
+def _grant(apps, role_codes, perms):
+    """Add permissions to roles by code (private copy of the helper as it was)."""
+    _ensure_permissions(apps)
+    Role = apps.get_model("salesite", "Role")
+    Permission = apps.get_model("auth", "Permission")
+    objs = []
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for role in Role.objects.filter(code__in=role_codes):
+        role.permissions.add(*objs)
+
+
 def grant_permissions(apps, schema_editor):
     for roles, perms in GRANTS:
-        grant(apps, roles, perms)
+        _grant(apps, roles, perms)
 
 
 def create_schedules(apps, schema_editor):

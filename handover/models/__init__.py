@@ -4,11 +4,11 @@ from .batches import (
     MILESTONE_PLAN,
     DeliveryBatch,
     Milestone,
+    MilestoneHistory,
     MilestoneKind,
     MilestoneStatus,
 )
 from .cases import (
-    RECTIFICATION_TRANSITIONS,
     STEP_REQUIRES,
     AcceptanceRecord,
     CaseStatus,
@@ -18,6 +18,7 @@ from .cases import (
     HandoverCase,
     HandoverStep,
     HandoverStepRecord,
+    RectificationHistory,
     RectificationItem,
     RectificationStatus,
 )
@@ -50,7 +51,6 @@ from .notices import (
 
 __all__ = [
     "MILESTONE_PLAN",
-    "RECTIFICATION_TRANSITIONS",
     "STEP_REQUIRES",
     "AcceptanceRecord",
     "CarrierKind",
@@ -68,6 +68,7 @@ __all__ = [
     "InspectionRound",
     "ItemRelease",
     "Milestone",
+    "MilestoneHistory",
     "MilestoneKind",
     "MilestoneStatus",
     "MockInspection",
@@ -80,6 +81,7 @@ __all__ = [
     "OpenDayInvitation",
     "ProgressMilestone",
     "ProgressNotice",
+    "RectificationHistory",
     "RectificationItem",
     "RectificationStatus",
     "ReleaseReason",

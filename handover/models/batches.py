@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import StatusHistory
 
 
 class MilestoneKind(models.TextChoices):
@@ -79,13 +80,6 @@ class MilestoneStatus(models.TextChoices):
     OPEN = "open", _("进行中")
     OVERDUE = "overdue", _("已逾期")
     DONE = "done", _("已完成")
-
-
-MILESTONE_TRANSITIONS = {
-    MilestoneStatus.OPEN: [MilestoneStatus.DONE, MilestoneStatus.OVERDUE],
-    MilestoneStatus.OVERDUE: [MilestoneStatus.DONE, MilestoneStatus.OPEN],
-    MilestoneStatus.DONE: [],
-}
 
 
 class DeliveryBatch(models.Model):
@@ -166,6 +160,14 @@ class Milestone(models.Model):
 
     objects = ProjectScopedQuerySet.as_manager()
 
+    # Completed from the batch page; marked overdue by the nightly job; reopened when the
+    # delivery date moves. A completed milestone stays completed.
+    TRANSITIONS = {
+        MilestoneStatus.OPEN: {MilestoneStatus.DONE, MilestoneStatus.OVERDUE},
+        MilestoneStatus.OVERDUE: {MilestoneStatus.DONE, MilestoneStatus.OPEN},
+    }
+    WORKFLOW_HISTORY = "handover.MilestoneHistory"
+
     class Meta:
         verbose_name = _("交付前计划节点")
         verbose_name_plural = _("交付前计划节点")
@@ -184,3 +186,23 @@ class Milestone(models.Model):
     @property
     def is_open(self):
         return self.status != MilestoneStatus.DONE
+
+
+class MilestoneHistory(StatusHistory):
+    """One state change of a milestone (completed, marked overdue, reopened)."""
+
+    project = models.ForeignKey(
+        "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("交付前计划节点"),
+        on_delete=models.CASCADE,
+        related_name="history",
+    )
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("节点状态记录")
+        verbose_name_plural = _("节点状态记录")

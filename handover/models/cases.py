@@ -7,7 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite import workflow
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import StatusHistory
 
 
 class FeeBasis(models.TextChoices):
@@ -140,6 +142,13 @@ class HandoverCase(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ProjectScopedQuerySet.as_manager()
+
+    # In progress until step 9 completes it; an owner who does not take the unit is marked
+    # not taken (and may resume). A completed handover is final. The steps are its history.
+    TRANSITIONS = {
+        CaseStatus.IN_PROGRESS: {CaseStatus.COMPLETED, CaseStatus.NOT_TAKEN},
+        CaseStatus.NOT_TAKEN: {CaseStatus.IN_PROGRESS},
+    }
 
     class Meta:
         verbose_name = _("房屋交接")
@@ -304,13 +313,6 @@ class RectificationStatus(models.TextChoices):
     VERIFIED = "verified", _("已验证")
 
 
-RECTIFICATION_TRANSITIONS = {
-    RectificationStatus.OPEN: [RectificationStatus.FIXED],
-    RectificationStatus.FIXED: [RectificationStatus.VERIFIED, RectificationStatus.OPEN],
-    RectificationStatus.VERIFIED: [],
-}
-
-
 class RectificationItem(models.Model):
     """交接遗留问题整改记录表: a defect found at handover."""
 
@@ -348,6 +350,13 @@ class RectificationItem(models.Model):
 
     objects = ProjectScopedQuerySet.as_manager()
 
+    TRANSITIONS = {
+        RectificationStatus.OPEN: {RectificationStatus.FIXED},
+        RectificationStatus.FIXED: {RectificationStatus.VERIFIED, RectificationStatus.OPEN},
+    }
+    WORKFLOW_HISTORY = "handover.RectificationHistory"
+    TRANSITION_ERROR = _("整改状态不能从“%(from)s”变为“%(to)s”。")
+
     class Meta:
         verbose_name = _("交接遗留问题整改")
         verbose_name_plural = _("交接遗留问题整改")
@@ -360,4 +369,25 @@ class RectificationItem(models.Model):
         return reverse("handover:case_detail", args=[self.case_id])
 
     def allowed_next(self):
-        return RECTIFICATION_TRANSITIONS[RectificationStatus(self.status)]
+        """The statuses offered on the case page (members with value and label)."""
+        return [RectificationStatus(s) for s in workflow.allowed_next(self)]
+
+
+class RectificationHistory(StatusHistory):
+    """One state change of a rectification item (fixed, verified, reopened)."""
+
+    project = models.ForeignKey(
+        "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        RectificationItem,
+        verbose_name=_("交接遗留问题整改"),
+        on_delete=models.CASCADE,
+        related_name="history",
+    )
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("整改状态记录")
+        verbose_name_plural = _("整改状态记录")

@@ -63,6 +63,9 @@ class ProgressNotice(models.Model):
 
     objects = ProjectScopedQuerySet.as_manager()
 
+    # A draft is sent once; a sent notice is final.
+    TRANSITIONS = {NoticeStatus.DRAFT: {NoticeStatus.SENT}}
+
     class Meta:
         verbose_name = _("工程进展通报")
         verbose_name_plural = _("工程进展通报")

@@ -210,3 +210,9 @@ def test_acceptance_form_and_rectification_lifecycle(case, front_desk, member, p
         item=item, to_status=RectificationStatus.VERIFIED, user=eng
     )
     assert item.verified_by == eng and item.fixed_on
+    assert list(item.history.values_list("from_status", "to_status", "by")) == [
+        (RectificationStatus.OPEN, RectificationStatus.FIXED, eng.pk),
+        (RectificationStatus.FIXED, RectificationStatus.VERIFIED, eng.pk),
+    ]
+    with pytest.raises(DomainError, match="整改状态不能从“已验证”变为“待整改”。"):
+        services.rectification_set_status(item=item, to_status=RectificationStatus.OPEN, user=eng)

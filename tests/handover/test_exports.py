@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from handover import inspections, moves, notices, services
+from handover import services
 from handover.models import NoticeKind, ProgressNotice, SiteOpenDay
+from handover.services import inspections, moves, notices
 from tests import factories as f
 from tests.exporting import column, counted_csv, csv_rows, shows_export_buttons, xlsx_rows
 from tests.handover.factories import FeeItemFactory

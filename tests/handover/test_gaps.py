@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from handover import inspections, moves, services
+from handover import services
 from handover.models import (
     ConfirmedWith,
     ItemRelease,
@@ -19,6 +19,7 @@ from handover.models import (
     MoveInTenantInfo,
     OccupantKind,
 )
+from handover.services import inspections, moves
 from salesite.exceptions import DomainError
 from salesite.models import Tenant
 from tests import factories as f

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from handover import inspections
 from handover.models import InspectionDefect, MockInspection, Verification
+from handover.services import inspections
 from salesite.exceptions import DomainError
 from salesite.models import Attachment
 from tests import factories as f

@@ -77,3 +77,29 @@ def test_complete_requires_result_and_cannot_repeat(project):
     services.milestone_complete(milestone=m, user=None, result_note="ok")
     with pytest.raises(DomainError):
         services.milestone_complete(milestone=m, user=None, result_note="again")
+
+
+def test_milestone_moves_write_history(project):
+    """Completed, marked overdue and reopened: one history row per move (issue 13)."""
+    batch = make_batch(project, date=datetime.date(2027, 6, 30))
+    done = batch.milestones.get(kind=MilestoneKind.DESIGN_SURVEY)
+    services.milestone_complete(milestone=done, user=None, result_note="完成摸底")
+    assert list(done.history.values_list("from_status", "to_status", "note")) == [
+        (MilestoneStatus.OPEN, MilestoneStatus.DONE, "完成摸底")
+    ]
+    assert done.history.get().project_id == project.pk
+    with pytest.raises(DomainError, match="该节点已完成。"):
+        services.milestone_complete(milestone=done, user=None, result_note="again")
+    assert services.milestones_mark_overdue(today=datetime.date(2027, 3, 23)) == 1
+    late = batch.milestones.get(kind=MilestoneKind.FIRST_MOCK)
+    assert late.status == MilestoneStatus.OVERDUE
+    assert late.history.get().to_status == MilestoneStatus.OVERDUE
+    services.batch_change_date(batch=batch, planned_delivery_date=datetime.date(2027, 9, 30))
+    late.refresh_from_db()
+    assert late.status == MilestoneStatus.OPEN
+    assert list(late.history.values_list("to_status", flat=True)) == [
+        MilestoneStatus.OVERDUE,
+        MilestoneStatus.OPEN,
+    ]
+    # Open milestones moved with the date are not a state change: no history row.
+    assert not batch.milestones.get(kind=MilestoneKind.PREVIEW_EVENT).history.exists()

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from handover import moves
 from handover.models import ItemRelease, MoveIn, OccupantKind
+from handover.services import moves
 from salesite.exceptions import DomainError
 from salesite.models import Notification
 from tests import factories as f

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from handover import notices
+from handover import selectors
 from handover.models import (
     NoticeKind,
     NoticeRecipient,
@@ -14,6 +14,7 @@ from handover.models import (
     ProgressNotice,
     SiteOpenDay,
 )
+from handover.services import notices
 from salesite.exceptions import DomainError
 from salesite.models import SMSMessage
 from tests import factories as f
@@ -64,7 +65,7 @@ def test_notice_goes_to_every_buyer_by_sms_and_email_once(
 
 def test_missing_mandatory_notices(project):
     buyers(project, 1)
-    assert len(notices.missing_mandatory([project.pk])[project.pk]) == 10
+    assert len(selectors.missing_mandatory([project.pk])[project.pk]) == 10
     n = notices.notice_create(
         project=project,
         kind=NoticeKind.PROGRESS,
@@ -72,15 +73,17 @@ def test_missing_mandatory_notices(project):
         title="t",
         body="b",
     )
-    assert len(notices.missing_mandatory([project.pk])[project.pk]) == 10  # a draft does not count
+    assert (
+        len(selectors.missing_mandatory([project.pk])[project.pk]) == 10
+    )  # a draft does not count
     notices.notice_send(notice=n, user=None)
-    missing = notices.missing_mandatory([project.pk])[project.pk]
+    missing = selectors.missing_mandatory([project.pk])[project.pk]
     assert len(missing) == 9 and ProgressMilestone.SHOWROOM_OPEN not in missing
     design = notices.notice_create(
         project=project, kind=NoticeKind.DESIGN_CHANGE, title="设计变更", body="b"
     )
     notices.notice_send(notice=design, user=None)
-    assert len(notices.missing_mandatory([project.pk])[project.pk]) == 9
+    assert len(selectors.missing_mandatory([project.pk])[project.pk]) == 9
 
 
 def test_progress_notice_needs_milestone(project):

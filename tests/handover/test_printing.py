@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from handover import inspections, moves, notices
 from handover.models import NoticeKind, OccupantKind
+from handover.services import inspections, moves, notices
 from tests.handover.factories import make_batch, run_steps, sold_unit
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
-from handover import notices
 from handover.models import NoticeKind, NoticeStatus, ProgressMilestone, ProgressNotice
+from handover.services import notices
 from salesite import outbox, queue
 from salesite.celery import app as celery_app
 from salesite.models import Notification, OutboundMessage, SMSMessage

@@ -1,4 +1,5 @@
-"""Writes of the handover app: one function per use case (R-HO-1, R-HO-4)."""
+"""Writes for the unit handover (R-HO-4): the case, its nine steps, the acceptance form and the
+leftover rectification items."""
 
 from __future__ import annotations
 
@@ -6,17 +7,16 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models import Customer, ProjectMembership, Purchase, Role, Unit
+from salesite.models import Customer, Purchase, Unit
+from salesite.workflow import can_transition, transition
 
-from .fees import PREPAID_MONTHS, fee_amount, prepaid_period
-from .models import (
-    MILESTONE_PLAN,
+from ..fees import PREPAID_MONTHS, fee_amount, prepaid_period
+from ..models import (
     STEP_REQUIRES,
     AcceptanceRecord,
     CaseStatus,
@@ -27,257 +27,9 @@ from .models import (
     HandoverCase,
     HandoverStep,
     HandoverStepRecord,
-    Milestone,
-    MilestoneKind,
-    MilestoneStatus,
     RectificationItem,
     RectificationStatus,
 )
-from .models.batches import MILESTONE_TRANSITIONS
-
-# --- delivery batches and milestones (R-HO-1) ------------------------------------------------
-
-
-def _units_for(project, units=None, buildings=None) -> list[Unit]:
-    chosen = {u.pk: u for u in units or []}
-    if buildings:
-        for u in Unit.objects.filter(building__in=buildings):
-            chosen[u.pk] = u
-    for u in chosen.values():
-        if u.project_id != project.pk:
-            raise DomainError(_("房屋 %(unit)s 不属于本项目。") % {"unit": u})
-    return list(chosen.values())
-
-
-@transaction.atomic
-def batch_create(
-    *,
-    project,
-    name: str,
-    planned_delivery_date: datetime.date,
-    user=None,
-    units=None,
-    buildings=None,
-    note: str = "",
-) -> DeliveryBatch:
-    """Create a batch with its units and the eight milestones of the pre-delivery plan."""
-    if buildings and any(b.project_id != project.pk for b in buildings):
-        raise DomainError(_("所选楼栋不属于本项目。"))
-    if DeliveryBatch.objects.filter(project=project, name=name).exists():
-        raise DomainError(_("本项目已有同名交付批次。"))
-    batch_units = _units_for(project, units, buildings)
-    batch = DeliveryBatch.objects.create(
-        project=project,
-        name=name,
-        planned_delivery_date=planned_delivery_date,
-        note=note,
-        created_by=user,
-    )
-    batch.units.set(batch_units)
-    roles = {
-        r.code: r for r in Role.objects.filter(code__in={c for p in MILESTONE_PLAN for c in p[2]})
-    }
-    milestones = Milestone.objects.bulk_create(
-        [
-            Milestone(
-                project=project,
-                batch=batch,
-                kind=kind,
-                scope_note=scope,
-                due_date=planned_delivery_date - offset,
-            )
-            for kind, offset, _codes, scope in MILESTONE_PLAN
-        ]
-    )
-    if milestones[0].pk is None:  # backends that do not return pks from bulk_create
-        milestones = list(batch.milestones.order_by("pk"))
-    by_kind = {m.kind: m for m in milestones}
-    Through = Milestone.responsible_roles.through
-    Through.objects.bulk_create(
-        [
-            Through(milestone_id=by_kind[kind].pk, role_id=roles[code].pk)
-            for kind, _offset, codes, _scope in MILESTONE_PLAN
-            for code in codes
-            if code in roles
-        ]
-    )
-    return batch
-
-
-@transaction.atomic
-def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.date, user=None):
-    """Move the delivery date: open milestones move with it, completed ones stay."""
-    batch = DeliveryBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.planned_delivery_date == planned_delivery_date:
-        return batch
-    batch.planned_delivery_date = planned_delivery_date
-    batch.save(update_fields=["planned_delivery_date"])
-    plan = {kind: offset for kind, offset, _c, _s in MILESTONE_PLAN}
-    moved = []
-    for m in batch.milestones.select_for_update().exclude(status=MilestoneStatus.DONE):
-        m.due_date = planned_delivery_date - plan[m.kind]
-        # A moved milestone is judged afresh: reminders and overdue marks may fire again.
-        m.status = MilestoneStatus.OPEN
-        m.reminded_for = None
-        m.overdue_marked_at = None
-        moved.append(m)
-    Milestone.objects.bulk_update(
-        moved, ["due_date", "status", "reminded_for", "overdue_marked_at"]
-    )
-    return batch
-
-
-@transaction.atomic
-def milestone_complete(
-    *, milestone: Milestone, user, result_note: str, on: datetime.date | None = None
-) -> Milestone:
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    if milestone.status == MilestoneStatus.DONE:
-        raise InvalidTransition(_("该节点已完成。"))
-    if MilestoneStatus.DONE not in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]:
-        raise InvalidTransition(_("该节点当前状态不能完成。"))
-    if not result_note.strip():
-        raise DomainError(_("请填写结果说明。"))
-    _check_mock_round_complete(milestone)
-    milestone.status = MilestoneStatus.DONE
-    milestone.result_note = result_note
-    milestone.completed_on = on or timezone.localdate()
-    milestone.completed_by = user
-    milestone.save(update_fields=["status", "result_note", "completed_on", "completed_by"])
-    return milestone
-
-
-MOCK_ROUND_OF_MILESTONE = {MilestoneKind.FIRST_MOCK: 1, MilestoneKind.SECOND_MOCK: 2}
-
-
-def mock_round_pending_units(batch, round_: int):
-    """Units of the batch without a completed mock inspection of that round (one query)."""
-    from .models import MockInspection
-
-    done = MockInspection.objects.filter(
-        batch=batch, round=round_, completed_at__isnull=False
-    ).values("unit_id")
-    return batch.units.exclude(pk__in=done)
-
-
-def _check_mock_round_complete(milestone: Milestone) -> None:
-    """A mock-inspection milestone is done only when every unit of the batch has that round."""
-    round_ = MOCK_ROUND_OF_MILESTONE.get(milestone.kind)
-    if round_ is None:
-        return
-    pending = mock_round_pending_units(milestone.batch, round_)
-    count = pending.count()
-    if count:
-        labels = "、".join(
-            f"{u.building.name}-{u.number}"
-            for u in pending.select_related("building").order_by("building__name", "number")[:5]
-        )
-        raise DomainError(
-            _("还有 %(n)s 户未完成%(round)s（%(units)s%(more)s），不能标记该节点完成。")
-            % {
-                "n": count,
-                "round": MilestoneKind(milestone.kind).label,
-                "units": labels,
-                "more": _("等") if count > 5 else "",
-            }
-        )
-
-
-def _responsible_users(milestones) -> dict[int, list]:
-    """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
-    milestones = list(milestones)
-    pairs = {(m.project_id, r.pk) for m in milestones for r in m.responsible_roles.all()}
-    project_ids = {p for p, _r in pairs}
-    members = (
-        ProjectMembership.objects.filter(
-            project_id__in=project_ids, is_active=True, user__isnull=False, user__is_active=True
-        )
-        .select_related("user")
-        .only("project_id", "role_id", "user")
-    )
-    by_pair: dict[tuple[int, int], list] = {}
-    for mem in members:
-        by_pair.setdefault((mem.project_id, mem.role_id), []).append(mem.user)
-    result = {}
-    for m in milestones:
-        users = {}
-        for r in m.responsible_roles.all():
-            for u in by_pair.get((m.project_id, r.pk), []):
-                users[u.pk] = u
-        result[m.pk] = list(users.values())
-    return result
-
-
-def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> int:
-    """Notify the responsible roles of open milestones due within ``days``; once per due date."""
-    from salesite.models import Notification
-    from salesite.notifications import notify_many
-
-    today = today or timezone.localdate()
-    due = (
-        Milestone.objects.filter(
-            status=MilestoneStatus.OPEN,
-            due_date__gte=today,
-            due_date__lte=today + datetime.timedelta(days=days),
-        )
-        .exclude(reminded_for=F("due_date"))
-        .select_related("batch", "project")
-        .prefetch_related("responsible_roles")
-    )
-    due = list(due)
-    users = _responsible_users(due)
-    count = 0
-    for m in due:
-        with transaction.atomic():
-            notify_many(
-                recipients=users[m.pk],
-                title=_("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")
-                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
-                body=m.scope_note,
-                url=m.get_absolute_url(),
-                project=m.project,
-                level=Notification.Level.REMINDER,
-                dedupe_key=f"handover:milestone:{m.pk}:remind:{m.due_date}",
-            )
-            Milestone.objects.filter(pk=m.pk).update(reminded_for=m.due_date)
-        count += 1
-    return count
-
-
-def milestones_mark_overdue(*, today: datetime.date | None = None) -> int:
-    """Mark open milestones past their due date overdue (once) and notify the responsible."""
-    from salesite.models import Notification
-    from salesite.notifications import notify_many
-
-    today = today or timezone.localdate()
-    late = list(
-        Milestone.objects.filter(status=MilestoneStatus.OPEN, due_date__lt=today)
-        .select_related("batch", "project")
-        .prefetch_related("responsible_roles")
-    )
-    users = _responsible_users(late)
-    now = timezone.now()
-    count = 0
-    for m in late:
-        with transaction.atomic():
-            updated = Milestone.objects.filter(pk=m.pk, status=MilestoneStatus.OPEN).update(
-                status=MilestoneStatus.OVERDUE, overdue_marked_at=now
-            )
-            if not updated:
-                continue
-            notify_many(
-                recipients=users[m.pk],
-                title=_("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")
-                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
-                body=m.scope_note,
-                url=m.get_absolute_url(),
-                project=m.project,
-                level=Notification.Level.OVERDUE,
-                dedupe_key=f"handover:milestone:{m.pk}:overdue:{m.due_date}",
-            )
-        count += 1
-    return count
-
 
 # --- the unit handover (R-HO-4) --------------------------------------------------------------
 
@@ -331,11 +83,13 @@ def case_mark_not_taken(
             not_taken_reason=reason,
             created_by=user,
         )
-    if case.status == CaseStatus.COMPLETED:
-        raise InvalidTransition(_("该房屋已完成交接。"))
-    case.status = CaseStatus.NOT_TAKEN
     case.not_taken_reason = reason
-    case.save(update_fields=["status", "not_taken_reason", "updated_at"])
+    if case.status == CaseStatus.NOT_TAKEN:  # marked again: only the reason changes
+        case.save(update_fields=["not_taken_reason", "updated_at"])
+        return case
+    if not can_transition(case, CaseStatus.NOT_TAKEN):
+        raise InvalidTransition(_("该房屋已完成交接。"))
+    transition(case, CaseStatus.NOT_TAKEN, by=user, fields=["not_taken_reason"])
     return case
 
 
@@ -343,12 +97,11 @@ def case_mark_not_taken(
 def case_resume(*, case: HandoverCase, user) -> HandoverCase:
     """An owner who did not take the unit comes back: the handover continues where it was."""
     case = HandoverCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != CaseStatus.NOT_TAKEN:
+    if not can_transition(case, CaseStatus.IN_PROGRESS):
         raise InvalidTransition(_("只有未接房的记录可以恢复办理。"))
     if case.customer_id is None:
         raise DomainError(_("该房屋没有有效的购房记录，不能办理交接。"))
-    case.status = CaseStatus.IN_PROGRESS
-    case.save(update_fields=["status", "updated_at"])
+    transition(case, CaseStatus.IN_PROGRESS, by=user)
     return case
 
 
@@ -573,9 +326,8 @@ def step_handed_over(*, case, user, owner_signed: bool, now=None, note=""):
 def step_summary(*, case, user, now=None, today: datetime.date | None = None):
     """(9) Entry in the handover summary: the case is complete."""
     case = _lock_for_step(case, HandoverStep.SUMMARY)
-    case.status = CaseStatus.COMPLETED
     case.completed_on = today or case.handover_date or timezone.localdate()
-    case.save(update_fields=["status", "completed_on", "updated_at"])
+    transition(case, CaseStatus.COMPLETED, by=user, fields=["completed_on"])
     _record(case, HandoverStep.SUMMARY, user, now)
     return case
 
@@ -645,21 +397,13 @@ def rectification_set_status(
     *, item: RectificationItem, to_status: str, user, today: datetime.date | None = None
 ) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
-    if item.status == to_status:
-        return item
-    if to_status not in item.allowed_next():
-        raise InvalidTransition(
-            _("整改状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": item.get_status_display(), "to": RectificationStatus(to_status).label}
-        )
     today = today or timezone.localdate()
-    item.status = to_status
-    fields = ["status"]
+    fields = []
     if to_status == RectificationStatus.FIXED:
         item.fixed_on = today
         fields.append("fixed_on")
     elif to_status == RectificationStatus.VERIFIED:
         item.verified_on, item.verified_by = today, user
         fields += ["verified_on", "verified_by"]
-    item.save(update_fields=fields)
+    transition(item, to_status, by=user, fields=fields)
     return item

@@ -1,35 +1,25 @@
-"""Writes and reads for progress notices and site open days (R-HO-3)."""
+"""Writes for progress notices and site open days (R-HO-3); their reads are in selectors."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models import Customer
 from salesite.notifications import send_email_many, send_sms_many
+from salesite.workflow import can_transition, transition
 
-from .models import (
+from ..models import (
     NoticeKind,
     NoticeRecipient,
     NoticeStatus,
     OpenDayInvitation,
-    ProgressMilestone,
     ProgressNotice,
     SiteOpenDay,
 )
-
-
-def project_buyers(project):
-    """Customers holding an active purchase in the project (each once)."""
-    return (
-        Customer.objects.filter(project=project, purchases__is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+from ..selectors import project_buyers
 
 
 @transaction.atomic
@@ -50,7 +40,7 @@ def notice_create(*, project, kind, title, body, user=None, milestone="", **chan
 def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
     """Send the notice to every buyer of the project (SMS, email); record who got it."""
     notice = ProgressNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status == NoticeStatus.SENT:
+    if not can_transition(notice, NoticeStatus.SENT):
         raise InvalidTransition(_("该通报已发送。"))
     if not (notice.by_sms or notice.by_email or notice.in_newsletter):
         raise DomainError(_("请至少选择一种通报方式。"))
@@ -80,11 +70,10 @@ def notice_send(*, notice: ProgressNotice, user, now=None) -> int:
         NoticeRecipient.objects.filter(
             notice=notice, customer_id__in=[c.pk for c in buyers if c.phone in phones]
         ).update(sms_sent=True)
-    notice.status = NoticeStatus.SENT
     notice.sent_at = now or timezone.now()
     notice.sent_by = user
     notice.recipient_count = len(buyers)
-    notice.save(update_fields=["status", "sent_at", "sent_by", "recipient_count"])
+    transition(notice, NoticeStatus.SENT, by=user, fields=["sent_at", "sent_by", "recipient_count"])
     # 6+2 step 亲密接触 (R-FB-9): every buyer was told of the progress or the design change.
     sent_on = timezone.localdate(notice.sent_at)
     feedback_services.tick_steps_bulk(
@@ -132,32 +121,6 @@ def notice_send_emails(notice_id: int) -> int:
         email_sent_at=timezone.now()
     )
     return len(pending)
-
-
-def missing_mandatory(project_ids) -> dict[int, list]:
-    """Per project, the mandatory milestones not yet notified (one query for all projects)."""
-    sent: dict[int, set] = {pid: set() for pid in project_ids}
-    rows = ProgressNotice.objects.filter(
-        project_id__in=project_ids, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
-    ).values_list("project_id", "milestone")
-    for pid, milestone in rows:
-        sent[pid].add(milestone)
-    return {
-        pid: [m for m in ProgressMilestone if m.value not in done] for pid, done in sent.items()
-    }
-
-
-def checklist(project) -> list[tuple]:
-    """The ten mandatory milestones with the date each was first notified (or None)."""
-    sent = dict(
-        ProgressNotice.objects.filter(
-            project=project, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
-        )
-        .values("milestone")
-        .annotate(last=Max("sent_at"))
-        .values_list("milestone", "last")
-    )
-    return [(m, sent.get(m.value)) for m in ProgressMilestone]
 
 
 # --- site open days ---------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from salesite.attachments import attachment_add
 from salesite.exceptions import DomainError, InvalidTransition
 
-from .models import InspectionDefect, InspectionRound, MockInspection, Verification
+from ..models import InspectionDefect, InspectionRound, MockInspection, Verification
+from ..selectors import first_round_defects
 
 
 @transaction.atomic
@@ -65,14 +66,6 @@ def defect_add(
     if photo is not None:
         attachment_add(owner=defect, uploaded=photo, user=user, description=_("问题照片"))
     return defect
-
-
-def first_round_defects(second: MockInspection):
-    return InspectionDefect.objects.filter(
-        inspection__batch_id=second.batch_id,
-        inspection__unit_id=second.unit_id,
-        inspection__round=InspectionRound.FIRST,
-    ).order_by("pk")
 
 
 @transaction.atomic

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.exceptions import DomainError
-from salesite.models import Customer, ProjectMembership, Purchase, Tenant, Unit
+from salesite.models import Customer, Purchase, Tenant, Unit
 from salesite.models.projects import IdType, validate_cn_id_card
+from salesite.selectors import users_holding
 
-from .models import (
+from ..models import (
     CarrierKind,
     ConfirmedWith,
     ItemRelease,
@@ -100,17 +101,8 @@ def movein_register(
         created_by=user,
         departments_notified_at=timezone.now(),
     )
-    users = [
-        m.user
-        for m in ProjectMembership.objects.filter(
-            project_id=unit.project_id,
-            role__code__in=MOVE_IN_DEPARTMENTS,
-            is_active=True,
-            user__isnull=False,
-        ).select_related("user")
-    ]
     notify_many(
-        recipients=users,
+        recipients=users_holding(MOVE_IN_DEPARTMENTS, [unit.project_id]),
         title=_("入住知会单：%(unit)s 于 %(date)s 入住") % {"unit": unit, "date": move_in_date},
         body=_("入住人：%(kind)s。收银员请确认开始计费日期。")
         % {"kind": OccupantKind(occupant_kind).label},

@@ -1,0 +1,242 @@
+"""Writes for delivery batches and their pre-delivery milestones (R-HO-1)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.exceptions import DomainError, InvalidTransition
+from salesite.models import Role, Unit
+from salesite.workflow import can_transition, transition
+
+from ..models import (
+    MILESTONE_PLAN,
+    DeliveryBatch,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+)
+from ..selectors import milestone_responsible_users, mock_round_pending_units
+
+# --- delivery batches and milestones (R-HO-1) ------------------------------------------------
+
+
+def _units_for(project, units=None, buildings=None) -> list[Unit]:
+    chosen = {u.pk: u for u in units or []}
+    if buildings:
+        for u in Unit.objects.filter(building__in=buildings):
+            chosen[u.pk] = u
+    for u in chosen.values():
+        if u.project_id != project.pk:
+            raise DomainError(_("房屋 %(unit)s 不属于本项目。") % {"unit": u})
+    return list(chosen.values())
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    project,
+    name: str,
+    planned_delivery_date: datetime.date,
+    user=None,
+    units=None,
+    buildings=None,
+    note: str = "",
+) -> DeliveryBatch:
+    """Create a batch with its units and the eight milestones of the pre-delivery plan."""
+    if buildings and any(b.project_id != project.pk for b in buildings):
+        raise DomainError(_("所选楼栋不属于本项目。"))
+    if DeliveryBatch.objects.filter(project=project, name=name).exists():
+        raise DomainError(_("本项目已有同名交付批次。"))
+    batch_units = _units_for(project, units, buildings)
+    batch = DeliveryBatch.objects.create(
+        project=project,
+        name=name,
+        planned_delivery_date=planned_delivery_date,
+        note=note,
+        created_by=user,
+    )
+    batch.units.set(batch_units)
+    roles = {
+        r.code: r for r in Role.objects.filter(code__in={c for p in MILESTONE_PLAN for c in p[2]})
+    }
+    milestones = Milestone.objects.bulk_create(
+        [
+            Milestone(
+                project=project,
+                batch=batch,
+                kind=kind,
+                scope_note=scope,
+                due_date=planned_delivery_date - offset,
+            )
+            for kind, offset, _codes, scope in MILESTONE_PLAN
+        ]
+    )
+    if milestones[0].pk is None:  # backends that do not return pks from bulk_create
+        milestones = list(batch.milestones.order_by("pk"))
+    by_kind = {m.kind: m for m in milestones}
+    Through = Milestone.responsible_roles.through
+    Through.objects.bulk_create(
+        [
+            Through(milestone_id=by_kind[kind].pk, role_id=roles[code].pk)
+            for kind, _offset, codes, _scope in MILESTONE_PLAN
+            for code in codes
+            if code in roles
+        ]
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.date, user=None):
+    """Move the delivery date: open milestones move with it, completed ones stay."""
+    batch = DeliveryBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.planned_delivery_date == planned_delivery_date:
+        return batch
+    batch.planned_delivery_date = planned_delivery_date
+    batch.save(update_fields=["planned_delivery_date"])
+    plan = {kind: offset for kind, offset, _c, _s in MILESTONE_PLAN}
+    moved = []
+    for m in batch.milestones.select_for_update().exclude(status=MilestoneStatus.DONE):
+        m.due_date = planned_delivery_date - plan[m.kind]
+        # A moved milestone is judged afresh: reminders and overdue marks may fire again.
+        m.reminded_for = None
+        m.overdue_marked_at = None
+        if m.status == MilestoneStatus.OVERDUE:
+            transition(
+                m,
+                MilestoneStatus.OPEN,
+                by=user,
+                fields=["due_date", "reminded_for", "overdue_marked_at"],
+            )
+        else:
+            moved.append(m)
+    Milestone.objects.bulk_update(moved, ["due_date", "reminded_for", "overdue_marked_at"])
+    return batch
+
+
+@transaction.atomic
+def milestone_complete(
+    *, milestone: Milestone, user, result_note: str, on: datetime.date | None = None
+) -> Milestone:
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if not can_transition(milestone, MilestoneStatus.DONE):
+        raise InvalidTransition(_("该节点已完成。"))  # DONE is the only state that refuses it
+    if not result_note.strip():
+        raise DomainError(_("请填写结果说明。"))
+    _check_mock_round_complete(milestone)
+    milestone.result_note = result_note
+    milestone.completed_on = on or timezone.localdate()
+    milestone.completed_by = user
+    transition(
+        milestone,
+        MilestoneStatus.DONE,
+        by=user,
+        note=result_note,
+        fields=["result_note", "completed_on", "completed_by"],
+    )
+    return milestone
+
+
+MOCK_ROUND_OF_MILESTONE = {MilestoneKind.FIRST_MOCK: 1, MilestoneKind.SECOND_MOCK: 2}
+
+
+def _check_mock_round_complete(milestone: Milestone) -> None:
+    """A mock-inspection milestone is done only when every unit of the batch has that round."""
+    round_ = MOCK_ROUND_OF_MILESTONE.get(milestone.kind)
+    if round_ is None:
+        return
+    pending = mock_round_pending_units(milestone.batch, round_)
+    count = pending.count()
+    if count:
+        labels = "、".join(
+            f"{u.building.name}-{u.number}"
+            for u in pending.select_related("building").order_by("building__name", "number")[:5]
+        )
+        raise DomainError(
+            _("还有 %(n)s 户未完成%(round)s（%(units)s%(more)s），不能标记该节点完成。")
+            % {
+                "n": count,
+                "round": MilestoneKind(milestone.kind).label,
+                "units": labels,
+                "more": _("等") if count > 5 else "",
+            }
+        )
+
+
+def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> int:
+    """Notify the responsible roles of open milestones due within ``days``; once per due date."""
+    from salesite.models import Notification
+    from salesite.notifications import notify_many
+
+    today = today or timezone.localdate()
+    due = (
+        Milestone.objects.filter(
+            status=MilestoneStatus.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=days),
+        )
+        .exclude(reminded_for=F("due_date"))
+        .select_related("batch", "project")
+        .prefetch_related("responsible_roles")
+    )
+    due = list(due)
+    users = milestone_responsible_users(due)
+    count = 0
+    for m in due:
+        with transaction.atomic():
+            notify_many(
+                recipients=users[m.pk],
+                title=_("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")
+                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
+                body=m.scope_note,
+                url=m.get_absolute_url(),
+                project=m.project,
+                level=Notification.Level.REMINDER,
+                dedupe_key=f"handover:milestone:{m.pk}:remind:{m.due_date}",
+            )
+            Milestone.objects.filter(pk=m.pk).update(reminded_for=m.due_date)
+        count += 1
+    return count
+
+
+def milestones_mark_overdue(*, today: datetime.date | None = None) -> int:
+    """Mark open milestones past their due date overdue (once) and notify the responsible."""
+    from salesite.models import Notification
+    from salesite.notifications import notify_many
+
+    today = today or timezone.localdate()
+    late = list(
+        Milestone.objects.filter(status=MilestoneStatus.OPEN, due_date__lt=today)
+        .select_related("batch", "project")
+        .prefetch_related("responsible_roles")
+    )
+    users = milestone_responsible_users(late)
+    now = timezone.now()
+    count = 0
+    for m in late:
+        with transaction.atomic():
+            # Locked and read again: a milestone completed meanwhile is left alone.
+            locked = Milestone.objects.select_for_update().filter(pk=m.pk).first()
+            if locked is None or locked.status != MilestoneStatus.OPEN:
+                continue
+            locked.overdue_marked_at = now
+            transition(
+                locked, MilestoneStatus.OVERDUE, by=None, at=now, fields=["overdue_marked_at"]
+            )
+            notify_many(
+                recipients=users[m.pk],
+                title=_("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")
+                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
+                body=m.scope_note,
+                url=m.get_absolute_url(),
+                project=m.project,
+                level=Notification.Level.OVERDUE,
+                dedupe_key=f"handover:milestone:{m.pk}:overdue:{m.due_date}",
+            )
+        count += 1
+    return count

@@ -1,0 +1,98 @@
+"""Views of the handover app, one module per sub-domain as in ``handover/models/``; thin:
+scoped fetch → permission → form → service → message. ``urls.py`` reaches them as
+``views.<name>``."""
+
+from .batches import (
+    batch_change_date,
+    batch_create,
+    batch_detail,
+    batch_list,
+    index,
+    milestone_complete,
+)
+from .cases import (
+    acceptance_edit,
+    case_detail,
+    case_list,
+    case_not_taken,
+    case_not_taken_new,
+    case_resume,
+    case_start,
+    case_step,
+    rectification_add,
+    rectification_status,
+)
+from .inspections import (
+    defect_verify,
+    inspection_complete,
+    inspection_create,
+    inspection_detail,
+    inspection_list,
+)
+from .moves import (
+    fee_status_edit,
+    movein_create,
+    movein_detail,
+    movein_list,
+    movein_owner_file,
+    movein_tenant_info,
+    release_create,
+    release_detail,
+    release_list,
+)
+from .notices import (
+    invitation_record,
+    notice_create,
+    notice_detail,
+    notice_list,
+    notice_send,
+    openday_create,
+    openday_detail,
+    openday_invite,
+    openday_list,
+)
+from .reports import report, report_print
+
+__all__ = [
+    "acceptance_edit",
+    "batch_change_date",
+    "batch_create",
+    "batch_detail",
+    "batch_list",
+    "case_detail",
+    "case_list",
+    "case_not_taken",
+    "case_not_taken_new",
+    "case_resume",
+    "case_start",
+    "case_step",
+    "defect_verify",
+    "fee_status_edit",
+    "index",
+    "inspection_complete",
+    "inspection_create",
+    "inspection_detail",
+    "inspection_list",
+    "invitation_record",
+    "milestone_complete",
+    "movein_create",
+    "movein_detail",
+    "movein_list",
+    "movein_owner_file",
+    "movein_tenant_info",
+    "notice_create",
+    "notice_detail",
+    "notice_list",
+    "notice_send",
+    "openday_create",
+    "openday_detail",
+    "openday_invite",
+    "openday_list",
+    "rectification_add",
+    "rectification_status",
+    "release_create",
+    "release_detail",
+    "release_list",
+    "report",
+    "report_print",
+]
