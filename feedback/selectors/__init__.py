@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from salesite.models import Customer, ProjectMembership
+from salesite.models import Customer
 
 from ..models import (
     OPEN_STATUSES,
@@ -27,25 +27,6 @@ from ..models import (
 # Who is told: the centre head of an escalated case; the leads of a breach or warranty expiry.
 LEADER_ROLES = ["centre_head"]
 BREACH_RECIPIENT_ROLES = ["cs_lead", "centre_head"]
-
-
-def members_with_roles(project_ids, role_codes):
-    """{project_id: [users]} of the active members holding one of the roles (one query)."""
-    rows = (
-        ProjectMembership.objects.filter(
-            project_id__in=project_ids,
-            role__code__in=role_codes,
-            is_active=True,
-            user__isnull=False,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("pk")
-    )
-    out: dict[int, list] = {}
-    for m in rows:
-        out.setdefault(m.project_id, []).append(m.user)
-    return out
 
 
 def ambassador_for(*, project_id: int, building_id: int | None, area: str = ""):
@@ -201,7 +182,6 @@ __all__ = [
     "defect_report",
     "half_month_bounds",
     "loyalty_rates",
-    "members_with_roles",
     "my_cases",
     "patrols_missing",
     "questions_for",

@@ -14,7 +14,6 @@ from ..selectors import (
     LEADER_ROLES,
     active_reward,
     ambassador_for,
-    members_with_roles,
     questions_for,
 )
 from .assessment import assessment_record_a1
@@ -87,7 +86,6 @@ __all__ = [
     "deadline_breaches_mark",
     "greetings_send",
     "max_attempts",
-    "members_with_roles",
     "patrol_record",
     "questions_for",
     "record_handover",

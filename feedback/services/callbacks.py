@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.workflow import transition
+
 from ..exceptions import CallbackClosed, DomainError
 from ..models import (
     CallbackAttempt,
@@ -82,23 +84,29 @@ def callback_record_outcome(
         by=user,
         note=note[:200],
     )
-    fields = ["attempts", "status"]
     if not reached:
         if task.attempts >= max_attempts():
-            task.status = CallbackStatus.DONE
             task.completed_at = now
-            fields.append("completed_at")
+            transition(
+                task, CallbackStatus.DONE, by=user, at=now, fields=["attempts", "completed_at"]
+            )
+        elif task.status == CallbackStatus.NOT_REACHED:
+            task.save(update_fields=["attempts"])  # still not reached: one more attempt
         else:
-            task.status = CallbackStatus.NOT_REACHED
-        task.save(update_fields=fields)
+            transition(task, CallbackStatus.NOT_REACHED, by=user, at=now, fields=["attempts"])
         return task
     answers = {str(k): v for k, v in (answers or {}).items()}
     questions = questions_for(task.rule)
     task.score, task.dissatisfied = score_answers(questions, answers)
     task.answers = answers
-    task.status = CallbackStatus.REACHED
     task.completed_at = now
-    task.save(update_fields=[*fields, "answers", "score", "dissatisfied", "completed_at"])
+    transition(
+        task,
+        CallbackStatus.REACHED,
+        by=user,
+        at=now,
+        fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
+    )
     _tick_for_callback(task, now)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]

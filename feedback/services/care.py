@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Customer, Purchase
 from salesite.notifications import notify_many, send_email_many, send_sms_many
+from salesite.selectors import members_holding
 
 from .. import deadlines
 from ..exceptions import DomainError
@@ -26,7 +27,7 @@ from ..models import (
     WarrantyNotice,
     WarrantyReport,
 )
-from ..selectors import BREACH_RECIPIENT_ROLES, members_with_roles
+from ..selectors import BREACH_RECIPIENT_ROLES
 
 # --- warranty ledger and expiry notices (R-FB-7) --------------------------------------------
 
@@ -125,7 +126,7 @@ def warranty_notices_send(*, today: datetime.date | None = None) -> dict:
                 counts["items"] += 1
                 # The service centre's leads collect the reports during the window.
                 notify_many(
-                    recipients=members_with_roles([item.project_id], BREACH_RECIPIENT_ROLES).get(
+                    recipients=members_holding(BREACH_RECIPIENT_ROLES, [item.project_id]).get(
                         item.project_id, []
                     ),
                     title=_("保修到期公示：%(name)s（%(end)s到期），请收集业主问题")

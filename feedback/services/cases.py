@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Notification
 from salesite.notifications import notify_many
+from salesite.selectors import members_holding
+from salesite.workflow import transition
 
 from .. import deadlines
-from ..exceptions import CaseNotReplied, DomainError, InvalidTransition
+from ..exceptions import CaseNotReplied, DomainError
 from ..models import (
     BreachKind,
     CallbackRule,
@@ -26,7 +28,7 @@ from ..models import (
     CaseStatus,
     DeadlineBreach,
 )
-from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for, members_with_roles
+from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
 from .callback_generation import _create_case_callbacks
 
 # --- cases ---------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def case_create(
     )
     if case.escalated_at:
         # R-FB-1: a major, urgent or sudden matter goes to the leader at once.
-        leaders = members_with_roles([project.pk], LEADER_ROLES).get(project.pk, [])
+        leaders = members_holding(LEADER_ROLES, [project.pk]).get(project.pk, [])
         notify_many(
             recipients=leaders,
             title=_("重大/紧急事项：%(s)s") % {"s": subject},
@@ -147,16 +149,8 @@ def _lock(case: Case) -> Case:
 
 
 def _move(case: Case, to_status: str, *, user, now, note: str = "", fields=()) -> None:
-    if to_status not in case.allowed_next():
-        raise InvalidTransition(
-            _("事项不能从“%(from)s”变更为“%(to)s”。")
-            % {"from": case.get_status_display(), "to": CaseStatus(to_status).label}
-        )
-    CaseEvent.objects.create(
-        case=case, from_status=case.status, to_status=to_status, by=user, at=now, note=note
-    )
-    case.status = to_status
-    case.save(update_fields=["status", *fields])
+    """The case's move through ``Case.TRANSITIONS`` (refused: "事项不能从…变更为…")."""
+    transition(case, to_status, by=user, at=now, note=note, fields=fields)
 
 
 @transaction.atomic
@@ -348,7 +342,7 @@ def _breaches_notify() -> int:
     )
     if not pending:
         return 0
-    leads = members_with_roles({b.project_id for b in pending}, BREACH_RECIPIENT_ROLES)
+    leads = members_holding(BREACH_RECIPIENT_ROLES, {b.project_id for b in pending})
     for b in pending:
         recipients = list(leads.get(b.project_id, []))
         if b.case.assignee_id:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.models import Purchase
+from salesite.workflow import can_transition, refusal, transition
 
 from ..exceptions import DomainError
 from ..models import (
@@ -72,19 +73,23 @@ def referral_mark_signed(*, referral: Referral, purchase, on: datetime.date | No
     """The referred buyer signed: the active referral reward is granted to the referrer
     (default: one year of management fee waived)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status == Referral.Status.SIGNED:
-        raise DomainError(_("该推荐已成交。"))
+    if not can_transition(referral, Referral.Status.SIGNED):
+        raise refusal(referral, Referral.Status.SIGNED)  # "该推荐已成交。"
     if purchase.project_id != referral.project_id:
         raise DomainError(_("成交记录不属于该项目。"))
     if Referral.objects.filter(purchase=purchase).exists():
         raise DomainError(_("该成交记录已关联其他推荐。"))
     rule = active_reward(RewardRule.Kind.REFERRAL)
     referral.purchase = purchase
-    referral.status = Referral.Status.SIGNED
     referral.signed_on = on or purchase.signed_on or timezone.localdate()
     referral.reward_rule = rule
     referral.reward = rule.describe() if rule else ""
-    referral.save(update_fields=["purchase", "status", "signed_on", "reward_rule", "reward"])
+    transition(
+        referral,
+        Referral.Status.SIGNED,
+        by=None,
+        fields=["purchase", "signed_on", "reward_rule", "reward"],
+    )
     return referral
 
 
