@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
-from salesite.views import projects_with_perm
+from salesite.views import projects_with_perm, service_form_page
+from salesite.views_access import staff_view
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -39,6 +38,8 @@ def quarter_from_request(request):
 
 @login_required
 def assessment(request):
+    # Not @staff_view: its pre-check (user.has_perm without an object) costs two queries more
+    # than this page's budget (tests/feedback/test_assessment.py, 14 queries at 30 projects).
     projects = projects_with_perm(request.user, "feedback.view_quarterlyassessment")
     if not projects:
         raise PermissionDenied
@@ -59,35 +60,33 @@ def assessment(request):
     )
 
 
-@login_required
+@staff_view("feedback.add_quarterlyassessment")
 def assessment_enter(request):
     projects = projects_with_perm(request.user, "feedback.add_quarterlyassessment")
-    if not projects:
-        raise PermissionDenied
     year, quarter = quarter_of(timezone.localdate())
     initial = {"year": year, "quarter": quarter, **request.GET.dict()}
     form = AssessmentA1Form(request.POST or None, projects=projects, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def record(d):
+        return services.assessment_record_a1(
+            project=d["project"],
+            year=d["year"],
+            quarter=d["quarter"],
+            site_check_score=d["site_check_score"],
+            mystery_visit_score=d["mystery_visit_score"],
+            note=d["note"],
+            user=request.user,
+        )
+
+    def quarter_page(_saved):
         d = form.cleaned_data
-        try:
-            services.assessment_record_a1(
-                project=d["project"],
-                year=d["year"],
-                quarter=d["quarter"],
-                site_check_score=d["site_check_score"],
-                mystery_visit_score=d["mystery_visit_score"],
-                note=d["note"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("感知指标 A1 已保存。"))
-            return redirect(
-                f"{reverse('feedback:assessment')}?year={d['year']}&quarter={d['quarter']}"
-            )
-    return render(
+        return f"{reverse('feedback:assessment')}?year={d['year']}&quarter={d['quarter']}"
+
+    return service_form_page(
         request,
-        "salesite/form.html",
-        {"form": form, "title": _("录入6+2季度考核感知指标（A1）")},
+        form=form,
+        call=record,
+        success=_("感知指标 A1 已保存。"),
+        title=_("录入6+2季度考核感知指标（A1）"),
+        redirect_to=quarter_page,
     )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..filters import CallbackFilter
@@ -26,7 +25,7 @@ from ..models import (
 # --- callbacks -----------------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def callback_list(request):
     qs = selectors.callbacks_visible(request.user)
     f = CallbackFilter(request.GET, queryset=qs, request=request)
@@ -39,34 +38,31 @@ def callback_list(request):
     )
 
 
-@login_required
+@staff_view(post="feedback.change_callbacktask")
 def callback_detail(request, pk):
-    task = access.get_visible_or_404(
+    task = get_record(
+        request,
         CallbackTask.objects.select_related("project", "customer", "assigned_to", "case"),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, task)
-    questions = services.questions_for(task.rule)
+    questions = selectors.questions_for(task.rule)
     form = CallbackOutcomeForm(request.POST or None, questions=questions)
-    if request.method == "POST":
-        access.require_perm(request.user, "feedback.change_callbacktask", task)
-        if form.is_valid():
-            try:
-                task = services.callback_record_outcome(
-                    task=task,
-                    reached=form.cleaned_data["reached"],
-                    answers=form.answers(),
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                )
-            except DomainError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("回访结果已保存。"))
-                if task.dissatisfied:
-                    messages.warning(request, _("客户有不满意项，已生成跟进投诉事项。"))
-                return redirect(task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.callback_record_outcome(
+                task=task,
+                reached=form.cleaned_data["reached"],
+                answers=form.answers(),
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("回访结果已保存。"))
+            if task.dissatisfied:
+                messages.warning(request, _("客户有不满意项，已生成跟进投诉事项。"))
+            return redirect(task)
     answers = [
         (q.text, task.answers.get(str(q.pk), "")) for q in questions if str(q.pk) in task.answers
     ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +13,8 @@ from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -32,7 +31,7 @@ from ..models import (
 # --- warranty ledger (R-FB-7) ---------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def warranty_list(request):
     qs = selectors.warranty_items_visible(request.user)
     project = query_pk(request.GET.get("project"))
@@ -55,29 +54,22 @@ def warranty_list(request):
     )
 
 
-@login_required
+@staff_view("feedback.add_warrantyitem")
 def warranty_create(request):
     projects = projects_with_perm(request.user, "feedback.add_warrantyitem")
-    if not projects:
-        raise PermissionDenied
-    form = WarrantyItemForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.warranty_item_create(**form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("保修台帐已添加。"))
-            return redirect(item)
-    return render(request, "salesite/form.html", {"form": form, "title": _("新增保修台帐")})
-
-
-@login_required
-def warranty_detail(request, pk):
-    item = access.get_visible_or_404(
-        WarrantyItem.objects.select_related("project", "building"), request.user, pk=pk
+    return service_form_page(
+        request,
+        form=WarrantyItemForm(request.POST or None, projects=projects),
+        call=lambda d: services.warranty_item_create(**d),
+        success=_("保修台帐已添加。"),
+        title=_("新增保修台帐"),
+        redirect_to=lambda item: item,
     )
-    access.require_view(request.user, item)
+
+
+@staff_view(post="feedback.add_warrantyreport")
+def warranty_detail(request, pk):
+    item = get_record(request, WarrantyItem.objects.select_related("project", "building"), pk=pk)
     reports = item.reports.select_related("customer", "unit__building")
     if export_format(request):
         return export_response(
@@ -85,9 +77,9 @@ def warranty_detail(request, pk):
         )
     form = WarrantyReportForm(request.POST or None, project=item.project)
     if request.method == "POST":
-        access.require_perm(request.user, "feedback.add_warrantyreport", item)
         try:
             if request.POST.get("action") == "send":
+                # Sending the collected problems to the contractor also edits the ledger line.
                 access.require_perm(request.user, "feedback.change_warrantyitem", item)
                 n = services.warranty_reports_send(item=item)
                 messages.success(request, _("已将 %(n)s 条问题转交责任单位。") % {"n": n})
@@ -121,7 +113,7 @@ def warranty_detail(request, pk):
 # --- club events (R-FB-8) -------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def club_event_list(request):
     events = selectors.club_events_visible(request.user)
     if export_format(request):
@@ -136,28 +128,24 @@ def club_event_list(request):
     )
 
 
-@login_required
+@staff_view("feedback.add_clubevent")
 def club_event_create(request):
     projects = projects_with_perm(request.user, "feedback.add_clubevent")
-    if not projects:
-        raise PermissionDenied
-    form = ClubEventForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        event = services.club_event_create(**form.cleaned_data)
-        messages.success(request, _("活动已创建。"))
-        return redirect(event)
-    return render(request, "salesite/form.html", {"form": form, "title": _("新建俱乐部活动")})
-
-
-@login_required
-def club_event_detail(request, pk):
-    event = access.get_visible_or_404(
-        ClubEvent.objects.select_related("project"), request.user, pk=pk
+    return service_form_page(
+        request,
+        form=ClubEventForm(request.POST or None, projects=projects),
+        call=lambda d: services.club_event_create(**d),
+        success=_("活动已创建。"),
+        title=_("新建俱乐部活动"),
+        redirect_to=lambda event: event,
     )
-    access.require_view(request.user, event)
+
+
+@staff_view(post="feedback.add_clubeventattendee")
+def club_event_detail(request, pk):
+    event = get_record(request, ClubEvent.objects.select_related("project"), pk=pk)
     form = AttendeeForm(request.POST or None, project=event.project)
     if request.method == "POST":
-        access.require_perm(request.user, "feedback.add_clubeventattendee", event)
         try:
             attendee_pk = request.POST.get("attended")
             if attendee_pk:

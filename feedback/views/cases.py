@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Customer
 from salesite.querystring import query_pk
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..filters import CaseFilter
@@ -26,6 +25,7 @@ from ..forms import (
     ReplyForm,
 )
 from ..models import (
+    OPEN_CALLBACK_STATUSES,
     CallbackTask,
     Case,
     CaseStatus,
@@ -34,7 +34,7 @@ from ..models import (
 # --- home ----------------------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def index(request):
     counts = selectors.case_status_counts(request.user)
     today = timezone.localdate()
@@ -45,7 +45,7 @@ def index(request):
         {
             "counts": [(s, counts.get(s.value, 0)) for s in CaseStatus if s != CaseStatus.CLOSED],
             "callbacks_due": callbacks.filter(
-                status__in=["pending", "not_reached"], due_date__lte=today
+                status__in=OPEN_CALLBACK_STATUSES, due_date__lte=today
             ).count(),
             "can_add": bool(projects_with_perm(request.user, "feedback.add_case")),
         },
@@ -67,21 +67,19 @@ def _case_list(request, queryset, template_title, mine=False):
     )
 
 
-@login_required
+@staff_view()
 def case_list(request):
     return _case_list(request, selectors.cases_visible(request.user), _("客户反馈事项"))
 
 
-@login_required
+@staff_view()
 def my_cases(request):
     return _case_list(request, selectors.my_cases(request.user), _("我的事项"), mine=True)
 
 
-@login_required
+@staff_view("feedback.add_case")
 def case_create(request):
     projects = projects_with_perm(request.user, "feedback.add_case")
-    if not projects:
-        raise PermissionDenied
     form = CaseForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -120,7 +118,7 @@ def case_create(request):
     return render(request, "feedback/case_form.html", {"form": form, "selected": selected})
 
 
-@login_required
+@staff_view()
 def customer_search(request):
     """htmx: the customers of one project matching the typed name, phone or unit number."""
     customers = selectors.customer_search(
@@ -129,20 +127,20 @@ def customer_search(request):
     return render(request, "feedback/partials/customer_results.html", {"customers": customers})
 
 
-def _case_or_404(request, pk):
-    return access.get_visible_or_404(
+def _case(request, pk):
+    """The case of the URL, under the view's declared permission (``get_record``)."""
+    return get_record(
+        request,
         Case.objects.select_related(
             "project", "customer", "building", "unit", "assignee", "department", "received_by"
         ),
-        request.user,
         pk=pk,
     )
 
 
-@login_required
+@staff_view()
 def case_detail(request, pk):
-    case = _case_or_404(request, pk)
-    access.require_view(request.user, case)
+    case = _case(request, pk)
     now = timezone.now()
     return render(
         request,
@@ -155,17 +153,16 @@ def case_detail(request, pk):
             "callbacks": case.callback_tasks.select_related("assigned_to"),
             "dispatch_form": DispatchForm(case=case),
             "reply_form": ReplyForm(),
-            "allowed": [s.value for s in case.allowed_next()],
+            "allowed": case.allowed_next(),
             **record_context(request, case),
         },
     )
 
 
-@login_required
+@staff_view(post="feedback.change_case")
 @require_POST
 def case_action(request, pk, action):
-    case = _case_or_404(request, pk)
-    access.require_perm(request.user, "feedback.change_case", case)
+    case = _case(request, pk)
     user = request.user
     try:
         if action == "dispatch":

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
-from salesite.views import paginate, projects_with_perm
+from salesite.views import paginate, projects_with_perm, service_form_page
+from salesite.views_access import staff_view
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -32,16 +32,9 @@ from .assessment import quarter_from_request
 # --- defect report, contractor ranking, patrols (R-FB-11, R-FB-4) ---------------------------
 
 
-def _projects_or_403(user, perm):
-    projects = projects_with_perm(user, perm)
-    if not projects:
-        raise PermissionDenied
-    return projects
-
-
-@login_required
+@staff_view("feedback.view_ambassadorpatrol")
 def defect_report(request):
-    projects = _projects_or_403(request.user, "feedback.view_ambassadorpatrol")
+    projects = projects_with_perm(request.user, "feedback.view_ambassadorpatrol")
     form, year, quarter = quarter_from_request(request)
     rows = selectors.defect_report(projects, year=year, quarter=quarter)
     if export_format(request):
@@ -53,9 +46,9 @@ def defect_report(request):
     )
 
 
-@login_required
+@staff_view("feedback.view_callbacktask")
 def contractor_ranking(request):
-    projects = _projects_or_403(request.user, "feedback.view_callbacktask")
+    projects = projects_with_perm(request.user, "feedback.view_callbacktask")
     form, year, quarter = quarter_from_request(request)
     rows = selectors.contractor_ranking(projects, year=year, quarter=quarter)
     if export_format(request):
@@ -67,15 +60,13 @@ def contractor_ranking(request):
     )
 
 
-@login_required
+@staff_view("feedback.view_ambassadorpatrol")
 def patrol_list(request):
     qs = (
         AmbassadorPatrol.objects.visible_to(request.user)
         .select_related("project", "building", "ambassador")
         .order_by("-patrolled_on", "-pk")
     )
-    if not projects_with_perm(request.user, "feedback.view_ambassadorpatrol"):
-        raise PermissionDenied
     if export_format(request):
         return export_response(request, *exports.patrols(qs), _("客户大使巡查"))
     return render(
@@ -89,29 +80,27 @@ def patrol_list(request):
     )
 
 
-@login_required
+@staff_view("feedback.add_ambassadorpatrol")
 def patrol_create(request):
-    projects = _projects_or_403(request.user, "feedback.add_ambassadorpatrol")
-    form = PatrolForm(
-        request.POST or None, projects=projects, initial={"patrolled_on": timezone.localdate()}
+    projects = projects_with_perm(request.user, "feedback.add_ambassadorpatrol")
+    return service_form_page(
+        request,
+        form=PatrolForm(
+            request.POST or None, projects=projects, initial={"patrolled_on": timezone.localdate()}
+        ),
+        call=lambda d: services.patrol_record(user=request.user, **d),
+        success=_("巡查发现已记录。"),
+        title=_("记录巡查发现"),
+        redirect_to="feedback:patrol_list",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.patrol_record(user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("巡查发现已记录。"))
-            return redirect("feedback:patrol_list")
-    return render(request, "salesite/form.html", {"form": form, "title": _("记录巡查发现")})
 
 
 # --- referrals and repeat purchases (R-FB-12) -----------------------------------------------
 
 
-@login_required
+@staff_view("feedback.view_referral")
 def loyalty(request):
-    projects = _projects_or_403(request.user, "feedback.view_referral")
+    projects = projects_with_perm(request.user, "feedback.view_referral")
     referrals = (
         Referral.objects.visible_to(request.user)
         .select_related("project", "referrer", "purchase__unit")
@@ -148,29 +137,28 @@ def loyalty(request):
     )
 
 
-@login_required
+@staff_view("feedback.add_referral")
 def referral_create(request):
-    projects = _projects_or_403(request.user, "feedback.add_referral")
-    form = ReferralForm(request.POST or None, projects=projects, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.referral_record(
-                project=d["project"],
-                referrer=d["referrer_obj"],
-                referred_name=d["referred_name"],
-                referred_phone=d["referred_phone"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("推荐已登记。"))
-            return redirect("feedback:loyalty")
-    return render(request, "salesite/form.html", {"form": form, "title": _("登记老带新推荐")})
+    projects = projects_with_perm(request.user, "feedback.add_referral")
+    return service_form_page(
+        request,
+        form=ReferralForm(request.POST or None, projects=projects, user=request.user),
+        call=lambda d: services.referral_record(
+            project=d["project"],
+            referrer=d["referrer_obj"],
+            referred_name=d["referred_name"],
+            referred_phone=d["referred_phone"],
+        ),
+        success=_("推荐已登记。"),
+        title=_("登记老带新推荐"),
+        redirect_to="feedback:loyalty",
+    )
 
 
 @login_required
 def referral_sign(request, pk):
+    # The GET (the form) already requires change_referral on the record: a role that holds it
+    # nowhere must still get 404 for another company's referral, so no @staff_view pre-check.
     referral = access.get_visible_or_404(
         Referral.objects.select_related("project", "referrer"), request.user, pk=pk
     )
@@ -195,9 +183,9 @@ def referral_sign(request, pk):
     return render(request, "salesite/form.html", {"form": form, "title": title})
 
 
-@login_required
+@staff_view("feedback.add_repeatpurchase")
 def repeat_purchase_create(request):
-    projects = _projects_or_403(request.user, "feedback.add_repeatpurchase")
+    projects = projects_with_perm(request.user, "feedback.add_repeatpurchase")
     form = ProjectUnitForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid() and form.cleaned_data.get("purchase_obj"):
         try:

@@ -19,6 +19,8 @@ from ..models import (
 
 @login_required
 def customer_timeline(request, pk):
+    # The page requires view_customersteprecord on the customer: a role that holds it nowhere
+    # must still get 404 for another company's customer, so no @staff_view pre-check.
     customer = access.get_visible_or_404(
         Customer.objects.select_related("project"), request.user, pk=pk
     )
