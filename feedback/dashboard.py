@@ -29,8 +29,7 @@ from .models import (
     DeadlineBreach,
     quarter_of,
 )
-from .selectors import assessment_ranking
-from .services import BREACH_RECIPIENT_ROLES
+from .selectors import BREACH_RECIPIENT_ROLES, assessment_ranking
 
 # Leads of a project see its callbacks nobody was given and all of its open cases.
 LEAD_ROLES = BREACH_RECIPIENT_ROLES

@@ -1,5 +1,6 @@
-"""Excel/CSV exports of the feedback lists: warranty ledger, club events, ambassador patrols,
-referrals and repeat purchases (R-DASH-3).
+"""Excel/CSV exports of the feedback lists: cases, callbacks, the quarterly assessment, warranty
+ledger and a warranty item's reports, club events, ambassador patrols, the defect report and
+contractor ranking, referrals, repeat purchases and the loyalty rates (R-DASH-3).
 
 Each function takes the list's filtered, ``visible_to``-scoped queryset and returns
 ``(headers, rows)`` for ``salesite.exports.export_response``. Rows are streamed in chunks; the
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.exports import PersonalData
@@ -27,6 +29,104 @@ Export = tuple[list[str], Iterator[list]]
 
 def _unit(unit) -> str:
     return f"{unit.building.name}-{unit.number}" if unit is not None else ""
+
+
+def _minute(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def cases(qs) -> Export:
+    headers = [
+        _("编号"),
+        _("项目"),
+        _("类型"),
+        _("状态"),
+        _("受理时间"),
+        _("客户"),
+        _("楼栋"),
+        _("房号"),
+        _("事由"),
+        _("责任人"),
+        _("转派期限"),
+        _("答复期限"),
+        _("超时"),
+    ]
+    rows = (
+        [
+            c.number,
+            c.project.name,
+            c.get_kind_display(),
+            c.get_status_display(),
+            _minute(c.received_at),
+            c.customer_label,
+            c.building.name if c.building_id else "",
+            c.unit.number if c.unit_id else "",
+            c.subject,
+            c.responsible_person,
+            _minute(c.dispatch_due),
+            _minute(c.answer_due),
+            _("是") if c.breached else "",
+        ]
+        for c in qs.iterator(chunk_size=CHUNK)
+    )
+    return headers, rows
+
+
+def callbacks(qs) -> Export:
+    headers = [
+        _("项目"),
+        _("回访类型"),
+        _("客户"),
+        _("期限"),
+        _("回访人"),
+        _("状态"),
+        _("次数"),
+        _("得分"),
+    ]
+    rows = (
+        [
+            t.project.name,
+            t.get_rule_display(),
+            t.customer.name,
+            t.due_date,
+            str(t.assigned_to or ""),
+            t.get_status_display(),
+            t.attempts,
+            t.score or "",
+        ]
+        for t in qs.iterator(chunk_size=CHUNK)
+    )
+    return headers, rows
+
+
+def assessment(ranking: list[dict]) -> Export:
+    """The rows of ``selectors.assessment_ranking``."""
+    headers = [
+        _("排名"),
+        _("项目"),
+        _("A1 感知指标"),
+        _("A2 过程指标"),
+        _("回访及时率"),
+        _("事项按时率"),
+        _("进度告知率"),
+        _("A3 客户评价"),
+        _("总分"),
+    ]
+    rows = (
+        [
+            r["rank"] or "",
+            r["project"].name,
+            r["a1"],
+            r["a2"],
+            r["callbacks_on_time"],
+            r["cases_on_time"],
+            r["notices_sent"],
+            r["a3"],
+            r["total"],
+        ]
+        for r in ranking
+    )
+    return headers, rows
 
 
 def warranty_items(qs) -> Export:
@@ -58,6 +158,40 @@ def warranty_items(qs) -> Export:
             i.note,
         ]
         for i in qs.iterator(chunk_size=CHUNK)
+    )
+    return headers, rows
+
+
+def warranty_reports(item, reports) -> Export:
+    """The problems reported on one warranty item."""
+    headers = [
+        _("项目"),
+        _("部位/系统"),
+        _("责任单位"),
+        _("保修到期"),
+        _("楼栋"),
+        _("房号"),
+        _("业主"),
+        _("问题"),
+        _("反映日期"),
+        _("状态"),
+        _("答复期限"),
+    ]
+    rows = (
+        [
+            item.project.name,
+            item.name,
+            item.responsible_unit,
+            item.ends_on,
+            r.unit.building.name if r.unit_id else "",
+            r.unit.number if r.unit_id else "",
+            r.customer.name if r.customer_id else "",
+            r.description,
+            r.reported_on,
+            r.get_status_display(),
+            r.response_due,
+        ]
+        for r in reports
     )
     return headers, rows
 
@@ -122,6 +256,23 @@ def patrols(qs) -> Export:
     return headers, rows
 
 
+def defects(report: list[dict]) -> Export:
+    """The rows of ``selectors.defect_report``."""
+    headers = [_("类别"), _("投诉"), _("回访不满意"), _("巡查发现"), _("合计")]
+    rows = (
+        [r["category"].label, r["complaints"], r["callbacks"], r["patrols"], r["total"]]
+        for r in report
+    )
+    return headers, rows
+
+
+def contractors(ranking: list[dict]) -> Export:
+    """The rows of ``selectors.contractor_ranking``."""
+    headers = [_("排名"), _("维修单位"), _("平均满意度(1–5)"), _("回访数"), _("不满意数")]
+    rows = ([r["rank"], r["contractor"], r["mean"], r["count"], r["dissatisfied"]] for r in ranking)
+    return headers, rows
+
+
 def referrals(qs, user) -> Export:
     headers = [
         _("登记时间"),
@@ -183,5 +334,29 @@ def repeat_purchases(qs) -> Export:
             r.reward,
         ]
         for r in qs.iterator(chunk_size=CHUNK)
+    )
+    return headers, rows
+
+
+def loyalty_rates(rates: list[dict]) -> Export:
+    """The rows of ``selectors.loyalty_rates``."""
+    headers = [
+        _("项目"),
+        _("签约套数"),
+        _("推荐成交"),
+        _("推荐成交率(%)"),
+        _("再次购房"),
+        _("复购率(%)"),
+    ]
+    rows = (
+        [
+            r["project"].name,
+            r["signed"],
+            r["referred"],
+            r["referral_rate"],
+            r["repeat"],
+            r["repeat_rate"],
+        ]
+        for r in rates
     )
     return headers, rows

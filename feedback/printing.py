@@ -4,24 +4,22 @@ customer when the work is done. Two copies: the repair team's and the archive's.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from salesite import access
+from salesite.views_access import get_record, staff_view
 
 from .models import Case
 
 
-@login_required
+@staff_view()
 def case_print(request, pk):
-    case = access.get_visible_or_404(
+    case = get_record(
+        request,
         Case.objects.select_related(
             "project", "customer", "building", "unit", "assignee", "department", "received_by"
         ),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, case)
     copies = [_("处理部门联"), _("存档联")]
     return render(request, "feedback/print/case.html", {"case": case, "copies": copies})

@@ -4,8 +4,6 @@ catalogue of 6+2 step actions (R-FB-9)."""
 
 from django.db import migrations
 
-from salesite.roles import grant
-
 CASE_MODELS = ["case", "ambassadorassignment"]
 CALLBACK_MODELS = ["callbacktask"]
 STEP_MODELS = ["customersteprecord", "projectsteprecord"]
@@ -125,6 +123,34 @@ STEP_ACTIONS = [
     ("continuous_feedback", "along", "持续反馈与回访", False),
     ("facility_renewal_plan", "four_years", "首次交付4年后公共设施更新计划", True),
 ]
+
+
+# A private copy of salesite.roles.grant as it was when this migration was written: a
+# migration must not import live code (issue 13, item 5).
+def _ensure_permissions(apps):
+    """Create the permission rows now (they are normally made after migrate finishes)."""
+    from django.contrib.auth.management import create_permissions
+
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apps._salesite_permissions_ensured = True
+
+
+def grant(apps, role_codes, perms):
+    """Add permissions to roles by code."""
+    _ensure_permissions(apps)
+    Role = apps.get_model("salesite", "Role")
+    Permission = apps.get_model("auth", "Permission")
+    objs = []
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for role in Role.objects.filter(code__in=role_codes):
+        role.permissions.add(*objs)
 
 
 def grant_permissions(apps, schema_editor):

@@ -5,8 +5,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from salesite.roles import grant
-
 VIEW_ROLES = [
     "cs_lead",
     "centre_head",
@@ -17,6 +15,34 @@ VIEW_ROLES = [
     "dev_regional_gm",
 ]
 ENTER_ROLES = ["hq_inspector", "centre_head"]
+
+
+# A private copy of salesite.roles.grant as it was when this migration was written: a
+# migration must not import live code (issue 13, item 5).
+def _ensure_permissions(apps):
+    """Create the permission rows now (they are normally made after migrate finishes)."""
+    from django.contrib.auth.management import create_permissions
+
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apps._salesite_permissions_ensured = True
+
+
+def grant(apps, role_codes, perms):
+    """Add permissions to roles by code."""
+    _ensure_permissions(apps)
+    Role = apps.get_model("salesite", "Role")
+    Permission = apps.get_model("auth", "Permission")
+    objs = []
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for role in Role.objects.filter(code__in=role_codes):
+        role.permissions.add(*objs)
 
 
 def grant_permissions(apps, schema_editor):

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from salesite.roles import grant
-
 PATROL_VIEW = [
     "cs_lead",
     "centre_head",
@@ -33,6 +31,34 @@ LOYALTY_VIEW = [
     "dev_regional_gm",
 ]
 LOYALTY_EDIT = ["cs_lead", "front_desk", "dev_marketing_supervisor", "dev_marketing_manager"]
+
+
+# A private copy of salesite.roles.grant as it was when this migration was written: a
+# migration must not import live code (issue 13, item 5).
+def _ensure_permissions(apps):
+    """Create the permission rows now (they are normally made after migrate finishes)."""
+    from django.contrib.auth.management import create_permissions
+
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apps._salesite_permissions_ensured = True
+
+
+def grant(apps, role_codes, perms):
+    """Add permissions to roles by code."""
+    _ensure_permissions(apps)
+    Role = apps.get_model("salesite", "Role")
+    Permission = apps.get_model("auth", "Permission")
+    objs = []
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for role in Role.objects.filter(code__in=role_codes):
+        role.permissions.add(*objs)
 
 
 def grant_permissions(apps, schema_editor):

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -25,7 +25,7 @@ def quarter_of(day: datetime.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
-class QuarterlyAssessment(models.Model):
+class QuarterlyAssessment(ProjectOwned):
     """A1 of one project for one quarter: the site-check score and the mystery-visit score
     (0–100 each); A1 is their mean (or the one entered)."""
 
@@ -65,8 +65,6 @@ class QuarterlyAssessment(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("6+2季度考核（感知指标A1）")

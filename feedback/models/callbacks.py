@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 
 class CallbackRule(models.TextChoices):
@@ -29,7 +30,7 @@ class CallbackStatus(models.TextChoices):
 OPEN_CALLBACK_STATUSES = [CallbackStatus.PENDING, CallbackStatus.NOT_REACHED]
 
 
-class HandoverFact(models.Model):
+class HandoverFact(ProjectOwned):
     """A customer took handover of a unit on a date; recorded by the handover app through
     ``feedback.services.record_handover`` and the start of the delivery, 3-month and 1-year
     callbacks."""
@@ -53,8 +54,6 @@ class HandoverFact(models.Model):
         related_name="handover_facts",
     )
     handover_date = models.DateField(_("交房日期"), db_index=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("交房记录（回访依据）")
@@ -106,9 +105,20 @@ class Question(models.Model):
         return self.text
 
 
-class CallbackTask(models.Model):
+class CallbackTask(ProjectOwned):
     """One callback due to one customer; unique per rule, customer and source so that the
     generation job can run again without creating anything twice."""
+
+    # An open task is called until reached or out of attempts (a failed call that leaves it
+    # "not reached" is not a move); "reached" and "done" are final (R-FB-6).
+    TRANSITIONS = {
+        CallbackStatus.PENDING: {
+            CallbackStatus.NOT_REACHED,
+            CallbackStatus.REACHED,
+            CallbackStatus.DONE,
+        },
+        CallbackStatus.NOT_REACHED: {CallbackStatus.REACHED, CallbackStatus.DONE},
+    }
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -157,8 +167,6 @@ class CallbackTask(models.Model):
     dissatisfied = models.BooleanField(_("有不满意项"), default=False)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回访任务")

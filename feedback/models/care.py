@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 
-class WarrantyItem(models.Model):
+class WarrantyItem(ProjectOwned):
     """One line of the project's warranty ledger (工程保修期限台帐): a part or system, the unit
     responsible for it and its warranty period. Two months before the end the owners are
     notified and a collection window for their reports opens until the end date."""
@@ -36,8 +37,6 @@ class WarrantyItem(models.Model):
     collection_until = models.DateField(_("问题收集截止"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("工程保修期限台帐")
         verbose_name_plural = _("工程保修期限台帐")
@@ -57,7 +56,7 @@ class WarrantyItem(models.Model):
         return reverse("feedback:warranty_detail", args=[self.pk])
 
 
-class WarrantyNotice(models.Model):
+class WarrantyNotice(ProjectOwned):
     """One owner notified of one item's coming expiry; unique so a notice goes out once."""
 
     project = models.ForeignKey(
@@ -75,8 +74,6 @@ class WarrantyNotice(models.Model):
     sent_on = models.DateField(_("通知日期"))
     by_email = models.BooleanField(_("已发邮件"), default=False)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("保修到期通知")
         verbose_name_plural = _("保修到期通知")
@@ -89,7 +86,7 @@ class WarrantyNotice(models.Model):
         return f"{self.item_id} → {self.customer_id}"
 
 
-class WarrantyReport(models.Model):
+class WarrantyReport(ProjectOwned):
     """A problem an owner reported during the collection window, sent on to the responsible
     unit with a deadline for its answer."""
 
@@ -136,8 +133,6 @@ class WarrantyReport(models.Model):
     sent_on = models.DateField(_("转交日期"), null=True, blank=True)
     response_due = models.DateField(_("责任单位答复期限"), null=True, blank=True, db_index=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("保修问题反映")
         verbose_name_plural = _("保修问题反映")
@@ -173,7 +168,7 @@ class Holiday(models.Model):
         return f"{self.name} {self.month}/{self.day}"
 
 
-class Greeting(models.Model):
+class Greeting(ProjectOwned):
     """A birthday or holiday greeting sent to a club member; ``key`` ("birthday:2026",
     "holiday:3:2026") makes it once per customer per year and holiday."""
 
@@ -194,8 +189,6 @@ class Greeting(models.Model):
     key = models.CharField(_("标识"), max_length=40)
     sent_on = models.DateField(_("发送日期"))
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("会员问候记录")
         verbose_name_plural = _("会员问候记录")
@@ -206,7 +199,7 @@ class Greeting(models.Model):
         return f"{self.customer_id} {self.key}"
 
 
-class ClubEvent(models.Model):
+class ClubEvent(ProjectOwned):
     """A customer club event (R-FB-8) with its attendees."""
 
     project = models.ForeignKey(
@@ -220,8 +213,6 @@ class ClubEvent(models.Model):
     place = models.CharField(_("地点"), max_length=100, blank=True)
     description = models.TextField(_("内容"), blank=True)
     capacity = models.PositiveIntegerField(_("名额"), null=True, blank=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("客户俱乐部活动")

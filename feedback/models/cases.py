@@ -7,7 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite import workflow
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned, StatusHistory
 
 
 class CaseKind(models.TextChoices):
@@ -39,20 +41,24 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
-# Which moves a case may make. A case settled on the spot goes straight to "replied"; a reply
-# is always recorded before closing (R-FB-3), and a reply found insufficient reopens the work.
+# Which moves a case may make (``Case.TRANSITIONS``, run by ``salesite.workflow``). A case
+# settled on the spot goes straight to "replied"; a reply is always recorded before closing
+# (R-FB-3), and a reply found insufficient reopens the work. "closed" is final.
 CASE_TRANSITIONS = {
-    CaseStatus.NEW: [CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REPLIED],
-    CaseStatus.DISPATCHED: [CaseStatus.IN_PROGRESS, CaseStatus.REPLIED],
-    CaseStatus.IN_PROGRESS: [CaseStatus.REPLIED],
-    CaseStatus.REPLIED: [CaseStatus.CLOSED, CaseStatus.IN_PROGRESS],
-    CaseStatus.CLOSED: [],
+    CaseStatus.NEW: {CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REPLIED},
+    CaseStatus.DISPATCHED: {CaseStatus.IN_PROGRESS, CaseStatus.REPLIED},
+    CaseStatus.IN_PROGRESS: {CaseStatus.REPLIED},
+    CaseStatus.REPLIED: {CaseStatus.CLOSED, CaseStatus.IN_PROGRESS},
 }
 OPEN_STATUSES = [CaseStatus.NEW, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REPLIED]
 
 
-class Case(models.Model):
+class Case(ProjectOwned):
     """One matter received at the front desk (a single entry point for every kind)."""
+
+    TRANSITIONS = CASE_TRANSITIONS
+    WORKFLOW_HISTORY = "feedback.CaseEvent"
+    TRANSITION_ERROR = _("事项不能从“%(from)s”变更为“%(to)s”。")
 
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="cases"
@@ -152,8 +158,6 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("客户反馈事项")
         verbose_name_plural = _("客户反馈事项")
@@ -184,8 +188,8 @@ class Case(models.Model):
     def get_absolute_url(self):
         return reverse("feedback:case_detail", args=[self.pk])
 
-    def allowed_next(self):
-        return CASE_TRANSITIONS[CaseStatus(self.status)]
+    def allowed_next(self) -> list[str]:
+        return workflow.allowed_next(self)
 
     def deadlines(self):
         """(label, due, done_at) for the record page."""
@@ -199,22 +203,15 @@ class Case(models.Model):
         return [r for r in rows if r[1]]
 
 
-class CaseEvent(models.Model):
-    """History of a case: every state change with who, when and a note."""
+class CaseEvent(StatusHistory):
+    """History of a case: every state change with who, when and a note (``transition`` writes
+    it; registration and a finished rectification add a row of their own)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events"
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=CaseStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    at = models.DateTimeField(_("时间"))
     note = models.TextField(_("备注"), blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
@@ -237,7 +234,7 @@ class BreachKind(models.TextChoices):
     SURVEY = "survey", _("整改满意度回访超时（1周）")
 
 
-class DeadlineBreach(models.Model):
+class DeadlineBreach(ProjectOwned):
     """A deadline of a case that passed without the action; one row per case and kind."""
 
     project = models.ForeignKey(
@@ -254,8 +251,6 @@ class DeadlineBreach(models.Model):
     detected_at = models.DateTimeField(_("发现时间"))
     notified = models.BooleanField(_("已通知"), default=False)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("超时记录")
         verbose_name_plural = _("超时记录")
@@ -268,7 +263,7 @@ class DeadlineBreach(models.Model):
         return f"{self.case_id} {self.get_kind_display()}"
 
 
-class AmbassadorAssignment(models.Model):
+class AmbassadorAssignment(ProjectOwned):
     """A customer ambassador (客户大使) follows the cases of a building or an area (R-FB-3)."""
 
     project = models.ForeignKey(
@@ -293,8 +288,6 @@ class AmbassadorAssignment(models.Model):
     )
     area = models.CharField(_("区域"), max_length=50, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("客户大使分工")

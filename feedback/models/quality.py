@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 
 class DefectCategory(models.TextChoices):
@@ -15,7 +15,7 @@ class DefectCategory(models.TextChoices):
     SERVICE = "service", _("服务")
 
 
-class AmbassadorPatrol(models.Model):
+class AmbassadorPatrol(ProjectOwned):
     """One finding of a customer ambassador's patrol (every half month) of a building or area."""
 
     project = models.ForeignKey(
@@ -44,8 +44,6 @@ class AmbassadorPatrol(models.Model):
     category = models.CharField(_("缺陷类别"), max_length=20, choices=DefectCategory.choices)
     finding = models.TextField(_("发现的问题"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("客户大使巡查发现")
@@ -96,12 +94,16 @@ class RewardRule(models.Model):
         return "，".join(str(p) for p in parts) or self.name
 
 
-class Referral(models.Model):
+class Referral(ProjectOwned):
     """An existing owner (the referrer) introduced a prospective buyer to a project."""
 
     class Status(models.TextChoices):
         RECORDED = "recorded", _("已登记")
         SIGNED = "signed", _("已成交")
+
+    # A referral signs once; the only refusal is of one already signed.
+    TRANSITIONS = {Status.RECORDED: {Status.SIGNED}}
+    TRANSITION_ERROR = _("该推荐已成交。")
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -135,8 +137,6 @@ class Referral(models.Model):
     reward = models.CharField(_("奖励"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("老带新推荐")
         verbose_name_plural = _("老带新推荐")
@@ -146,7 +146,7 @@ class Referral(models.Model):
         return f"{self.referrer_id} → {self.referred_name}"
 
 
-class RepeatPurchase(models.Model):
+class RepeatPurchase(ProjectOwned):
     """A purchase by a buyer who already owned with us (matched by ID number)."""
 
     project = models.ForeignKey(
@@ -175,8 +175,6 @@ class RepeatPurchase(models.Model):
     )
     reward = models.CharField(_("奖励"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("老业主再次购房")

@@ -4,7 +4,7 @@ date each was done; the +2 (四年之约) is recorded per project."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 
 class Step(models.TextChoices):
@@ -36,7 +36,7 @@ class StepAction(models.Model):
         return f"{self.get_step_display()} · {self.name}"
 
 
-class CustomerStepRecord(models.Model):
+class CustomerStepRecord(ProjectOwned):
     project = models.ForeignKey(
         "salesite.Project",
         verbose_name=_("项目"),
@@ -56,8 +56,6 @@ class CustomerStepRecord(models.Model):
     source = models.CharField(_("来源"), max_length=60, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("客户6+2服务记录")
         verbose_name_plural = _("客户6+2服务记录")
@@ -70,7 +68,7 @@ class CustomerStepRecord(models.Model):
         return f"{self.customer_id} {self.action_id} {self.done_on}"
 
 
-class ProjectStepRecord(models.Model):
+class ProjectStepRecord(ProjectOwned):
     """A per-project action (+2 四年之约: facility renewal plan four years after delivery)."""
 
     project = models.ForeignKey(
@@ -82,8 +80,6 @@ class ProjectStepRecord(models.Model):
     action = models.ForeignKey(StepAction, verbose_name=_("动作"), on_delete=models.PROTECT)
     done_on = models.DateField(_("完成日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目6+2服务记录")

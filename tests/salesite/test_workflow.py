@@ -28,6 +28,9 @@ from tests import factories as f
 
 # "app_label.Model" of every workflow that must be declared on the engine.
 EXPECTED_WORKFLOWS: set[str] = {
+    "feedback.CallbackTask",
+    "feedback.Case",
+    "feedback.Referral",
     "handover.HandoverCase",
     "handover.Milestone",
     "handover.ProgressNotice",

@@ -1,0 +1,181 @@
+"""Reads of the quarterly 6+2 assessment (R-FB-10)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from salesite.models import Purchase
+
+from ..models import (
+    CallbackStatus,
+    CallbackTask,
+    Case,
+    CustomerStepRecord,
+    DeadlineBreach,
+    QuarterlyAssessment,
+    quarter_bounds,
+)
+
+# --- quarterly 6+2 assessment (R-FB-10) -----------------------------------------------------
+
+A1_WEIGHT = Decimal("0.25")
+A2_WEIGHT = Decimal("0.25")
+A3_WEIGHT = Decimal("0.50")
+HUNDRED = Decimal(100)
+
+
+def _pct(part, whole):
+    return (Decimal(part) * HUNDRED / whole) if whole else None
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _q2(value):
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP) if value is not None else None
+
+
+def assessment_ranking(projects, *, year: int, quarter: int, today=None) -> list[dict]:
+    """The 6+2 assessment of the given projects for one quarter, ranked (R-FB-10).
+
+    Per project (all figures 0–100, two decimals):
+
+    - **A1 perception (25 %)**: entered per quarter (``QuarterlyAssessment``): the mean of the
+      site-check and mystery-visit scores that were entered.
+    - **A2 process (25 %)**: the mean of the following rates that have a denominator:
+      (a) callbacks made on time — tasks due in the quarter (up to today) that were completed
+      (reached, or closed after the maximum of unreached attempts) on or before their due
+      date, over all tasks due in that span;
+      (b) case deadlines met — cases received in the quarter that carried a deadline
+      (dispatch, answer, repair callbacks, survey) and have no ``DeadlineBreach``, over all
+      such cases;
+      (c) notices sent — customers with an active purchase signed by the quarter's end who have
+      the 6+2 action "工程进度告知" (``progress_notice``) recorded by then, over those customers.
+    - **A3 customer evaluation (50 %)**: the mean callback score (1–5) of the callbacks
+      completed in the quarter, times 20 (5 → 100).
+    - **Total** = 0.25·A1 + 0.25·A2 + 0.5·A3, only when all three are known; ranked by total
+      (equal totals share a rank); projects with a missing part follow, unranked.
+
+    A fixed number of grouped queries, whatever the number of projects.
+    """
+    today = today or timezone.localdate()
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    start, end = quarter_bounds(year, quarter)
+    tz = timezone.get_current_timezone()
+    start_dt = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    end_dt = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
+    last_due = min(end - datetime.timedelta(days=1), today)
+
+    a1 = {
+        a.project_id: a
+        for a in QuarterlyAssessment.objects.filter(project_id__in=ids, year=year, quarter=quarter)
+    }
+    callbacks = {
+        r["project_id"]: r
+        for r in CallbackTask.objects.filter(
+            project_id__in=ids, due_date__gte=start, due_date__lte=last_due
+        )
+        .values("project_id")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(
+                    status__in=[CallbackStatus.REACHED, CallbackStatus.DONE],
+                    completed_at__date__lte=F("due_date"),
+                ),
+            ),
+        )
+        .order_by()
+    }
+    has_deadline = (
+        Q(dispatch_due__isnull=False)
+        | Q(answer_due__isnull=False)
+        | Q(callback_due__isnull=False)
+        | Q(survey_due__isnull=False)
+    )
+    cases = {
+        r["project_id"]: r
+        for r in Case.objects.filter(
+            has_deadline, project_id__in=ids, received_at__gte=start_dt, received_at__lt=end_dt
+        )
+        .annotate(breached=Exists(DeadlineBreach.objects.filter(case=OuterRef("pk"))))
+        .values("project_id")
+        .annotate(total=Count("pk"), met=Count("pk", filter=Q(breached=False)))
+        .order_by()
+    }
+    noticed = CustomerStepRecord.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        action__code="progress_notice",
+        done_on__lt=end,
+    )
+    notices = {
+        r["project_id"]: r
+        for r in Purchase.objects.filter(project_id__in=ids, is_active=True, signed_on__lt=end)
+        .annotate(noticed=Exists(noticed))
+        .values("project_id")
+        .annotate(
+            total=Count("customer_id", distinct=True),
+            sent=Count("customer_id", distinct=True, filter=Q(noticed=True)),
+        )
+        .order_by()
+    }
+    scores = {
+        r["project_id"]: r
+        for r in CallbackTask.objects.filter(
+            project_id__in=ids,
+            score__isnull=False,
+            completed_at__gte=start_dt,
+            completed_at__lt=end_dt,
+        )
+        .values("project_id")
+        .annotate(mean=Avg("score"), n=Count("pk"))
+        .order_by()
+    }
+
+    rows = []
+    for p in projects:
+        cb = callbacks.get(p.pk, {})
+        cs = cases.get(p.pk, {})
+        nt = notices.get(p.pk, {})
+        sc = scores.get(p.pk)
+        parts = {
+            "callbacks_on_time": _pct(cb.get("on_time", 0), cb.get("total", 0)),
+            "cases_on_time": _pct(cs.get("met", 0), cs.get("total", 0)),
+            "notices_sent": _pct(nt.get("sent", 0), nt.get("total", 0)),
+        }
+        a1_value = a1[p.pk].a1 if p.pk in a1 else None
+        a2_value = _mean(parts.values())
+        a3_value = Decimal(sc["mean"]) * 20 if sc and sc["mean"] is not None else None
+        total = None
+        if None not in (a1_value, a2_value, a3_value):
+            total = A1_WEIGHT * a1_value + A2_WEIGHT * a2_value + A3_WEIGHT * a3_value
+        rows.append(
+            {
+                "project": p,
+                "assessment": a1.get(p.pk),
+                "a1": _q2(a1_value),
+                "a2": _q2(a2_value),
+                "a3": _q2(a3_value),
+                "total": _q2(total),
+                "scored_callbacks": sc["n"] if sc else 0,
+                **{k: _q2(v) for k, v in parts.items()},
+            }
+        )
+    rows.sort(key=lambda r: (r["total"] is None, -(r["total"] or 0), r["project"].name))
+    rank, previous = 0, None
+    for i, r in enumerate(rows, start=1):
+        if r["total"] is None:
+            r["rank"] = None
+            continue
+        if r["total"] != previous:
+            rank, previous = i, r["total"]
+        r["rank"] = rank
+    return rows

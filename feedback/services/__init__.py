@@ -1,0 +1,102 @@
+"""Writes of the feedback app: one function per use case (STYLE §1), split by sub-domain as
+``feedback.models`` is; every public name stays importable from ``feedback.services``.
+
+Other apps call these explicitly (no signals):
+- ``record_handover(customer=, unit=, handover_date=)`` when a customer takes handover; it starts
+  the delivery, 3-month and 1-year callbacks and ticks the 6+2 step 恭迎乔迁.
+- ``tick_step(customer=, action_code=, on=, source=)`` when a workflow performs a 6+2 action
+  (e.g. a progress notice → ``"progress_notice"``); idempotent.
+"""
+
+from ..exceptions import CallbackClosed, CaseNotReplied, DomainError, InvalidTransition
+from ..selectors import (
+    BREACH_RECIPIENT_ROLES,
+    LEADER_ROLES,
+    active_reward,
+    ambassador_for,
+    questions_for,
+)
+from .assessment import assessment_record_a1
+from .callback_generation import (
+    CATCH_UP,
+    LOOKAHEAD,
+    _add_months_sql,
+    callbacks_generate,
+    record_handover,
+)
+from .callbacks import callback_assign, callback_record_outcome, max_attempts, score_answers
+from .care import (
+    GREETING_CATCH_UP_DAYS,
+    WARRANTY_NOTICE_MONTHS,
+    WARRANTY_RESPONSE_DAYS,
+    club_event_create,
+    club_event_mark_attended,
+    club_event_register,
+    greetings_send,
+    warranty_item_create,
+    warranty_notices_send,
+    warranty_report_add,
+    warranty_reports_send,
+)
+from .cases import (
+    case_close,
+    case_create,
+    case_dispatch,
+    case_rectification_done,
+    case_reply,
+    case_start,
+    deadline_breaches_mark,
+)
+from .quality import (
+    patrol_record,
+    referral_mark_signed,
+    referral_record,
+    repeat_purchase_record,
+)
+from .steps import tick_step, tick_steps_bulk
+
+__all__ = [
+    "BREACH_RECIPIENT_ROLES",
+    "CATCH_UP",
+    "GREETING_CATCH_UP_DAYS",
+    "LEADER_ROLES",
+    "LOOKAHEAD",
+    "WARRANTY_NOTICE_MONTHS",
+    "WARRANTY_RESPONSE_DAYS",
+    "CallbackClosed",
+    "CaseNotReplied",
+    "DomainError",
+    "InvalidTransition",
+    "_add_months_sql",
+    "active_reward",
+    "ambassador_for",
+    "assessment_record_a1",
+    "callback_assign",
+    "callback_record_outcome",
+    "callbacks_generate",
+    "case_close",
+    "case_create",
+    "case_dispatch",
+    "case_rectification_done",
+    "case_reply",
+    "case_start",
+    "club_event_create",
+    "club_event_mark_attended",
+    "club_event_register",
+    "deadline_breaches_mark",
+    "greetings_send",
+    "max_attempts",
+    "patrol_record",
+    "questions_for",
+    "record_handover",
+    "referral_mark_signed",
+    "referral_record",
+    "repeat_purchase_record",
+    "score_answers",
+    "tick_step",
+    "tick_steps_bulk",
+    "warranty_item_create",
+    "warranty_notices_send",
+    "warranty_report_add",
+    "warranty_reports_send",
+]

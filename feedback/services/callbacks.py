@@ -1,0 +1,158 @@
+"""Writes of a callback: its outcome, score and follow-up complaint, its assignee (R-FB-6)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.workflow import transition
+
+from ..exceptions import CallbackClosed, DomainError
+from ..models import (
+    CallbackAttempt,
+    CallbackRule,
+    CallbackStatus,
+    CallbackTask,
+    CaseKind,
+    ComplaintCategory,
+    Question,
+)
+from ..selectors import questions_for
+from .cases import case_create
+from .steps import tick_step
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "FEEDBACK_CALLBACK_MAX_ATTEMPTS", 3))
+
+
+def score_answers(questions, answers: dict) -> tuple[Decimal | None, bool]:
+    """Mean of the scored answers on 1–5 (yes = 5, no = 1) and whether any is dissatisfied
+    (a score of 2 or less, or "no")."""
+    values = []
+    dissatisfied = False
+    for q in questions:
+        raw = answers.get(str(q.pk))
+        if raw in (None, ""):
+            continue
+        if q.kind == Question.Kind.SCALE:
+            v = int(raw)
+            if not 1 <= v <= 5:
+                raise DomainError(_("评分须在 1–5 之间。"))
+            values.append(v)
+            dissatisfied |= v <= 2
+        elif q.kind == Question.Kind.YES_NO:
+            yes = raw in (True, "yes", "true", "1", 1)
+            values.append(5 if yes else 1)
+            dissatisfied |= not yes
+    if not values:
+        return None, dissatisfied
+    score = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return score, dissatisfied
+
+
+@transaction.atomic
+def callback_record_outcome(
+    *,
+    task: CallbackTask,
+    reached: bool,
+    user=None,
+    answers: dict | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> CallbackTask:
+    """Record one call: not reached → retry until the maximum of attempts; reached → answers,
+    score, and a follow-up complaint for a dissatisfied answer (R-FB-6)."""
+    now = now or timezone.now()
+    task = (
+        CallbackTask.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=task.pk)
+    )
+    if not task.is_open:
+        raise CallbackClosed(_("该回访任务已结束。"))
+    task.attempts += 1
+    CallbackAttempt.objects.create(
+        task=task,
+        at=now,
+        outcome=CallbackAttempt.Outcome.REACHED if reached else CallbackAttempt.Outcome.NOT_REACHED,
+        by=user,
+        note=note[:200],
+    )
+    if not reached:
+        if task.attempts >= max_attempts():
+            task.completed_at = now
+            transition(
+                task, CallbackStatus.DONE, by=user, at=now, fields=["attempts", "completed_at"]
+            )
+        elif task.status == CallbackStatus.NOT_REACHED:
+            task.save(update_fields=["attempts"])  # still not reached: one more attempt
+        else:
+            transition(task, CallbackStatus.NOT_REACHED, by=user, at=now, fields=["attempts"])
+        return task
+    answers = {str(k): v for k, v in (answers or {}).items()}
+    questions = questions_for(task.rule)
+    task.score, task.dissatisfied = score_answers(questions, answers)
+    task.answers = answers
+    task.completed_at = now
+    transition(
+        task,
+        CallbackStatus.REACHED,
+        by=user,
+        at=now,
+        fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
+    )
+    _tick_for_callback(task, now)
+    if task.dissatisfied:
+        bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
+        customer = task.customer
+        case_create(
+            project=task.project,
+            kind=CaseKind.COMPLAINT,
+            complaint_category=ComplaintCategory.SERVICE,
+            subject=_("回访不满意：%(rule)s") % {"rule": task.get_rule_display()},
+            content="\n".join(bad) + ("\n" + note if note else ""),
+            customer=customer,
+            building=task.case.building if task.case_id else None,
+            user=user,
+            channel="call",
+            source_callback=task,
+            now=now,
+        )
+    return task
+
+
+def _is_bad(q, raw) -> bool:
+    if raw in (None, ""):
+        return False
+    if q.kind == Question.Kind.SCALE:
+        return int(raw) <= 2
+    if q.kind == Question.Kind.YES_NO:
+        return raw not in (True, "yes", "true", "1", 1)
+    return False
+
+
+def _tick_for_callback(task, now) -> None:
+    code = {
+        CallbackRule.RESIDENCE_3M: "callback_3m",
+        CallbackRule.QUALITY_1Y: "check_1y",
+    }.get(task.rule, "continuous_feedback")
+    tick_step(
+        customer=task.customer,
+        action_code=code,
+        on=timezone.localtime(now).date(),
+        source=f"callback:{task.pk}",
+    )
+
+
+@transaction.atomic
+def callback_assign(*, task: CallbackTask, assignee) -> CallbackTask:
+    task = CallbackTask.objects.select_for_update().get(pk=task.pk)
+    task.assigned_to = assignee
+    task.save(update_fields=["assigned_to"])
+    return task

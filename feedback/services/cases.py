@@ -1,0 +1,361 @@
+"""Writes of feedback cases: registration, dispatch, start, reply, close, rectification, and
+the deadline breaches of the 10-minute dispatch and the answer deadlines (R-FB-1..5)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.models import Notification
+from salesite.notifications import notify_many
+from salesite.selectors import members_holding
+from salesite.workflow import transition
+
+from .. import deadlines
+from ..exceptions import CaseNotReplied, DomainError
+from ..models import (
+    BreachKind,
+    CallbackRule,
+    CallbackStatus,
+    CallbackTask,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    DeadlineBreach,
+)
+from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
+from .callback_generation import _create_case_callbacks
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *,
+    project,
+    kind: str,
+    subject: str,
+    user=None,
+    channel: str = "visit",
+    content: str = "",
+    complaint_category: str = "",
+    customer=None,
+    walk_in_name: str = "",
+    contact_phone: str = "",
+    unit=None,
+    building=None,
+    area: str = "",
+    settled_on_spot: bool = False,
+    is_major: bool = False,
+    promised_at: datetime.datetime | None = None,
+    handling: str = "",
+    reply: str = "",
+    source_callback=None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4)."""
+    now = now or timezone.now()
+    if customer is not None and customer.project_id != project.pk:
+        raise DomainError(_("客户不属于该项目。"))
+    if unit is not None:
+        if unit.project_id != project.pk:
+            raise DomainError(_("房号不属于该项目。"))
+        building = unit.building
+    if building is not None and building.project_id != project.pk:
+        raise DomainError(_("楼栋不属于该项目。"))
+    if customer is None and not walk_in_name.strip():
+        raise DomainError(_("请选择客户或填写来访人姓名。"))
+    if kind == CaseKind.COMPLAINT and not complaint_category:
+        raise DomainError(_("投诉须选择类别。"))
+    if kind != CaseKind.COMPLAINT:
+        complaint_category = ""
+    if not contact_phone and customer is not None:
+        contact_phone = customer.phone
+    case = Case(
+        project=project,
+        kind=kind,
+        channel=channel,
+        complaint_category=complaint_category,
+        customer=customer,
+        walk_in_name=walk_in_name.strip(),
+        contact_phone=contact_phone,
+        unit=unit,
+        building=building,
+        area=area,
+        subject=subject,
+        content=content,
+        handling=handling,
+        settled_on_spot=settled_on_spot,
+        is_major=is_major,
+        received_at=now,
+        received_by=user,
+        promised_at=promised_at,
+        source_callback=source_callback,
+        dispatch_due=deadlines.dispatch_due(
+            kind=kind, received_at=now, settled_on_spot=settled_on_spot
+        ),
+        answer_due=deadlines.answer_due(
+            kind=kind, received_at=now, settled_on_spot=settled_on_spot, promised_at=promised_at
+        ),
+    )
+    ambassador = ambassador_for(
+        project_id=project.pk, building_id=building.pk if building else None, area=area
+    )
+    if settled_on_spot and reply.strip():
+        case.status = CaseStatus.REPLIED
+        case.reply = reply.strip()
+        case.replied_at = now
+    if is_major and kind != CaseKind.REPAIR:
+        case.escalated_at = now
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        from_status=CaseStatus.NEW,
+        to_status=case.status,
+        by=user,
+        at=now,
+        note=_("登记"),
+    )
+    if case.escalated_at:
+        # R-FB-1: a major, urgent or sudden matter goes to the leader at once.
+        leaders = members_holding(LEADER_ROLES, [project.pk]).get(project.pk, [])
+        notify_many(
+            recipients=leaders,
+            title=_("重大/紧急事项：%(s)s") % {"s": subject},
+            body=content,
+            url=case.get_absolute_url(),
+            project=project,
+            level=Notification.Level.ESCALATION,
+            dedupe_key=f"feedback:case:{case.pk}:escalation",
+        )
+    if ambassador is not None and ambassador != user:
+        notify_many(
+            recipients=[ambassador],
+            title=_("您负责区域的新事项：%(s)s") % {"s": subject},
+            url=case.get_absolute_url(),
+            project=project,
+            dedupe_key=f"feedback:case:{case.pk}:ambassador",
+        )
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _move(case: Case, to_status: str, *, user, now, note: str = "", fields=()) -> None:
+    """The case's move through ``Case.TRANSITIONS`` (refused: "事项不能从…变更为…")."""
+    transition(case, to_status, by=user, at=now, note=note, fields=fields)
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    case: Case,
+    user=None,
+    department=None,
+    assignee=None,
+    responsible_person: str = "",
+    repair_contractor: str = "",
+    supervisor: str = "",
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Forward to a department or person, naming who is responsible (R-FB-2, R-FB-4)."""
+    now = now or timezone.now()
+    case = _lock(case)
+    if not (responsible_person.strip() or assignee):
+        raise DomainError(_("转派时须指定责任人或处理人。"))
+    case.department = department
+    case.assignee = assignee
+    case.responsible_person = responsible_person.strip() or (str(assignee) if assignee else "")
+    case.dispatched_at = now
+    if case.kind == CaseKind.REPAIR:
+        case.repair_contractor = repair_contractor.strip() or case.repair_contractor
+        case.supervisor = supervisor.strip() or case.supervisor
+    _move(
+        case,
+        CaseStatus.DISPATCHED,
+        user=user,
+        now=now,
+        note=note,
+        fields=[
+            "department",
+            "assignee",
+            "responsible_person",
+            "dispatched_at",
+            "repair_contractor",
+            "supervisor",
+        ],
+    )
+    if assignee is not None:
+        notify_many(
+            recipients=[assignee],
+            title=_("转派给您的事项：%(s)s") % {"s": case.subject},
+            url=case.get_absolute_url(),
+            project=case.project,
+            dedupe_key=f"feedback:case:{case.pk}:dispatch:{assignee.pk}",
+        )
+    return case
+
+
+@transaction.atomic
+def case_start(*, case: Case, user=None, note: str = "", now=None) -> Case:
+    now = now or timezone.now()
+    case = _lock(case)
+    _move(case, CaseStatus.IN_PROGRESS, user=user, now=now, note=note)
+    return case
+
+
+@transaction.atomic
+def case_reply(*, case: Case, reply: str, user=None, handling: str = "", now=None) -> Case:
+    """Record the reply given to the customer."""
+    now = now or timezone.now()
+    if not reply.strip():
+        raise CaseNotReplied(_("请填写答复客户的内容。"))
+    case = _lock(case)
+    case.reply = reply.strip()
+    case.replied_at = now
+    if handling.strip():
+        case.handling = handling.strip()
+    _move(
+        case,
+        CaseStatus.REPLIED,
+        user=user,
+        now=now,
+        note=reply.strip(),
+        fields=["reply", "replied_at", "handling"],
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
+    """Close a replied case; a repair gets its callback deadlines and tasks (R-FB-4)."""
+    now = now or timezone.now()
+    case = _lock(case)
+    if not case.reply.strip():
+        raise CaseNotReplied(_("未记录答复客户的内容，不能关闭。"))
+    case.closed_at = now
+    fields = ["closed_at"]
+    if case.kind == CaseKind.REPAIR:
+        case.callback_due = now + deadlines.FIRST_CALLBACK_WITHIN
+        fields.append("callback_due")
+        if case.is_major:
+            case.second_callback_due = now + deadlines.SECOND_CALLBACK_WITHIN
+            fields.append("second_callback_due")
+    _move(case, CaseStatus.CLOSED, user=user, now=now, note=note, fields=fields)
+    if case.kind == CaseKind.REPAIR:
+        _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    return case
+
+
+@transaction.atomic
+def case_rectification_done(*, case: Case, user=None, now=None) -> Case:
+    """A complaint's rectification is finished: the survey is due within a week (R-FB-5)."""
+    now = now or timezone.now()
+    case = _lock(case)
+    if case.kind not in (CaseKind.COMPLAINT, CaseKind.REPAIR):
+        raise DomainError(_("只有投诉或报修事项需要整改。"))
+    if case.rectification_done_at:
+        return case
+    case.rectification_done_at = now
+    case.survey_due = now + deadlines.SURVEY_WITHIN
+    case.save(update_fields=["rectification_done_at", "survey_due"])
+    CaseEvent.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=case.status,
+        by=user,
+        at=now,
+        note=_("整改完成"),
+    )
+    _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    return case
+
+
+def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:
+    """Record every passed deadline once (unique per case and kind) and notify once (R-JOB-4).
+
+    Sweeps indexed due-time columns; a second run creates and notifies nothing."""
+    now = now or timezone.now()
+    done_callback = CallbackTask.objects.filter(
+        case=OuterRef("pk"),
+        status__in=[CallbackStatus.REACHED, CallbackStatus.DONE],
+    )
+    sweeps = [
+        (
+            BreachKind.DISPATCH,
+            "dispatch_due",
+            Q(dispatch_due__lt=now, dispatched_at__isnull=True, status=CaseStatus.NEW),
+        ),
+        (
+            BreachKind.ANSWER,
+            "answer_due",
+            Q(answer_due__lt=now, replied_at__isnull=True),
+        ),
+        (
+            BreachKind.CALLBACK,
+            "callback_due",
+            Q(callback_due__lt=now) & ~Q(Exists(done_callback.filter(rule=CallbackRule.REPAIR))),
+        ),
+        (
+            BreachKind.SECOND_CALLBACK,
+            "second_callback_due",
+            Q(second_callback_due__lt=now)
+            & ~Q(Exists(done_callback.filter(rule=CallbackRule.REPAIR_MAJOR))),
+        ),
+        (
+            BreachKind.SURVEY,
+            "survey_due",
+            Q(survey_due__lt=now)
+            & ~Q(Exists(done_callback.filter(rule=CallbackRule.RECTIFICATION))),
+        ),
+    ]
+    counts = {}
+    for kind, column, condition in sweeps:
+        already = DeadlineBreach.objects.filter(case=OuterRef("pk"), kind=kind)
+        rows = (
+            Case.objects.filter(condition)
+            .exclude(Exists(already))
+            .values_list("pk", "project_id", column)
+        )
+        objs = [
+            DeadlineBreach(case_id=pk, project_id=pid, kind=kind, due_at=due, detected_at=now)
+            for pk, pid, due in rows
+        ]
+        DeadlineBreach.objects.bulk_create(objs, ignore_conflicts=True, batch_size=1000)
+        counts[kind.value] = len(objs)
+    counts["notified"] = _breaches_notify()
+    return counts
+
+
+def _breaches_notify() -> int:
+    """One notification per new breach to the project's leads, the assignee and ambassador."""
+    pending = list(
+        DeadlineBreach.objects.filter(notified=False).select_related("case", "case__project")[:5000]
+    )
+    if not pending:
+        return 0
+    leads = members_holding(BREACH_RECIPIENT_ROLES, {b.project_id for b in pending})
+    for b in pending:
+        recipients = list(leads.get(b.project_id, []))
+        if b.case.assignee_id:
+            recipients.append(b.case.assignee)
+        notify_many(
+            recipients=recipients,
+            title=_("超时：%(kind)s · %(case)s") % {"kind": b.get_kind_display(), "case": b.case},
+            body=_("期限 %(due)s")
+            % {"due": timezone.localtime(b.due_at).strftime("%Y-%m-%d %H:%M")},
+            url=b.case.get_absolute_url(),
+            project=b.case.project,
+            level=Notification.Level.OVERDUE,
+            dedupe_key=f"feedback:breach:{b.pk}",
+        )
+    DeadlineBreach.objects.filter(pk__in=[b.pk for b in pending]).update(notified=True)
+    return len(pending)

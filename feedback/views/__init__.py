@@ -1,0 +1,62 @@
+"""Views of the feedback app, split by sub-domain as ``feedback.models`` is: thin — scoped
+fetch → permission → form → service → message."""
+
+from .assessment import assessment, assessment_enter
+from .callbacks import callback_detail, callback_list
+from .care import (
+    club_event_create,
+    club_event_detail,
+    club_event_list,
+    warranty_create,
+    warranty_detail,
+    warranty_list,
+)
+from .cases import (
+    case_action,
+    case_create,
+    case_detail,
+    case_list,
+    customer_search,
+    index,
+    my_cases,
+)
+from .quality import (
+    contractor_ranking,
+    defect_report,
+    loyalty,
+    patrol_create,
+    patrol_list,
+    referral_create,
+    referral_sign,
+    repeat_purchase_create,
+)
+from .steps import customer_timeline
+
+__all__ = [
+    "assessment",
+    "assessment_enter",
+    "callback_detail",
+    "callback_list",
+    "case_action",
+    "case_create",
+    "case_detail",
+    "case_list",
+    "club_event_create",
+    "club_event_detail",
+    "club_event_list",
+    "contractor_ranking",
+    "customer_search",
+    "customer_timeline",
+    "defect_report",
+    "index",
+    "loyalty",
+    "my_cases",
+    "patrol_create",
+    "patrol_list",
+    "referral_create",
+    "referral_sign",
+    "repeat_purchase_create",
+    "warranty_create",
+    "warranty_detail",
+    "warranty_list",
+]

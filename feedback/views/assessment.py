@@ -1,0 +1,92 @@
+"""Views of the quarterly 6+2 assessment (R-FB-10)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesite.exports import export_format, export_response
+from salesite.views import projects_with_perm, service_form_page
+from salesite.views_access import staff_view
+
+from .. import exports, selectors, services
+from ..forms import (
+    AssessmentA1Form,
+    QuarterForm,
+)
+from ..models import (
+    quarter_of,
+)
+
+# --- quarterly 6+2 assessment (R-FB-10) -----------------------------------------------------
+
+
+def quarter_from_request(request):
+    """The quarter form of a report page and the year and quarter it selects (default: today's)."""
+    year, quarter = quarter_of(timezone.localdate())
+    form = QuarterForm(request.GET or None, initial={"year": year, "quarter": quarter})
+    if form.is_bound and form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    elif form.is_bound:
+        form = QuarterForm(initial={"year": year, "quarter": quarter})
+    return form, year, quarter
+
+
+@login_required
+def assessment(request):
+    # Not @staff_view: its pre-check (user.has_perm without an object) costs two queries more
+    # than this page's budget (tests/feedback/test_assessment.py, 14 queries at 30 projects).
+    projects = projects_with_perm(request.user, "feedback.view_quarterlyassessment")
+    if not projects:
+        raise PermissionDenied
+    form, year, quarter = quarter_from_request(request)
+    rows = selectors.assessment_ranking(projects, year=year, quarter=quarter)
+    if export_format(request):
+        return export_response(request, *exports.assessment(rows), f"assessment-{year}Q{quarter}")
+    return render(
+        request,
+        "feedback/assessment.html",
+        {
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "can_enter": bool(projects_with_perm(request.user, "feedback.add_quarterlyassessment")),
+        },
+    )
+
+
+@staff_view("feedback.add_quarterlyassessment")
+def assessment_enter(request):
+    projects = projects_with_perm(request.user, "feedback.add_quarterlyassessment")
+    year, quarter = quarter_of(timezone.localdate())
+    initial = {"year": year, "quarter": quarter, **request.GET.dict()}
+    form = AssessmentA1Form(request.POST or None, projects=projects, initial=initial)
+
+    def record(d):
+        return services.assessment_record_a1(
+            project=d["project"],
+            year=d["year"],
+            quarter=d["quarter"],
+            site_check_score=d["site_check_score"],
+            mystery_visit_score=d["mystery_visit_score"],
+            note=d["note"],
+            user=request.user,
+        )
+
+    def quarter_page(_saved):
+        d = form.cleaned_data
+        return f"{reverse('feedback:assessment')}?year={d['year']}&quarter={d['quarter']}"
+
+    return service_form_page(
+        request,
+        form=form,
+        call=record,
+        success=_("感知指标 A1 已保存。"),
+        title=_("录入6+2季度考核感知指标（A1）"),
+        redirect_to=quarter_page,
+    )
