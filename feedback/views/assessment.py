@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,13 +34,9 @@ def quarter_from_request(request):
     return form, year, quarter
 
 
-@login_required
+@staff_view("feedback.view_quarterlyassessment")
 def assessment(request):
-    # Not @staff_view: its pre-check (user.has_perm without an object) costs two queries more
-    # than this page's budget (tests/feedback/test_assessment.py, 14 queries at 30 projects).
     projects = projects_with_perm(request.user, "feedback.view_quarterlyassessment")
-    if not projects:
-        raise PermissionDenied
     form, year, quarter = quarter_from_request(request)
     rows = selectors.assessment_ranking(projects, year=year, quarter=quarter)
     if export_format(request):

@@ -4,16 +4,14 @@ repeat purchases (R-FB-12)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, projects_with_perm, service_form_page
-from salesite.views_access import staff_view
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -155,14 +153,10 @@ def referral_create(request):
     )
 
 
-@login_required
+@staff_view("feedback.change_referral", per_record=True)
 def referral_sign(request, pk):
-    # The GET (the form) already requires change_referral on the record: a role that holds it
-    # nowhere must still get 404 for another company's referral, so no @staff_view pre-check.
-    referral = access.get_visible_or_404(
-        Referral.objects.select_related("project", "referrer"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "feedback.change_referral", referral)
+    # The GET (the form) already requires change_referral on the record.
+    referral = get_record(request, Referral.objects.select_related("project", "referrer"), pk=pk)
     form = PurchaseByUnitForm(request.POST or None, project=referral.project)
     if request.method == "POST" and form.is_valid() and form.cleaned_data.get("purchase_obj"):
         try:

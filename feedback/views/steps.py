@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.models import Customer
+from salesite.views_access import get_record, staff_view
 
 from ..models import (
     StepAction,
@@ -17,14 +16,9 @@ from ..models import (
 # --- 6+2 steps: a customer's timeline (R-FB-9) ----------------------------------------------
 
 
-@login_required
+@staff_view("feedback.view_customersteprecord", per_record=True)
 def customer_timeline(request, pk):
-    # The page requires view_customersteprecord on the customer: a role that holds it nowhere
-    # must still get 404 for another company's customer, so no @staff_view pre-check.
-    customer = access.get_visible_or_404(
-        Customer.objects.select_related("project"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "feedback.view_customersteprecord", customer)
+    customer = get_record(request, Customer.objects.select_related("project"), pk=pk)
     records = {r.action_id: r for r in customer.step_records.select_related("action").order_by()}
     steps = []
     for action in StepAction.objects.filter(per_project=False).order_by("order"):
