@@ -1,6 +1,7 @@
 """Writes of the communication app: one function per use case. Records carry forward the
-open problems of their level (R-COM-3); problem moves are checked against the transitions
-table, saved with ``update_fields`` and leave a ProblemEvent; the scheduled jobs (R-JOB-1)
+open problems of their level (R-COM-3); problem state changes go through the core workflow
+engine (``Problem.TRANSITIONS``, ``salesite.workflow.transition``) and every move leaves a
+ProblemEvent; the scheduled jobs (R-JOB-1)
 take ``now`` as a parameter and are idempotent."""
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from communication.periods import (
 from salesite.jobs import record_run
 from salesite.models import Notification, Project, ProjectMembership, Role
 from salesite.notifications import notify, notify_many
+from salesite.workflow import transition
 
 RECORD_FIELDS = {
     "place",
@@ -129,7 +131,7 @@ def record_create(
                     kind=ProblemEvent.Kind.CARRIED_FORWARD,
                     to_level=level,
                     record=record,
-                    actor=user,
+                    by=user,
                     at=now,
                     note=_("列入%(day)s%(level)s议程") % {"day": record.held_on, "level": level},
                 )
@@ -195,8 +197,9 @@ def minutes_acknowledge(*, record: CommunicationRecord, user, now=None) -> Minut
 # --- problems -----------------------------------------------------------------------------
 
 
-def _event(problem, kind, *, user, now, **kwargs) -> ProblemEvent:
-    return ProblemEvent.objects.create(problem=problem, kind=kind, actor=user, at=now, **kwargs)
+def _event(problem, kind=None, *, user, now, **kwargs) -> ProblemEvent:
+    """A history row that records no state change (created, carried forward, reassigned…)."""
+    return ProblemEvent.objects.create(problem=problem, kind=kind, by=user, at=now, **kwargs)
 
 
 @transaction.atomic
@@ -240,6 +243,7 @@ def problem_create(
         to_level=level,
         to_owner=owner,
         record=record,
+        to_status=Problem.Status.OPEN,
     )
     return problem
 
@@ -271,22 +275,25 @@ def problem_escalate(
     from_level = p.level
     today = local_date(now)
     p.level = to_level
-    p.status = Problem.Status.ESCALATED
     p.escalated_at = now
     p.due_date = max(p.due_date, default_due_date(to_level, today))
     p.overdue_since = None
-    p.save(
-        update_fields=["level", "status", "escalated_at", "due_date", "overdue_since", "updated_at"]
-    )
-    event = _event(
-        p,
-        ProblemEvent.Kind.ESCALATED,
-        user=user,
-        now=now,
-        from_level=from_level,
-        to_level=to_level,
-        note=reason.strip(),
-    )
+    moved = ["level", "escalated_at", "due_date", "overdue_since"]
+    history = {"kind": ProblemEvent.Kind.ESCALATED, "from_level": from_level, "to_level": to_level}
+    if p.status == Problem.Status.ESCALATED:
+        # Escalated again: a level change, not a state change.
+        p.save(update_fields=[*moved, "updated_at"])
+        event = _event(p, user=user, now=now, note=reason.strip(), **history)
+    else:
+        event = transition(
+            p,
+            Problem.Status.ESCALATED,
+            by=user,
+            note=reason.strip(),
+            at=now,
+            fields=moved,
+            history=history,
+        )
     leaders = selectors.users_with_roles(
         p.project, [to_level.property_role_id, to_level.developer_role_id]
     )
@@ -321,15 +328,19 @@ def problem_escalate_now(*, problem: Problem, user, reason: str = "", now=None) 
 def problem_resolve(*, problem: Problem, resolution: str, user, now=None) -> Problem:
     now = _now(now)
     p = _lock(problem)
-    if not p.can_move_to(Problem.Status.RESOLVED):
-        raise InvalidTransition(_("该问题已解决，不能重复解决。"))
-    if not resolution.strip():
+    if not resolution.strip() and p.can_move_to(Problem.Status.RESOLVED):
         raise DomainError(_("请填写处理结果。"))
-    p.status = Problem.Status.RESOLVED
     p.resolved_at = now
     p.resolution = resolution.strip()
-    p.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
-    _event(p, ProblemEvent.Kind.RESOLVED, user=user, now=now, note=p.resolution)
+    transition(
+        p,
+        Problem.Status.RESOLVED,
+        by=user,
+        note=p.resolution,
+        at=now,
+        fields=["resolved_at", "resolution"],
+        history={"kind": ProblemEvent.Kind.RESOLVED},
+    )
     return p
 
 

@@ -349,7 +349,7 @@ def problem_detail(request, pk, forms=None):
     can_change = selectors.can_act_on_problem(user, problem)
     can_escalate = selectors.can_act_on_problem(user, problem, "communication.escalate_problem")
     events = problem.events.select_related(
-        "from_level", "to_level", "from_owner", "to_owner", "actor", "record"
+        "from_level", "to_level", "from_owner", "to_owner", "by", "record"
     )
     return render(
         request,
