@@ -19,7 +19,7 @@ from communication.forms import (
     problems_from_formset,
 )
 from communication.models import CommunicationLevel, CommunicationRecord
-from communication.selectors import ADD_RECORD
+from communication.selectors import ADD_RECORD, CHANGE_RECORD
 from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.views import paginate, record_context
@@ -89,7 +89,7 @@ def _level_from_request(request, levels):
     return None
 
 
-@staff_view()  # which levels the user may record decides (a 404 first for another project)
+@staff_record_view(ADD_RECORD)  # then the levels the user's roles may record
 def record_create_for(request, project_pk):
     project = get_record(request, Project.objects.select_related("service_centre"), pk=project_pk)
     levels = selectors.recordable_levels(request.user, project)
@@ -109,7 +109,7 @@ def record_create_for(request, project_pk):
     return _record_form(request, project=project, level=level)
 
 
-@staff_view()  # and selectors.can_edit_record (a 404 first for another project's record)
+@staff_record_view(CHANGE_RECORD)  # and the right to record its level (can_edit_record)
 def record_edit(request, pk):
     record = get_record(
         request, CommunicationRecord.objects.select_related("project", "level"), pk=pk
