@@ -16,12 +16,12 @@ from salesite.models import (
     ImportBatch,
     Project,
 )
-from salesite.views_access import get_record, staff_record_view
+from salesite.views_access import get_record, staff_view
 
 IMPORT = "salesite.import_register"
 
 
-@staff_record_view(IMPORT)
+@staff_view(IMPORT, per_record=True)
 def import_register(request, project_pk):
     """Upload an owner register: the file is stored and a batch queued at once; the batch
     page follows the background job (salesite.imports)."""
@@ -51,7 +51,7 @@ def import_register(request, project_pk):
     )
 
 
-@staff_record_view(IMPORT)
+@staff_view(IMPORT, per_record=True)
 def import_batch(request, pk):
     """One import job: its progress while it runs (polled by htmx), then the row errors or
     what was created and updated."""
@@ -62,7 +62,7 @@ def import_batch(request, pk):
     return render(request, "salesite/import_batch.html", context)
 
 
-@staff_record_view(IMPORT)
+@staff_view(IMPORT, per_record=True)
 def import_template(request, project_pk):
     """An empty owner register with the expected header and one example row."""
     project = get_record(request, Project.objects.all(), pk=project_pk)

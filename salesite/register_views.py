@@ -36,10 +36,10 @@ from salesite.views import (
     record_context,
     service_form_page,
 )
-from salesite.views_access import get_record, permitted_rows, staff_record_view, staff_view
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 
-@staff_record_view("salesite.view_project")  # the projects the user sees
+@staff_view("salesite.view_project", per_record=True)  # the projects the user sees
 def project_list(request):
     projects = projects_for(request.user)
     q = request.GET.get("q", "").strip()
@@ -103,7 +103,7 @@ def project_detail(request, pk):
     return render(request, "salesite/project_detail.html", context)
 
 
-@staff_record_view("salesite.change_marketing_phase")
+@staff_view("salesite.change_marketing_phase", per_record=True)
 def project_phase_change(request, pk):
     project = get_record(request, Project.objects.all(), pk=pk)
     return service_form_page(
@@ -127,7 +127,7 @@ def project_phase_change(request, pk):
 # --- units -----------------------------------------------------------------------------
 
 
-@staff_record_view("salesite.view_unit")
+@staff_view("salesite.view_unit", per_record=True)
 def unit_list(request):
     base = permitted_rows(request, Unit.objects.select_related("building", "project"))
     f = UnitFilter(request.GET, queryset=base, request=request)
@@ -180,7 +180,7 @@ def unit_create(request):
     return _unit_form(request)
 
 
-@staff_record_view("salesite.change_unit")
+@staff_view("salesite.change_unit", per_record=True)
 def unit_edit(request, pk):
     unit = get_record(request, Unit.objects.select_related("building"), pk=pk)
     return _unit_form(request, unit)
@@ -189,7 +189,7 @@ def unit_edit(request, pk):
 # --- customers -------------------------------------------------------------------------
 
 
-@staff_record_view("salesite.view_customer")
+@staff_view("salesite.view_customer", per_record=True)
 def customer_list(request):
     # Customers carry personal data: only projects where a role grants view_customer.
     base = permitted_rows(request, Customer.objects.select_related("project"))
@@ -266,7 +266,7 @@ def customer_create(request):
     return render(request, "salesite/form.html", {"form": form, "title": _("新增客户")})
 
 
-@staff_record_view("salesite.change_customer")
+@staff_view("salesite.change_customer", per_record=True)
 def customer_edit(request, pk):
     customer = get_record(request, Customer.objects.all(), pk=pk)
     form = CustomerForm(request.POST or None, instance=customer)
@@ -280,13 +280,13 @@ def customer_edit(request, pk):
     )
 
 
-@staff_record_view("salesite.add_purchase")
+@staff_view("salesite.add_purchase", per_record=True)
 def purchase_create(request, customer_pk):
     customer = get_record(request, Customer.objects.select_related("project"), pk=customer_pk)
     return _purchase_form(request, customer)
 
 
-@staff_record_view("salesite.change_purchase")
+@staff_view("salesite.change_purchase", per_record=True)
 def purchase_edit(request, customer_pk, pk):
     customer = get_record(request, Customer.objects.select_related("project"), pk=customer_pk)
     return _purchase_form(request, customer, get_object_or_404(Purchase, pk=pk, customer=customer))
@@ -304,12 +304,12 @@ def _purchase_form(request, customer, purchase=None):
     )
 
 
-@staff_record_view("salesite.add_tenant")
+@staff_view("salesite.add_tenant", per_record=True)
 def tenant_create(request, project_pk):
     return _tenant_form(request, get_record(request, Project.objects.all(), pk=project_pk))
 
 
-@staff_record_view("salesite.change_tenant")
+@staff_view("salesite.change_tenant", per_record=True)
 def tenant_edit(request, project_pk, pk):
     project = get_record(request, Project.objects.all(), pk=project_pk)
     return _tenant_form(request, project, get_object_or_404(Tenant, pk=pk, project=project))

@@ -85,24 +85,3 @@ def permitted_rows(request, queryset):
     if perm is None:
         return queryset.visible_to(request.user)
     return queryset.permitted(request.user, perm)
-
-
-def staff_record_view(perm: str | None = ANY_MEMBER, *, post: str | None = None):
-    """``staff_view`` without the early 403: the declared permission applies to the row only
-    (``get_record``: another project's row is a 404 first, then a 403 without the permission
-    on it) and a list narrows its rows to it (``permitted_rows``: a user whose roles grant it
-    nowhere gets the page with no rows, as the lists have always answered). For pages whose
-    users may hold the permission nowhere and must keep those answers. The permission matrix
-    reads the declaration as for ``staff_view``."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            request.staff_permission = declared_permission(request, perm, post)
-            return view(request, *args, **kwargs)
-
-        wrapper.staff_permission = perm
-        wrapper.staff_post_permission = post
-        return login_required(wrapper)
-
-    return decorate

@@ -22,7 +22,7 @@ from communication.models import Problem
 from salesite.exports import export_format, export_response
 from salesite.redirects import next_url
 from salesite.views import paginate
-from salesite.views_access import get_record, permitted_rows, staff_record_view
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 VIEW_PROBLEM = "communication.view_problem"
 
@@ -30,7 +30,7 @@ VIEW_PROBLEM = "communication.view_problem"
 # --- problems -----------------------------------------------------------------------------
 
 
-@staff_record_view(VIEW_PROBLEM)  # as the problem's page
+@staff_view(VIEW_PROBLEM, per_record=True)  # as the problem's page
 def problem_list(request):
     problems = permitted_rows(request, selectors.problems_for(request.user))
     f = ProblemFilter(request.GET, queryset=problems, request=request)
@@ -52,7 +52,7 @@ def _problem(request, pk):
     )
 
 
-@staff_record_view(VIEW_PROBLEM)
+@staff_view(VIEW_PROBLEM, per_record=True)
 def problem_detail(request, pk, forms=None):
     problem = _problem(request, pk)
     forms = forms or {}
@@ -102,7 +102,7 @@ def _problem_action(request, pk, *, perm, form_name, build_form, run, success):
     return response
 
 
-@staff_record_view(VIEW_PROBLEM)
+@staff_view(VIEW_PROBLEM, per_record=True)
 @require_POST
 def problem_resolve(request, pk):
     return _problem_action(
@@ -118,7 +118,7 @@ def problem_resolve(request, pk):
     )
 
 
-@staff_record_view(VIEW_PROBLEM)
+@staff_view(VIEW_PROBLEM, per_record=True)
 @require_POST
 def problem_escalate(request, pk):
     return _problem_action(
@@ -136,7 +136,7 @@ def problem_escalate(request, pk):
     )
 
 
-@staff_record_view(VIEW_PROBLEM)
+@staff_view(VIEW_PROBLEM, per_record=True)
 @require_POST
 def problem_escalate_now(request, pk):
     return _problem_action(
@@ -152,7 +152,7 @@ def problem_escalate_now(request, pk):
     )
 
 
-@staff_record_view(VIEW_PROBLEM)
+@staff_view(VIEW_PROBLEM, per_record=True)
 @require_POST
 def problem_reassign(request, pk):
     return _problem_action(

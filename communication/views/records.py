@@ -23,7 +23,7 @@ from communication.selectors import ADD_RECORD, CHANGE_RECORD
 from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.views import paginate, record_context
-from salesite.views_access import get_record, permitted_rows, staff_record_view, staff_view
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 VIEW_RECORD = "communication.view_communicationrecord"
 
@@ -39,7 +39,7 @@ def _permitted_records(request):
 # --- records ------------------------------------------------------------------------------
 
 
-@staff_record_view(VIEW_RECORD)
+@staff_view(VIEW_RECORD, per_record=True)
 def record_list(request):
     f = RecordFilter(request.GET, queryset=_permitted_records(request), request=request)
     if export_format(request):
@@ -51,7 +51,7 @@ def record_list(request):
     )
 
 
-@staff_record_view(VIEW_RECORD)
+@staff_view(VIEW_RECORD, per_record=True)
 def report_list(request):
     """Weekly and monthly service reports (周志/月志, R-COM-5), shown in full."""
     base = _permitted_records(request).filter(level__kind=CommunicationLevel.Kind.REPORT)
@@ -89,7 +89,7 @@ def _level_from_request(request, levels):
     return None
 
 
-@staff_record_view(ADD_RECORD)  # then the levels the user's roles may record
+@staff_view(ADD_RECORD, per_record=True)  # then the levels the user's roles may record
 def record_create_for(request, project_pk):
     project = get_record(request, Project.objects.select_related("service_centre"), pk=project_pk)
     levels = selectors.recordable_levels(request.user, project)
@@ -109,7 +109,7 @@ def record_create_for(request, project_pk):
     return _record_form(request, project=project, level=level)
 
 
-@staff_record_view(CHANGE_RECORD)  # and the right to record its level (can_edit_record)
+@staff_view(CHANGE_RECORD, per_record=True)  # and the right to record its level (can_edit_record)
 def record_edit(request, pk):
     record = get_record(
         request, CommunicationRecord.objects.select_related("project", "level"), pk=pk
