@@ -82,7 +82,7 @@ class ProblemEventInline(admin.TabularInline):
     model = ProblemEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "from_level", "to_level", "from_owner", "to_owner", "actor", "note"]
+    fields = ["at", "kind", "from_level", "to_level", "from_owner", "to_owner", "by", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -105,11 +105,11 @@ class ProblemAdmin(ProjectScopedAdmin):
 @admin.register(ProblemEvent)
 class ProblemEventAdmin(ProjectScopedAdmin):
     project_lookup = "problem__project"
-    list_display = ["at", "problem", "kind", "from_level", "to_level", "actor"]
+    list_display = ["at", "problem", "kind", "from_level", "to_level", "by"]
     list_filter = ["kind"]
     search_fields = ["problem__title", "note"]
-    list_select_related = ["problem", "from_level", "to_level", "actor"]
-    raw_id_fields = ["problem", "record", "from_owner", "to_owner", "actor"]
+    list_select_related = ["problem", "from_level", "to_level", "by"]
+    raw_id_fields = ["problem", "record", "from_owner", "to_owner", "by"]
 
 
 @admin.register(MinutesRecipient)

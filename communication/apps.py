@@ -1,4 +1,4 @@
-"""communication: 与地产方的日、周、月、季度沟通，内部讲评与周志月志 (see SPEC.md)."""
+"""communication: 与地产方的日、周、月、季度沟通，内部讲评与周志月志 (requirement ids: docs/requirements.md)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -1,5 +1,6 @@
 """Default levels (R-COM-1 table, R-COM-4 reviews, R-COM-5 reports), permissions and beat
-schedules; installed by data migration 0002 and edited in admin afterwards."""
+schedules; edited in admin afterwards. Data migration 0002 installs a frozen literal copy of
+these values: changing them here does not change what a fresh database gets."""
 
 import datetime
 

@@ -59,6 +59,11 @@ def can_record(user, project, level) -> bool:
     return bool(recorder_ids & user_role_ids(user, project))
 
 
+def can_edit_record(user, record) -> bool:
+    """Editing a record: the change permission on it and the right to record its level."""
+    return user.has_perm(CHANGE_RECORD, record) and can_record(user, record.project, record.level)
+
+
 def recordable_levels(user, project, levels=None) -> list[CommunicationLevel]:
     levels = active_levels() if levels is None else levels
     return [lv for lv in levels if can_record(user, project, lv)]

@@ -1,5 +1,6 @@
 """Problems raised in communication (R-COM-3): owner, due date, state, and the history of
-every move. The allowed state changes are declared here and enforced by the services."""
+every move. The allowed state changes are declared here (``Problem.TRANSITIONS``) and applied
+by the core workflow engine (``salesite.workflow.transition``), which writes the history row."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import StatusHistory
+from salesite.workflow import can_transition
 
 
 class ProblemQuerySet(ProjectScopedQuerySet):
@@ -28,8 +31,11 @@ class Problem(models.Model):
     TRANSITIONS = {
         Status.OPEN: {Status.RESOLVED, Status.ESCALATED},
         Status.ESCALATED: {Status.RESOLVED},
-        Status.RESOLVED: set(),
     }
+    WORKFLOW_HISTORY = "communication.ProblemEvent"
+    # The only refusal a service can meet: resolving a resolved problem (escalating or
+    # reassigning one is refused earlier, with its own message).
+    TRANSITION_ERROR = _("该问题已解决，不能重复解决。")
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -108,12 +114,14 @@ class Problem(models.Model):
         return self.status != self.Status.RESOLVED
 
     def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.Status(self.status)]
+        return can_transition(self, status)
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(StatusHistory):
     """One row of a problem's history: created, carried forward, escalated, reassigned,
-    marked overdue, resolved — who, when, and from/to where."""
+    marked overdue, resolved — who (``by``), when, and from/to where. ``from_status`` and
+    ``to_status`` are filled when the row records a state change (written by
+    ``salesite.workflow.transition``), blank otherwise."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("登记")
@@ -169,20 +177,17 @@ class ProblemEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    from_status = models.CharField(
+        _("原状态"), max_length=20, choices=Problem.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("新状态"), max_length=20, choices=Problem.Status.choices, blank=True
     )
     at = models.DateTimeField(_("时间"))
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusHistory.Meta):
         verbose_name = _("问题处理记录")
         verbose_name_plural = _("问题处理记录")
         ordering = ["problem", "at", "pk"]

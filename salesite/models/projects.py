@@ -19,16 +19,6 @@ class MarketingPhase(models.TextChoices):
     CLOSED = "closed", _("结束展示")
 
 
-# The marketing phase only moves forward, one step at a time (R-CORE-2).
-PHASE_TRANSITIONS = {
-    MarketingPhase.PREPARING: [MarketingPhase.DISPLAYING],
-    MarketingPhase.DISPLAYING: [MarketingPhase.OPENED],
-    MarketingPhase.OPENED: [MarketingPhase.SOLD_OUT],
-    MarketingPhase.SOLD_OUT: [MarketingPhase.CLOSED],
-    MarketingPhase.CLOSED: [],
-}
-
-
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         from salesite.access import visible_project_ids
@@ -74,6 +64,17 @@ class Project(models.Model):
     description = models.TextField(_("项目简介"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The marketing phase only moves forward, one step at a time (R-CORE-2); the workflow
+    # engine (salesite.workflow.transition) applies it, project_change_phase records the change.
+    STATUS_FIELD = "marketing_phase"
+    TRANSITIONS = {
+        MarketingPhase.PREPARING: {MarketingPhase.DISPLAYING},
+        MarketingPhase.DISPLAYING: {MarketingPhase.OPENED},
+        MarketingPhase.OPENED: {MarketingPhase.SOLD_OUT},
+        MarketingPhase.SOLD_OUT: {MarketingPhase.CLOSED},
+    }
+    TRANSITION_ERROR = _("营销阶段不能从“%(from)s”变更为“%(to)s”。")
+
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -96,7 +97,9 @@ class Project(models.Model):
         return reverse("salesite:project_detail", args=[self.pk])
 
     def allowed_next_phases(self):
-        return PHASE_TRANSITIONS[MarketingPhase(self.marketing_phase)]
+        from salesite.workflow import allowed_next
+
+        return [MarketingPhase(phase) for phase in allowed_next(self)]
 
     def clean(self):
         errors = {}

@@ -164,7 +164,7 @@ STORAGES = {
 }
 
 # Private media (R-X-4): never served by the web server directly, only through
-# salesite.views.attachment_download, which checks that the user may see the owner.
+# salesite.attachment_views.attachment_download, which checks that the user may see the owner.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "private-media"))
 MEDIA_URL = "/private-media/"  # not routed; downloads go through the checking view
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -129,3 +129,23 @@ def test_reassign_writes_history_and_notifies(member, lead, project):
     outsider = member("cs_lead")
     with pytest.raises(DomainError):
         services.problem_reassign(problem=p, owner=outsider, user=lead)
+
+
+def test_history_rows_record_the_state_changes_through_the_workflow_engine(lead, project, levels):
+    """Problem moves go through salesite.workflow: the state-changing rows carry from/to and
+    who; a second escalation (a level change only) and a reassignment carry no state."""
+    p = services.problem_create(
+        project=project, level=levels["daily"], owner=lead, title="指引牌缺失", user=lead
+    )
+    p = services.problem_escalate(problem=p, to_level=levels["weekly"], reason="a", user=lead)
+    p = services.problem_escalate(problem=p, to_level=levels["monthly"], reason="b", user=lead)
+    p = services.problem_resolve(problem=p, resolution="已处理", user=lead)
+    rows = list(p.events.order_by("pk").values_list("kind", "from_status", "to_status", "by"))
+    assert rows == [
+        (ProblemEvent.Kind.CREATED, "", Problem.Status.OPEN, lead.pk),
+        (ProblemEvent.Kind.ESCALATED, Problem.Status.OPEN, Problem.Status.ESCALATED, lead.pk),
+        (ProblemEvent.Kind.ESCALATED, "", "", lead.pk),
+        (ProblemEvent.Kind.RESOLVED, Problem.Status.ESCALATED, Problem.Status.RESOLVED, lead.pk),
+    ]
+    with pytest.raises(InvalidTransition, match="该问题已解决，不能重复解决。"):
+        services.problem_resolve(problem=p, resolution="再次", user=lead)

@@ -249,7 +249,7 @@ def test_two_concurrent_imports_of_one_new_building_both_succeed(project, monkey
     from tests.salesite.test_imports import GOOD_ROWS, csv_bytes, upload
 
     content = csv_bytes(GOOD_ROWS)
-    original = imports.Building.objects.create
+    original = Building.objects.create
     barrier = threading.Barrier(2)
     results = [None, None]
 
@@ -258,7 +258,7 @@ def test_two_concurrent_imports_of_one_new_building_both_succeed(project, monkey
         time.sleep(0.5)  # the other import is now between its read and its insert
         return building
 
-    monkeypatch.setattr(imports.Building.objects, "create", slow_create)
+    monkeypatch.setattr(Building.objects, "create", slow_create)
 
     def run(i):
         try:

@@ -28,6 +28,7 @@ from tests import factories as f
 
 # "app_label.Model" of every workflow that must be declared on the engine.
 EXPECTED_WORKFLOWS: set[str] = {
+    "communication.Problem",
     "feedback.CallbackTask",
     "feedback.Case",
     "feedback.Referral",
@@ -35,6 +36,7 @@ EXPECTED_WORKFLOWS: set[str] = {
     "handover.Milestone",
     "handover.ProgressNotice",
     "handover.RectificationItem",
+    "salesite.Project",
 }
 
 
