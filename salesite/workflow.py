@@ -74,14 +74,17 @@ def history_model(model):
 
 
 def _subject_field(history, model) -> str:
-    for field in history._meta.get_fields():
-        if (
-            isinstance(field, models.ForeignKey)
-            and field.name != "project"
-            and issubclass(model, field.related_model)
-        ):
-            return field.name
-    raise LookupError(f"{history._meta.label} has no foreign key to {model._meta.label}")
+    """The history model's foreign key to the subject: the one pointing at the subject's
+    model; a ``project`` key only when the subject is the project itself."""
+    keys = [
+        f.name
+        for f in history._meta.get_fields()
+        if isinstance(f, models.ForeignKey) and issubclass(model, f.related_model)
+    ]
+    preferred = [name for name in keys if name != "project"] or keys
+    if not preferred:
+        raise LookupError(f"{history._meta.label} has no foreign key to {model._meta.label}")
+    return preferred[0]
 
 
 def transition(
