@@ -1,7 +1,7 @@
 """Print views of the renovation forms signed on paper (R-DASH-3, R-REN): the application
 with its approval sheet (装修申请表/审批表), the management agreement with the fees paid
 (装修管理服务协议) and the completion inspection sheet (竣工验收表). The permit, the worker
-passes, the violation notice and the refund memo are printed from renovation/views.py."""
+passes, the violation notice and the refund memo are printed from renovation/views/."""
 
 from __future__ import annotations
 
