@@ -40,6 +40,7 @@ from .projects import (
     Tenant,
     Unit,
 )
+from .workflow import ProjectOwned, StatusHistory
 
 __all__ = [
     "Attachment",
@@ -67,6 +68,7 @@ __all__ = [
     "PlanStatus",
     "Project",
     "ProjectMembership",
+    "ProjectOwned",
     "ProjectPhaseChange",
     "Purchase",
     "RectificationItem",
@@ -82,6 +84,7 @@ __all__ = [
     "ServiceType",
     "Shift",
     "SiteArea",
+    "StatusHistory",
     "Tenant",
     "TrainingAttendance",
     "TrainingSession",
