@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import StatusHistory
 
 
 class Status(models.TextChoices):
@@ -25,7 +26,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-# Allowed moves; services refuse everything else (InvalidTransition).
+# Allowed moves (salesite.workflow.transition refuses everything else).
 TRANSITIONS = {
     Status.DRAFT: [Status.SUBMITTED, Status.WAITING_GOVERNMENT],
     Status.WAITING_GOVERNMENT: [Status.SUBMITTED],
@@ -175,6 +176,10 @@ class RenovationApplication(models.Model):
 
     objects = ProjectScopedQuerySet.as_manager()
 
+    TRANSITIONS = TRANSITIONS
+    WORKFLOW_HISTORY = "renovation.StatusChange"
+    TRANSITION_ERROR = _("装修申请不能从“%(from)s”变为“%(to)s”。")
+
     class Meta:
         verbose_name = _("装修申请")
         verbose_name_plural = _("装修申请")
@@ -204,9 +209,6 @@ class RenovationApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.RETURNED)
-
-    def allowed_next(self):
-        return TRANSITIONS[Status(self.status)]
 
 
 class DocumentKind(models.TextChoices):
@@ -326,8 +328,8 @@ class GovernmentApproval(models.Model):
         return f"{self.authority} {self.document_number}"
 
 
-class StatusChange(models.Model):
-    """History row of every state change: who, when, from, to, note."""
+class StatusChange(StatusHistory):
+    """History row of every state change of an application: who, when, from, to, note."""
 
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
@@ -340,23 +342,12 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("时间"))
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusHistory.Meta):
         verbose_name = _("装修状态变更")
         verbose_name_plural = _("装修状态变更")
-        ordering = ["changed_at", "pk"]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

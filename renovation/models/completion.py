@@ -30,6 +30,11 @@ class CompletionInspection(models.Model):
         PASSED = "passed", _("验收合格")
         FAILED = "failed", _("不合格，需整改")
 
+    # A failed round is final: the re-inspection is a new round.
+    TRANSITIONS = {State.SCHEDULED: {State.PASSED, State.FAILED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该次验收已登记结果。")
+
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import StatusHistory
 
 from .applications import RenovationApplication
 from .ledger import DepositLedgerEntry
@@ -51,6 +52,15 @@ class Violation(models.Model):
         NOTICE_ISSUED = "notice_issued", _("已发整改通知")
         SIGNED = "signed", _("双方已签收，整改中")
         RECTIFIED = "rectified", _("已整改复查合格")
+
+    # A violation is recorded warned (minor) or with a notice issued (serious).
+    TRANSITIONS = {
+        State.NOTICE_ISSUED: {State.SIGNED},
+        State.SIGNED: {State.RECTIFIED},
+    }
+    STATUS_FIELD = "state"
+    WORKFLOW_HISTORY = "renovation.ViolationHistory"
+    TRANSITION_ERROR = _("违章记录不能从“%(from)s”变为“%(to)s”。")
 
     project = _project_fk()
     application = _app_fk("violations")
@@ -106,12 +116,24 @@ class Violation(models.Model):
 
 
 OPEN_VIOLATION_STATES = [Violation.State.NOTICE_ISSUED, Violation.State.SIGNED]
-VIOLATION_TRANSITIONS = {
-    Violation.State.WARNED: [],
-    Violation.State.NOTICE_ISSUED: [Violation.State.SIGNED],
-    Violation.State.SIGNED: [Violation.State.RECTIFIED],
-    Violation.State.RECTIFIED: [],
-}
+VIOLATION_TRANSITIONS = Violation.TRANSITIONS
+
+
+class ViolationHistory(StatusHistory):
+    """History row of every state change of a violation: who, when, from, to, note."""
+
+    project = _project_fk()
+    violation = models.ForeignKey(
+        Violation, verbose_name=_("违章"), on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Violation.State.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Violation.State.choices)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("装修违章状态变更")
+        verbose_name_plural = _("装修违章状态变更")
 
 
 class Fine(models.Model):
@@ -122,6 +144,10 @@ class Fine(models.Model):
         PROPOSED = "proposed", _("待审批")
         APPROVED = "approved", _("已批准并扣除")
         REJECTED = "rejected", _("未批准")
+
+    TRANSITIONS = {State.PROPOSED: {State.APPROVED, State.REJECTED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该违约金已审批。")
 
     project = _project_fk()
     application = _app_fk("fines")
@@ -171,6 +197,10 @@ class HotWorkPermit(models.Model):
         REQUESTED = "requested", _("待审批")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("不批准")
+
+    TRANSITIONS = {State.REQUESTED: {State.APPROVED, State.REJECTED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该动火申请已审批。")
 
     project = _project_fk()
     application = _app_fk("hot_work_permits")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.workflow import transition
 
 from .. import recipients
 from ..exceptions import InvalidTransition
@@ -26,7 +27,7 @@ from ..models import (
     Status,
     WorkerPass,
 )
-from .common import CENT, _lock, _move, _require_status
+from .common import CENT, _lock, _require_status
 from .ledger import _ledger_post
 
 PROHIBITIONS_NAMES = [name for name, _label in PROHIBITIONS]
@@ -71,7 +72,7 @@ def agreement_sign(
         recorded_by=user,
         **{name: True for name, _label in PROHIBITIONS},
     )
-    _move(app, Status.AGREEMENT_SIGNED, user=user, now=now)
+    transition(app, Status.AGREEMENT_SIGNED, by=user, at=now)
     return agreement
 
 
@@ -147,7 +148,9 @@ def fees_record_payment(
         ]
     )
     _after_fees_paid(app, payment, user=user, now=now)
-    _move(app, Status.FEES_PAID, user=user, now=now, note=_("收据号 %(n)s") % {"n": receipt_number})
+    transition(
+        app, Status.FEES_PAID, by=user, at=now, note=_("收据号 %(n)s") % {"n": receipt_number}
+    )
     return payment
 
 
@@ -176,11 +179,11 @@ def permit_issue(*, application, valid_until: datetime.date | None = None, user,
     app.permit_number = f"JC{timezone.localdate(now):%Y%m%d}-{app.pk:05d}"
     app.permit_valid_until = valid_until or app.planned_end
     app.permitted_at = now
-    _move(
+    transition(
         app,
         Status.PERMITTED,
-        user=user,
-        now=now,
+        by=user,
+        at=now,
         fields=["permit_number", "permit_valid_until", "permitted_at"],
     )
     return app

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many, send_sms
+from salesite.workflow import transition
 
 from .. import recipients
 from ..exceptions import DocumentExpired, DocumentsMissing, InvalidTransition
@@ -22,7 +23,7 @@ from ..models import (
     required_documents,
 )
 from ..working_days import add_working_days
-from .common import _lock, _move, _require_status
+from .common import _lock, _require_status
 
 REVIEW_WORKING_DAYS = 1
 GOVERNMENT_GUIDANCE = _(
@@ -121,7 +122,9 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
     fields = ["engineering_decision", "cs_decision", "submitted_at", "review_overdue_alerted_at"]
     if app.needs_government_approval and not app.government_approvals.exists():
         app.review_due_at = None
-        _move(app, Status.WAITING_GOVERNMENT, user=user, now=now, fields=[*fields, "review_due_at"])
+        transition(
+            app, Status.WAITING_GOVERNMENT, by=user, at=now, fields=[*fields, "review_due_at"]
+        )
         phone = app.agent_phone if app.agent_phone else app.owner_phone
         # Queued in the outbox with the move; a worker sends it after commit.
         send_sms(
@@ -132,7 +135,7 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
         )
         return app
     app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
-    _move(app, Status.SUBMITTED, user=user, now=now, fields=[*fields, "review_due_at"])
+    transition(app, Status.SUBMITTED, by=user, at=now, fields=[*fields, "review_due_at"])
     _notify_reviewers(app)
     return app
 
@@ -178,11 +181,11 @@ def government_approval_record(
     if app.status == Status.WAITING_GOVERNMENT:
         app.submitted_at = now
         app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
-        _move(
+        transition(
             app,
             Status.SUBMITTED,
-            user=user,
-            now=now,
+            by=user,
+            at=now,
             note=_("政府审批已登记：%(n)s") % {"n": document_number},
             fields=["submitted_at", "review_due_at"],
         )
@@ -219,8 +222,8 @@ def application_review(
     fields = [f"{prefix}_decision", f"{prefix}_reviewer", f"{prefix}_reviewed_at", f"{prefix}_note"]
     if not approve:
         app.return_reason = note
-        _move(
-            app, Status.RETURNED, user=user, now=now, note=note, fields=[*fields, "return_reason"]
+        transition(
+            app, Status.RETURNED, by=user, at=now, note=note, fields=[*fields, "return_reason"]
         )
         if app.created_by_id:
             notify_many(
@@ -236,11 +239,11 @@ def application_review(
             raise InvalidTransition(_("涉及消防、结构或燃气改动，须先登记政府审批。"))
         app.approved_at = now
         app.return_reason = ""
-        _move(
+        transition(
             app,
             Status.APPROVED,
-            user=user,
-            now=now,
+            by=user,
+            at=now,
             note=note,
             fields=[*fields, "approved_at", "return_reason"],
         )

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.workflow import can_transition, refusal, transition
 
 from .. import recipients
 from ..exceptions import InvalidTransition
 from ..models import OPEN_VIOLATION_STATES, CompletionInspection, Status
 from ..selectors import ACTIVE_STATUSES, REFUND_AFTER
-from .common import _lock, _move, _require_status
+from .common import _lock, _require_status
 
 INSPECTORS = ["engineering", "security", "security_lead"]
 
@@ -54,7 +55,7 @@ def completion_apply(
     _require_status(app, *ACTIVE_STATUSES, action=_("申请竣工验收"))
     if agreed_date < timezone.localdate(now):
         raise InvalidTransition(_("约定验收日期不能早于今天。"))
-    _move(app, Status.COMPLETION_APPLIED, user=user, now=now)
+    transition(app, Status.COMPLETION_APPLIED, by=user, at=now)
     return _schedule_inspection(app, agreed_date=agreed_date, user=user, now=now)
 
 
@@ -88,10 +89,11 @@ def completion_inspect(
     now = now or timezone.now()
     app = _lock(inspection.application)
     inspection = CompletionInspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.state != CompletionInspection.State.SCHEDULED:
-        raise InvalidTransition(_("该次验收已登记结果。"))
-    _require_status(app, Status.COMPLETION_APPLIED, Status.RECTIFICATION, action=_("竣工验收"))
     passed = engineering_ok and security_ok
+    result = CompletionInspection.State.PASSED if passed else CompletionInspection.State.FAILED
+    if not can_transition(inspection, result):  # recorded already: say so before the checks
+        raise refusal(inspection, result)
+    _require_status(app, Status.COMPLETION_APPLIED, Status.RECTIFICATION, action=_("竣工验收"))
     if not passed and not (problems.strip() and rectification.strip()):
         raise InvalidTransition(_("验收不合格须记录存在问题和整改措施，并向业主说明。"))
     if passed and app.violations.filter(state__in=OPEN_VIOLATION_STATES).exists():
@@ -99,31 +101,31 @@ def completion_inspect(
     inspection.engineering_ok, inspection.security_ok = engineering_ok, security_ok
     inspection.problems, inspection.rectification = problems, rectification
     inspection.inspected_at, inspection.inspected_by = now, user
-    inspection.state = (
-        CompletionInspection.State.PASSED if passed else CompletionInspection.State.FAILED
-    )
-    inspection.save(
-        update_fields=[
+    transition(
+        inspection,
+        result,
+        by=user,
+        at=now,
+        fields=[
             "engineering_ok",
             "security_ok",
             "problems",
             "rectification",
             "inspected_at",
             "inspected_by",
-            "state",
-        ]
+        ],
     )
     if not passed:
         if app.status == Status.COMPLETION_APPLIED:
-            _move(app, Status.RECTIFICATION, user=user, now=now, note=problems)
+            transition(app, Status.RECTIFICATION, by=user, at=now, note=problems)
         return inspection
     app.completion_accepted_on = timezone.localdate(now)
     app.refund_due_on = app.completion_accepted_on + REFUND_AFTER
-    _move(
+    transition(
         app,
         Status.COMPLETION_ACCEPTED,
-        user=user,
-        now=now,
+        by=user,
+        at=now,
         note=_("第 %(n)s 次验收合格") % {"n": inspection.round},
         fields=["completion_accepted_on", "refund_due_on"],
     )

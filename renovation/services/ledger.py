@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.workflow import transition
 
 from .. import recipients
 from ..exceptions import InsufficientDeposit, InvalidTransition, RefundNotDue
 from ..models import DepositLedgerEntry, DepositRefund, EntryKind, RenovationApplication, Status
 from ..selectors import ledger_balance, ledger_totals, refund_due_date
-from .common import CENT, _lock, _move, _require_status
+from .common import CENT, _lock, _require_status
 
 
 def _ledger_post(app, *, kind, amount, memo, user, reference="") -> DepositLedgerEntry:
@@ -109,7 +110,7 @@ def refund_request(
         refund_amount=refund_amount,
         requested_by_user=user,
     )
-    _move(app, Status.REFUND_REQUESTED, user=user, now=now)
+    transition(app, Status.REFUND_REQUESTED, by=user, at=now)
     return refund
 
 
@@ -187,7 +188,7 @@ def refund_pay(*, application, memo_number: str, user, now=None) -> DepositRefun
     refund.save(
         update_fields=["refund_amount", "fines_amount", "memo_number", "paid_at", "cashier"]
     )
-    _move(app, Status.REFUNDED, user=user, now=now, note=_("备忘表 %(n)s") % {"n": memo_number})
+    transition(app, Status.REFUNDED, by=user, at=now, note=_("备忘表 %(n)s") % {"n": memo_number})
     return refund
 
 
@@ -195,7 +196,7 @@ def refund_pay(*, application, memo_number: str, user, now=None) -> DepositRefun
 def application_close(*, application, user, now=None):
     now = now or timezone.now()
     app = _lock(application)
-    _move(app, Status.CLOSED, user=user, now=now)
+    transition(app, Status.CLOSED, by=user, at=now)
     return app
 
 

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.workflow import can_transition, refusal, transition
+
 from ..exceptions import InsufficientDeposit, InvalidTransition
-from ..models import VIOLATION_TRANSITIONS as VIOLATION_MOVES
 from ..models import Fine, HotWorkPermit, MaterialRefusal, PatrolRecord, Status, Violation
 from ..selectors import ACTIVE_STATUSES, ledger_balance
 from .common import CENT, _lock, _require_status
@@ -19,16 +20,6 @@ from .ledger import deposit_deduct_fine
 
 def _lock_violation(violation) -> Violation:
     return Violation.objects.select_for_update().get(pk=violation.pk)
-
-
-def _violation_move(v: Violation, to_state, *, fields=()):
-    if to_state not in VIOLATION_MOVES[Violation.State(v.state)]:
-        raise InvalidTransition(
-            _("违章记录不能从“%(from)s”变为“%(to)s”。")
-            % {"from": v.get_state_display(), "to": Violation.State(to_state).label}
-        )
-    v.state = to_state
-    v.save(update_fields=["state", *fields])
 
 
 @transaction.atomic
@@ -122,7 +113,7 @@ def violation_sign(*, violation, owner_signed: bool, contractor_signed: bool, us
     if not (owner_signed and contractor_signed):
         raise InvalidTransition(_("整改通知书须业主和装修单位双方签收。"))
     v.owner_signed = v.contractor_signed = True
-    _violation_move(v, Violation.State.SIGNED, fields=["owner_signed", "contractor_signed"])
+    transition(v, Violation.State.SIGNED, by=user, fields=["owner_signed", "contractor_signed"])
     return v
 
 
@@ -145,7 +136,7 @@ def violation_recheck(
     v.recheck_note = note
     fields = ["rechecked_at", "rechecked_by", "recheck_note"]
     if passed:
-        _violation_move(v, Violation.State.RECTIFIED, fields=fields)
+        transition(v, Violation.State.RECTIFIED, by=user, at=now, note=note, fields=fields)
         return v
     if new_deadline is None or new_deadline < timezone.localdate(now):
         raise InvalidTransition(_("复查不合格须重新确定整改期限（不早于今天）。"))
@@ -187,14 +178,13 @@ def fine_decide(*, fine, approve: bool, user, note: str = "", now=None) -> Fine:
     same transaction (refused, and nothing written, when the balance is insufficient)."""
     now = now or timezone.now()
     fine = Fine.objects.select_for_update(of=("self",)).select_related("violation").get(pk=fine.pk)
-    if fine.state != Fine.State.PROPOSED:
-        raise InvalidTransition(_("该违约金已审批。"))
     fine.decided_by, fine.decided_at, fine.decision_note = user, now, note
-    fields = ["state", "decided_by", "decided_at", "decision_note"]
+    fields = ["decided_by", "decided_at", "decision_note"]
     if not approve:
-        fine.state = Fine.State.REJECTED
-        fine.save(update_fields=fields)
+        transition(fine, Fine.State.REJECTED, by=user, at=now, note=note, fields=fields)
         return fine
+    transition(fine, Fine.State.APPROVED, by=user, at=now, note=note, fields=fields)
+    # A refused deduction rolls the approval back with the transaction.
     fine.ledger_entry = deposit_deduct_fine(
         application=fine.application,
         amount=fine.amount,
@@ -202,8 +192,7 @@ def fine_decide(*, fine, approve: bool, user, note: str = "", now=None) -> Fine:
         reference=fine.violation.notice_number or f"FINE-{fine.pk}",
         user=user,
     )
-    fine.state = Fine.State.APPROVED
-    fine.save(update_fields=[*fields, "ledger_entry"])
+    fine.save(update_fields=["ledger_entry"])
     return fine
 
 
@@ -249,16 +238,18 @@ def hot_work_decide(*, permit, approve: bool, user, note: str = "", now=None) ->
     extinguisher and a time window that has not ended."""
     now = now or timezone.now()
     permit = HotWorkPermit.objects.select_for_update().get(pk=permit.pk)
-    if permit.state != HotWorkPermit.State.REQUESTED:
-        raise InvalidTransition(_("该动火申请已审批。"))
+    to = HotWorkPermit.State.APPROVED if approve else HotWorkPermit.State.REJECTED
+    if not can_transition(permit, to):  # decided already: say so before the checks below
+        raise refusal(permit, to)
     if approve:
         if not permit.fire_watcher.strip() or not permit.extinguisher_checked:
             raise InvalidTransition(_("动火须有监护人并检查灭火器后才能批准。"))
         if permit.ends_at <= now:
             raise InvalidTransition(_("动火时间段已过，请重新申请。"))
-    permit.state = HotWorkPermit.State.APPROVED if approve else HotWorkPermit.State.REJECTED
     permit.decided_by, permit.decided_at, permit.decision_note = user, now, note
-    permit.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    transition(
+        permit, to, by=user, at=now, note=note, fields=["decided_by", "decided_at", "decision_note"]
+    )
     return permit
 
 

@@ -109,7 +109,7 @@ def application_detail(request, pk):
         and app.review_due_at < now,
         "documents": app.documents.select_related("checked_by"),
         "government_approvals": app.government_approvals.select_related("recorded_by"),
-        "history": app.status_changes.select_related("changed_by"),
+        "history": app.status_changes.select_related("by"),
         "can_review_engineering": user.has_perm("renovation.review_engineering", app),
         "can_review_cs": user.has_perm("renovation.review_customer_service", app),
         "can_record_government": user.has_perm("renovation.record_government_approval", app),

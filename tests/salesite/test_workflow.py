@@ -27,7 +27,13 @@ from salesite.workflow import (
 from tests import factories as f
 
 # "app_label.Model" of every workflow that must be declared on the engine.
-EXPECTED_WORKFLOWS: set[str] = set()
+EXPECTED_WORKFLOWS: set[str] = {
+    "renovation.CompletionInspection",
+    "renovation.Fine",
+    "renovation.HotWorkPermit",
+    "renovation.RenovationApplication",
+    "renovation.Violation",
+}
 
 
 def _states(model) -> list[str]:
