@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.selectors import members_holding
 from salesite.workflow import transition
 
 from .. import recipients
@@ -252,7 +253,7 @@ def entry_notice_send(*, application, user, now=None) -> int:
     now = now or timezone.now()
     app = _lock(application)
     _require_status(app, Status.PERMITTED, action=_("发出装修入场知会单"))
-    users = recipients.project_users(app.project, recipients.DEPARTMENTS)
+    users = members_holding(recipients.DEPARTMENTS, [app.project_id]).get(app.project_id, [])
     created = notify_many(
         recipients=users,
         title=_("装修入场知会：%(unit)s") % {"unit": app.unit},

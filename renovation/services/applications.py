@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many, send_sms
+from salesite.selectors import members_holding
 from salesite.workflow import transition
 
 from .. import recipients
@@ -141,7 +142,7 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
 
 
 def _notify_reviewers(app):
-    users = recipients.project_users(app.project, recipients.REVIEWERS)
+    users = members_holding(recipients.REVIEWERS, [app.project_id]).get(app.project_id, [])
     due = timezone.localtime(app.review_due_at).strftime("%Y-%m-%d %H:%M")
     notify_many(
         recipients=users,
@@ -267,7 +268,7 @@ def review_overdue_alert(*, now: datetime.datetime | None = None) -> dict:
     )
     if not overdue:
         return {"overdue": 0, "notified": 0}
-    users = recipients.users_by_project({a.project_id for a in overdue}, recipients.REVIEWERS)
+    users = members_holding(recipients.REVIEWERS, {a.project_id for a in overdue})
     notified = 0
     for app in overdue:
         due = timezone.localtime(app.review_due_at).strftime("%Y-%m-%d %H:%M")

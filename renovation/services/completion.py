@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.selectors import members_holding
 from salesite.workflow import can_transition, refusal, transition
 
-from .. import recipients
 from ..exceptions import InvalidTransition
 from ..models import OPEN_VIOLATION_STATES, CompletionInspection, Status
 from ..selectors import ACTIVE_STATUSES, REFUND_AFTER
@@ -35,7 +35,7 @@ def _schedule_inspection(app, *, agreed_date, user, now) -> CompletionInspection
         scheduled_at=now,
     )
     notify_many(
-        recipients=recipients.project_users(app.project, INSPECTORS),
+        recipients=members_holding(INSPECTORS, [app.project_id]).get(app.project_id, []),
         title=_("装修竣工验收：%(unit)s %(d)s") % {"unit": app.unit, "d": agreed_date},
         body=_("请工程部、保安部于约定日期到场验收（第 %(n)s 次）。") % {"n": inspection.round},
         url=app.get_absolute_url(),

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_many
+from salesite.selectors import members_holding
 from salesite.workflow import transition
 
-from .. import recipients
 from ..exceptions import InsufficientDeposit, InvalidTransition, RefundNotDue
 from ..models import DepositLedgerEntry, DepositRefund, EntryKind, RenovationApplication, Status
 from ..selectors import ledger_balance, ledger_totals, refund_due_date
@@ -212,7 +212,7 @@ def refunds_due_notify(*, today: datetime.date | None = None) -> dict:
     )
     if not due:
         return {"due": 0, "notified": 0}
-    users = recipients.users_by_project({a.project_id for a in due}, ["front_desk", "cs_lead"])
+    users = members_holding(["front_desk", "cs_lead"], {a.project_id for a in due})
     notified = 0
     for app in due:
         notified += len(

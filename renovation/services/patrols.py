@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Project
 from salesite.notifications import notify_many
+from salesite.selectors import members_holding
 
 from .. import recipients
 from ..exceptions import InvalidTransition
@@ -93,8 +94,8 @@ def patrols_missed_flag(*, day: datetime.date | None = None) -> dict:
             if (pk, kind) not in done:
                 missing[(project_id, kind)] = missing.get((project_id, kind), 0) + 1
     project_ids = {project_id for project_id, _kind in missing}
-    users = recipients.users_by_project_and_role(
-        project_ids, [*recipients.PATROL_ROLE_FOR_KIND.values(), "centre_head"]
+    users = members_holding(
+        [*recipients.PATROL_ROLE_FOR_KIND.values(), "centre_head"], project_ids, by_role=True
     )
     projects = Project.objects.in_bulk(project_ids)
     url = reverse("renovation:patrol_today")
