@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from salesite.views_access import get_record, staff_view
+
+from .. import selectors, services
 from ..forms import AgreementForm, EntryConfirmationForm, FeePaymentForm, PermitForm, WorkerPassForm
 from ..models import PROHIBITIONS
 from .common import _application, _run, _service_form
@@ -117,10 +119,10 @@ def entry_confirm(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.issue_permit")
 @require_POST
 def entry_notice(request, pk):
-    app = _application(request, pk, "renovation.issue_permit")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     _run(
         request,
         services.entry_notice_send,
@@ -131,17 +133,17 @@ def entry_notice(request, pk):
     return redirect(app)
 
 
-@login_required
+@staff_view()
 def permit_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     if not app.permit_number:
         raise Http404
     return render(request, "renovation/print_permit.html", {"app": app})
 
 
-@login_required
+@staff_view()
 def passes_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     return render(
         request, "renovation/print_passes.html", {"app": app, "passes": app.worker_passes.all()}
     )

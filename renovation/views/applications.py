@@ -15,6 +15,7 @@ from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Building
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..filters import ApplicationFilter
@@ -32,7 +33,7 @@ from ..models import (
 from .common import FORM_TEMPLATE, _application, _run
 
 
-@login_required
+@staff_view()
 def index(request):
     return redirect("renovation:application_list")
 
@@ -40,7 +41,7 @@ def index(request):
 # --- applications ----------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def application_list(request):
     f = ApplicationFilter(
         request.GET, queryset=selectors.applications_for(request.user), request=request
@@ -82,7 +83,7 @@ def _application_form(request, app=None):
     )
 
 
-@login_required
+@staff_view("renovation.add_renovationapplication")
 def application_create(request):
     return _application_form(request)
 
@@ -96,9 +97,9 @@ def application_edit(request, pk):
     return _application_form(request, app)
 
 
-@login_required
+@staff_view()
 def application_detail(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     user = request.user
     now = timezone.now()
     context = {
@@ -172,10 +173,10 @@ def _ledger_context(request, app) -> dict:
     }
 
 
-@login_required
+@staff_view(post="renovation.change_renovationapplication")
 @require_POST
 def application_submit(request, pk):
-    app = _application(request, pk, "renovation.change_renovationapplication")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     _run(
         request,
         services.application_submit,
@@ -186,10 +187,10 @@ def application_submit(request, pk):
     return redirect(app)
 
 
-@login_required
+@staff_view(post="renovation.change_renovationapplication")
 @require_POST
 def document_check(request, pk, doc_pk):
-    app = _application(request, pk, "renovation.change_renovationapplication")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=app)
     received = request.POST.get("received") == "1"
     services.document_check(document=document, received=received, user=request.user)

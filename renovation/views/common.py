@@ -14,8 +14,19 @@ from salesite.querystring import query_date
 from salesite.views import service_form_page
 
 from .. import selectors
+from ..models import RenovationLecture, Violation
 
 FORM_TEMPLATE = "salesite/form.html"
+
+
+def violation_qs():
+    return Violation.objects.select_related(
+        "application__unit__building", "project", "found_by", "warned_by", "rechecked_by", "patrol"
+    )
+
+
+def lecture_qs():
+    return RenovationLecture.objects.select_related("project", "created_by")
 
 
 def _application(request, pk, perm=None):

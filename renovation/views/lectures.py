@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..forms import AttendeeForm, LectureForm
-from ..models import LectureAttendee, RenovationLecture
-from .common import FORM_TEMPLATE, _pick_project, _visible_projects
+from ..models import LectureAttendee
+from .common import FORM_TEMPLATE, _pick_project, _visible_projects, lecture_qs
 
 
-@login_required
+@staff_view()
 def lecture_list(request):
     projects = _visible_projects(request.user)
     qs = selectors.lectures_for(request.user)
@@ -44,11 +42,9 @@ def lecture_list(request):
     )
 
 
-@login_required
+@staff_view("renovation.add_renovationlecture")
 def lecture_create(request):
     allowed = projects_with_perm(request.user, "renovation.add_renovationlecture")
-    if not allowed:
-        raise PermissionDenied
     form = LectureForm(
         request.POST or None, projects=allowed, initial={"held_on": timezone.localdate()}
     )
@@ -59,34 +55,23 @@ def lecture_create(request):
     return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记装修讲座"), "back": None})
 
 
-def _lecture(request, pk, perm=None):
-    lecture = access.get_visible_or_404(
-        RenovationLecture.objects.select_related("project", "created_by"), request.user, pk=pk
-    )
-    if perm:
-        access.require_perm(request.user, perm, lecture)
-    return lecture
-
-
-@login_required
+@staff_view(post="renovation.change_renovationlecture")
 def lecture_detail(request, pk):
-    lecture = _lecture(request, pk)
+    lecture = get_record(request, lecture_qs(), pk=pk)
     form = AttendeeForm(request.POST or None, project=lecture.project)
-    if request.method == "POST":
-        access.require_perm(request.user, "renovation.change_renovationlecture", lecture)
-        if form.is_valid():
-            try:
-                n = services.lecture_attendees_add(
-                    lecture=lecture,
-                    unit=form.cleaned_data["unit"],
-                    name=form.cleaned_data["name"],
-                    user=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已登记 %(n)s 位参加业主。") % {"n": n})
-                return redirect(lecture)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.lecture_attendees_add(
+                lecture=lecture,
+                unit=form.cleaned_data["unit"],
+                name=form.cleaned_data["name"],
+                user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已登记 %(n)s 位参加业主。") % {"n": n})
+            return redirect(lecture)
     attendees = lecture.attendees.select_related("unit__building", "customer")
     return render(
         request,
@@ -101,10 +86,10 @@ def lecture_detail(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.change_renovationlecture")
 @require_POST
 def lecture_attendee_remove(request, pk, attendee_pk):
-    lecture = _lecture(request, pk, "renovation.change_renovationlecture")
+    lecture = get_record(request, lecture_qs(), pk=pk)
     attendee = get_object_or_404(LectureAttendee, pk=attendee_pk, lecture=lecture)
     services.lecture_attendee_remove(attendee=attendee, user=request.user)
     messages.success(request, _("已移除：%(n)s") % {"n": attendee.name})

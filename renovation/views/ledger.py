@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from salesite.views_access import get_record, staff_view
+
+from .. import selectors, services
 from ..forms import RefundPayForm, RefundRequestForm, RefundSignForm
 from ..models import DepositRefund
 from .common import _application, _run, _service_form
@@ -42,10 +44,10 @@ def refund_sign(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.approve_refund")
 @require_POST
 def refund_approve(request, pk):
-    app = _application(request, pk, "renovation.approve_refund")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     _run(
         request,
         services.refund_approve,
@@ -70,17 +72,17 @@ def refund_pay(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.change_renovationapplication")
 @require_POST
 def application_close(request, pk):
-    app = _application(request, pk, "renovation.change_renovationapplication")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     _run(request, services.application_close, _("已结案。"), application=app, user=request.user)
     return redirect(app)
 
 
-@login_required
+@staff_view()
 def refund_memo_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     refund = get_object_or_404(
         DepositRefund.objects.select_related("approved_by", "cashier"), application=app
     )

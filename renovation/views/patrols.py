@@ -9,17 +9,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.views import paginate, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import selectors, services
 from ..forms import PatrolForm
 from ..models import PATROL_PERMS, PatrolKind, PatrolRecord
-from .common import FORM_TEMPLATE, _application, _pick_day, _pick_project, _visible_projects
+from .common import (
+    FORM_TEMPLATE,
+    _application,
+    _pick_day,
+    _pick_project,
+    _visible_projects,
+)
 
 
-@login_required
+@staff_view()
 def patrol_today(request):
     """Today's patrols of a project: every active renovation × kind, done or missing."""
     projects = _visible_projects(request.user)
@@ -72,13 +78,13 @@ def patrol_add(request, pk, kind):
     )
 
 
-@login_required
+@staff_view()
 def patrol_detail(request, pk):
-    record = access.get_visible_or_404(
+    record = get_record(
+        request,
         PatrolRecord.objects.select_related(
             "application__unit__building", "patrolled_by", "project"
         ),
-        request.user,
         pk=pk,
     )
     return render(

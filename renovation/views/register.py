@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from salesite.exports import export_format, export_response
 from salesite.views import paginate
+from salesite.views_access import staff_view
 
 from .. import exports, selectors
 from ..filters import ApplicationFilter
 from .common import _pick_project, _visible_projects
 
 
-@login_required
+@staff_view()
 def pipeline(request):
     """Counts of the renovation pipeline, each linking to the list behind it."""
     projects = _visible_projects(request.user)
@@ -79,7 +79,7 @@ def _cell(value):
     return value
 
 
-@login_required
+@staff_view()
 def register(request):
     """装修办理报表: filtered, paginated, exportable to Excel/CSV."""
     f = ApplicationFilter(

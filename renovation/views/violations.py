@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
 from salesite.views import paginate, record_context
+from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..filters import ViolationFilter
@@ -27,26 +27,14 @@ from ..forms import (
     ViolationSignForm,
 )
 from ..models import Fine, HotWorkPermit, PatrolRecord, Violation
-from .common import FORM_TEMPLATE, _application, _post_form, _run, _service_form
-
-
-def _violation(request, pk, perm=None):
-    v = access.get_visible_or_404(
-        Violation.objects.select_related(
-            "application__unit__building",
-            "project",
-            "found_by",
-            "warned_by",
-            "rechecked_by",
-            "patrol",
-        ),
-        request.user,
-        pk=pk,
-    )
-    access.require_view(request.user, v)
-    if perm:
-        access.require_perm(request.user, perm, v)
-    return v
+from .common import (
+    FORM_TEMPLATE,
+    _application,
+    _post_form,
+    _run,
+    _service_form,
+    violation_qs,
+)
 
 
 @login_required
@@ -75,7 +63,7 @@ def violation_add(request, pk):
     return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记违章"), "back": app})
 
 
-@login_required
+@staff_view()
 def violation_list(request):
     f = ViolationFilter(
         request.GET, queryset=selectors.violations_for(request.user), request=request
@@ -89,9 +77,9 @@ def violation_list(request):
     )
 
 
-@login_required
+@staff_view()
 def violation_detail(request, pk):
-    v = _violation(request, pk)
+    v = get_record(request, violation_qs(), pk=pk)
     user = request.user
     can_change = user.has_perm("renovation.change_violation", v)
     context = {
@@ -111,12 +99,12 @@ def violation_detail(request, pk):
     return render(request, "renovation/violation_detail.html", context)
 
 
-@login_required
+@staff_view(post="renovation.change_violation")
 @require_POST
 def violation_call(request, pk, party):
     if party not in ("owner", "contractor"):
         raise Http404
-    v = _violation(request, pk, "renovation.change_violation")
+    v = get_record(request, violation_qs(), pk=pk)
     return _post_form(
         request,
         CallForm(request.POST),
@@ -126,10 +114,10 @@ def violation_call(request, pk, party):
     )
 
 
-@login_required
+@staff_view(post="renovation.change_violation")
 @require_POST
 def violation_sign(request, pk):
-    v = _violation(request, pk, "renovation.change_violation")
+    v = get_record(request, violation_qs(), pk=pk)
     return _post_form(
         request,
         ViolationSignForm(request.POST),
@@ -139,10 +127,10 @@ def violation_sign(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.change_violation")
 @require_POST
 def violation_recheck(request, pk):
-    v = _violation(request, pk, "renovation.change_violation")
+    v = get_record(request, violation_qs(), pk=pk)
     return _post_form(
         request,
         RecheckForm(request.POST),
@@ -152,19 +140,19 @@ def violation_recheck(request, pk):
     )
 
 
-@login_required
+@staff_view()
 def violation_notice_print(request, pk):
-    v = _violation(request, pk)
+    v = get_record(request, violation_qs(), pk=pk)
     if v.severity != Violation.Severity.SERIOUS:
         raise Http404
     copies = [_("业主联"), _("装修单位联"), _("存档联")]
     return render(request, "renovation/print_violation_notice.html", {"v": v, "copies": copies})
 
 
-@login_required
+@staff_view(post="renovation.add_fine")
 @require_POST
 def fine_propose(request, pk):
-    v = _violation(request, pk, "renovation.add_fine")
+    v = get_record(request, violation_qs(), pk=pk)
     return _post_form(
         request,
         FineForm(request.POST),
@@ -174,13 +162,10 @@ def fine_propose(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.approve_fine")
 @require_POST
 def fine_decide(request, pk):
-    fine = access.get_visible_or_404(
-        Fine.objects.select_related("violation", "application"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "renovation.approve_fine", fine)
+    fine = get_record(request, Fine.objects.select_related("violation", "application"), pk=pk)
     approve = request.POST.get("approve") == "1"
     _run(
         request,
@@ -208,11 +193,10 @@ def hot_work_add(request, pk):
     )
 
 
-@login_required
+@staff_view(post="renovation.approve_hot_work")
 @require_POST
 def hot_work_decide(request, pk):
-    permit = access.get_visible_or_404(HotWorkPermit.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "renovation.approve_hot_work", permit)
+    permit = get_record(request, HotWorkPermit.objects.all(), pk=pk)
     approve = request.POST.get("approve") == "1"
     _run(
         request,
