@@ -5,8 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
-from salesite.models.workflow import StatusHistory
+from salesite.models.workflow import ProjectOwned, StatusHistory
 
 
 class Status(models.TextChoices):
@@ -55,7 +54,7 @@ class Decision(models.TextChoices):
     RETURNED = "returned", _("退回")
 
 
-class RenovationApplication(models.Model):
+class RenovationApplication(ProjectOwned):
     class ApplicantKind(models.TextChoices):
         OWNER = "owner", _("业主本人")
         AGENT = "agent", _("委托代理人")
@@ -174,8 +173,6 @@ class RenovationApplication(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     TRANSITIONS = TRANSITIONS
     WORKFLOW_HISTORY = "renovation.StatusChange"
     TRANSITION_ERROR = _("装修申请不能从“%(from)s”变为“%(to)s”。")
@@ -249,7 +246,7 @@ def required_documents(application) -> list[str]:
     return kinds
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(ProjectOwned):
     """One line of the document checklist; its scans are attachments of this row."""
 
     project = models.ForeignKey(
@@ -274,8 +271,6 @@ class ApplicationDocument(models.Model):
     )
     checked_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("申请资料")
         verbose_name_plural = _("申请资料")
@@ -291,7 +286,7 @@ class ApplicationDocument(models.Model):
         return self.application.get_absolute_url()
 
 
-class GovernmentApproval(models.Model):
+class GovernmentApproval(ProjectOwned):
     """The approval of the authority for fire, structure or gas changes (R-REN-2)."""
 
     project = models.ForeignKey(
@@ -317,8 +312,6 @@ class GovernmentApproval(models.Model):
     )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("政府审批")
         verbose_name_plural = _("政府审批")
@@ -342,8 +335,6 @@ class StatusChange(StatusHistory):
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta(StatusHistory.Meta):
         verbose_name = _("装修状态变更")

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 from .applications import RenovationApplication
 
@@ -21,7 +21,7 @@ def _user_fk(label):
     )
 
 
-class CompletionInspection(models.Model):
+class CompletionInspection(ProjectOwned):
     """One inspection round (竣工验收表) on the date agreed with the owner: engineering and
     security inspect; problems are recorded with the rectification asked for."""
 
@@ -57,8 +57,6 @@ class CompletionInspection(models.Model):
     inspected_by = _user_fk(_("验收登记人"))
     scheduled_by = _user_fk(_("预约人"))
     scheduled_at = models.DateTimeField(_("预约时间"))
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("竣工验收")

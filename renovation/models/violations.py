@@ -5,8 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
-from salesite.models.workflow import StatusHistory
+from salesite.models.workflow import ProjectOwned, StatusHistory
 
 from .applications import RenovationApplication
 from .ledger import DepositLedgerEntry
@@ -39,7 +38,7 @@ def _user_fk(label):
     )
 
 
-class Violation(models.Model):
+class Violation(ProjectOwned):
     """A minor violation gets a recorded verbal warning; a serious one a rectification notice
     (违章整改通知书, three copies): owner phoned first, then the contractor, both sign."""
 
@@ -95,8 +94,6 @@ class Violation(models.Model):
     rechecked_by = _user_fk(_("复查人"))
     recheck_note = models.TextField(_("复查情况"), blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修违章")
         verbose_name_plural = _("装修违章")
@@ -129,14 +126,12 @@ class ViolationHistory(StatusHistory):
     from_status = models.CharField(_("原状态"), max_length=20, choices=Violation.State.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Violation.State.choices)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta(StatusHistory.Meta):
         verbose_name = _("装修违章状态变更")
         verbose_name_plural = _("装修违章状态变更")
 
 
-class Fine(models.Model):
+class Fine(ProjectOwned):
     """违约金 under the agreement: proposed, approved by the project manager, then deducted
     from the deposit ledger."""
 
@@ -173,8 +168,6 @@ class Fine(models.Model):
         related_name="fine",
     )
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修违约金")
         verbose_name_plural = _("装修违约金")
@@ -190,7 +183,7 @@ class Fine(models.Model):
         return self.violation.get_absolute_url()
 
 
-class HotWorkPermit(models.Model):
+class HotWorkPermit(ProjectOwned):
     """动火审批: location, time window, fire watcher and extinguisher check."""
 
     class State(models.TextChoices):
@@ -221,8 +214,6 @@ class HotWorkPermit(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("动火审批")
         verbose_name_plural = _("动火审批")
@@ -241,7 +232,7 @@ class HotWorkPermit(models.Model):
         return reverse("renovation:application_detail", args=[self.application_id])
 
 
-class MaterialRefusal(models.Model):
+class MaterialRefusal(ProjectOwned):
     """Prohibited materials or tools refused at the gate (乙炔气罐、电焊工具 without approval…)."""
 
     project = _project_fk()
@@ -252,8 +243,6 @@ class MaterialRefusal(models.Model):
     carrier = models.CharField(_("携带人"), max_length=50, blank=True)
     reason = models.CharField(_("拒绝原因"), max_length=200)
     refused_by = _user_fk(_("经办人"))
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("违禁材料拒入记录")
