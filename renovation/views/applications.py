@@ -30,7 +30,7 @@ from ..models import (
     RenovationAgreement,
     Status,
 )
-from .common import FORM_TEMPLATE, _application, _run
+from .common import FORM_TEMPLATE, _application, _run, _service_form
 
 
 @staff_view()
@@ -207,37 +207,30 @@ def application_review(request, pk, side):
     if side not in services.REVIEW_SIDES:
         raise PermissionDenied
     app = _application(request, pk, services.REVIEW_SIDES[side][0])
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_review(
-                application=app,
-                side=side,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("审核意见已提交。"))
-            return redirect(app)
-    title = _("工程部审核") if side == "engineering" else _("客服审核")
-    return render(request, FORM_TEMPLATE, {"form": form, "title": title, "back": app})
+    return _service_form(
+        request,
+        app,
+        ReviewForm(request.POST or None),
+        _("工程部审核") if side == "engineering" else _("客服审核"),
+        lambda d: services.application_review(
+            application=app,
+            side=side,
+            approve=d["decision"] == "approve",
+            note=d["note"],
+            user=request.user,
+        ),
+        _("审核意见已提交。"),
+    )
 
 
 @login_required
 def government_approval_add(request, pk):
     app = _application(request, pk, "renovation.record_government_approval")
-    form = GovernmentApprovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.government_approval_record(
-                application=app, user=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("政府审批已登记。"))
-            return redirect(app)
-    return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记政府审批"), "back": app})
+    return _service_form(
+        request,
+        app,
+        GovernmentApprovalForm(request.POST or None),
+        _("登记政府审批"),
+        lambda d: services.government_approval_record(application=app, user=request.user, **d),
+        _("政府审批已登记。"),
+    )

@@ -48,8 +48,19 @@ def _run(request, fn, success, **kwargs) -> bool:
     return True
 
 
-def _service_form(request, app, form, title, call, success, template=FORM_TEMPLATE, extra=None):
-    """A form page whose valid POST calls one service; domain errors go on the form."""
+def _service_form(
+    request,
+    app,
+    form,
+    title,
+    call,
+    success,
+    template=FORM_TEMPLATE,
+    extra=None,
+    redirect_to=None,
+):
+    """A form page of an application whose valid POST calls one service (service_form_page
+    with the application as the page to go back to)."""
     return service_form_page(
         request,
         form=form,
@@ -59,6 +70,7 @@ def _service_form(request, app, form, title, call, success, template=FORM_TEMPLA
         back=app,
         template=template,
         extra=extra,
+        redirect_to=redirect_to,
     )
 
 

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 from salesite.views_access import get_record, staff_view
 
 from .. import exports, selectors, services
 from ..forms import AttendeeForm, LectureForm
 from ..models import LectureAttendee
-from .common import FORM_TEMPLATE, _pick_project, _visible_projects, lecture_qs
+from .common import _pick_project, _visible_projects, lecture_qs
 
 
 @staff_view()
@@ -48,11 +48,14 @@ def lecture_create(request):
     form = LectureForm(
         request.POST or None, projects=allowed, initial={"held_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        lecture = services.lecture_save(lecture=form.save(commit=False), user=request.user)
-        messages.success(request, _("装修讲座已登记，请登记参加业主。"))
-        return redirect(lecture)
-    return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记装修讲座"), "back": None})
+    return service_form_page(
+        request,
+        form=form,
+        call=lambda d: services.lecture_save(lecture=form.save(commit=False), user=request.user),
+        success=_("装修讲座已登记，请登记参加业主。"),
+        title=_("登记装修讲座"),
+        redirect_to=lambda lecture: lecture,
+    )
 
 
 @staff_view(post="renovation.change_renovationlecture")

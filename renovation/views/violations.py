@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
 from salesite.views import paginate, record_context
@@ -28,7 +26,6 @@ from ..forms import (
 )
 from ..models import Fine, HotWorkPermit, PatrolRecord, Violation
 from .common import (
-    FORM_TEMPLATE,
     _application,
     _post_form,
     _run,
@@ -50,17 +47,15 @@ def violation_add(request, pk):
         request.POST or None,
         initial={"description": patrol.findings if patrol else ""},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            v = services.violation_record(
-                application=app, patrol=patrol, user=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("违章已登记。"))
-            return redirect(v)
-    return render(request, FORM_TEMPLATE, {"form": form, "title": _("登记违章"), "back": app})
+    return _service_form(
+        request,
+        app,
+        form,
+        _("登记违章"),
+        lambda d: services.violation_record(application=app, patrol=patrol, user=request.user, **d),
+        _("违章已登记。"),
+        redirect_to=lambda v: v,
+    )
 
 
 @staff_view()
