@@ -1,7 +1,7 @@
 """Renovation permissions for the default roles and the deadline-monitor schedules.
 
 The values are frozen here as they were when this migration was written (a copy, not an
-import of renovation.roles), so later edits to the roles do not rewrite history."""
+import of live code), so later edits to the roles do not rewrite history."""
 
 from django.db import migrations
 

@@ -1,7 +1,7 @@
 """Violation, fine, hot-work and refused-material permissions for the default roles.
 
 The values are frozen here as they were when this migration was written (a copy, not an
-import of renovation.roles), so later edits to the roles do not rewrite history."""
+import of live code), so later edits to the roles do not rewrite history."""
 
 from django.db import migrations
 
