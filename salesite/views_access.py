@@ -9,7 +9,10 @@
 
 ``@staff_view(perm, post=…)`` logs the user in, refuses (403) one whose roles hold ``perm``
 on no project, and records the permission on the view (``staff_permission``,
-``staff_post_permission``) where the permission matrix test reads it. Inside, ``get_record``
+``staff_post_permission``) where the permission matrix test reads it. With
+``per_record=True`` there is no early refusal: the permission applies to the row only (another
+project's row stays a 404 before the 403) and a list of someone who holds it nowhere is empty
+— for pages whose answers must not tell a role without the permission more than that. Inside, ``get_record``
 fetches the row through the visibility filter (another project's row is a 404) and applies the
 declared permission to the row's project (403), the ``post`` one for a POST; with no
 permission declared, the record's page rule (``access.require_view``) applies. List pages
@@ -28,20 +31,25 @@ from salesite import access
 ANY_MEMBER = None  # a page open to every member who sees the record's project
 
 
-def staff_view(perm: str | None = ANY_MEMBER, *, post: str | None = None):
+def staff_view(perm: str | None = ANY_MEMBER, *, post: str | None = None, per_record: bool = False):
     """Declare (and enforce) the permission a staff view requires; see the module doc."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             required = declared_permission(request, perm, post)
-            if required is not None and not holds_anywhere(request.user, required):
+            if (
+                not per_record
+                and required is not None
+                and not holds_anywhere(request.user, required)
+            ):
                 raise PermissionDenied
             request.staff_permission = required
             return view(request, *args, **kwargs)
 
         wrapper.staff_permission = perm
         wrapper.staff_post_permission = post
+        wrapper.staff_per_record = per_record
         return login_required(wrapper)
 
     return decorate
@@ -52,8 +60,9 @@ def declared_permission(request, perm, post):
 
 
 def holds_anywhere(user, perm: str) -> bool:
-    """Does any of the user's roles grant ``perm`` on some project they see?"""
-    if user.has_perm(perm):
+    """Does any of the user's roles grant ``perm`` on some project they see? (No query beyond
+    the user's cached access.)"""
+    if user.is_superuser:
         return True
     ids = access.permitted_project_ids(user, perm)
     return ids is None or bool(ids)

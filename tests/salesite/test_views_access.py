@@ -25,6 +25,11 @@ def customer_list(request):
     return HttpResponse(",".join(str(c.pk) for c in permitted_rows(request, Customer.objects)))
 
 
+@staff_view(CHANGE, per_record=True)
+def customer_list_per_record(request):
+    return HttpResponse(",".join(str(c.pk) for c in permitted_rows(request, Customer.objects)))
+
+
 @staff_view()
 def any_member_page(request, pk):
     return HttpResponse(get_record(request, Customer.objects.all(), pk=pk).name)
@@ -52,6 +57,9 @@ def test_a_role_without_the_permission_anywhere_is_refused(member, project):
     security = member("security", project)  # sees customers, may not change them
     with pytest.raises(PermissionDenied):
         _call(customer_list, security)
+    # Per record: no early refusal, the list is empty.
+    f.CustomerFactory(project=project)
+    assert _call(customer_list_per_record, security).content == b""
 
 
 @pytest.mark.django_db
