@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +13,12 @@ from salesite.views_access import get_record, staff_view
 from .. import selectors, services
 from ..forms import AgreementForm, EntryConfirmationForm, FeePaymentForm, PermitForm, WorkerPassForm
 from ..models import PROHIBITIONS
-from .common import _application, _run, _service_form
+from .common import _run, _service_form
 
 
-@login_required
+@staff_view("renovation.add_renovationagreement", per_record=True)
 def agreement_sign(request, pk):
-    app = _application(request, pk, "renovation.add_renovationagreement")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = AgreementForm(
         request.POST or None,
         application=app,
@@ -43,9 +42,9 @@ def agreement_sign(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.collect_fees", per_record=True)
 def fee_payment(request, pk):
-    app = _application(request, pk, "renovation.collect_fees")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     raw = request.POST.get("worker_pass_count") or request.GET.get("worker_pass_count") or 0
     try:
         count = min(max(0, int(raw)), 200)
@@ -70,9 +69,9 @@ def fee_payment(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.issue_permit", per_record=True)
 def permit_issue(request, pk):
-    app = _application(request, pk, "renovation.issue_permit")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = PermitForm(request.POST or None, initial={"valid_until": app.planned_end})
     return _service_form(
         request,
@@ -86,9 +85,9 @@ def permit_issue(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.add_workerpass", per_record=True)
 def worker_pass_add(request, pk):
-    app = _application(request, pk, "renovation.add_workerpass")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = WorkerPassForm(
         request.POST or None,
         initial={"valid_from": timezone.localdate(), "valid_until": app.permit_valid_until},
@@ -103,9 +102,9 @@ def worker_pass_add(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.add_entryconfirmation", per_record=True)
 def entry_confirm(request, pk):
-    app = _application(request, pk, "renovation.add_entryconfirmation")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = EntryConfirmationForm(
         request.POST or None, initial={"confirmed_on": timezone.localdate()}
     )
@@ -119,7 +118,7 @@ def entry_confirm(request, pk):
     )
 
 
-@staff_view(post="renovation.issue_permit")
+@staff_view(post="renovation.issue_permit", per_record=True)
 @require_POST
 def entry_notice(request, pk):
     app = get_record(request, selectors.application_detail_qs(), pk=pk)

@@ -4,13 +4,13 @@ government approval."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Building
@@ -30,7 +30,7 @@ from ..models import (
     RenovationAgreement,
     Status,
 )
-from .common import FORM_TEMPLATE, _application, _run, _service_form
+from .common import FORM_TEMPLATE, _run, _service_form
 
 
 @staff_view()
@@ -88,9 +88,9 @@ def application_create(request):
     return _application_form(request)
 
 
-@login_required
+@staff_view("renovation.change_renovationapplication", per_record=True)
 def application_edit(request, pk):
-    app = _application(request, pk, "renovation.change_renovationapplication")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     if not app.is_editable:
         messages.error(request, _("只有草稿或已退回的申请可以修改。"))
         return redirect(app)
@@ -173,7 +173,7 @@ def _ledger_context(request, app) -> dict:
     }
 
 
-@staff_view(post="renovation.change_renovationapplication")
+@staff_view(post="renovation.change_renovationapplication", per_record=True)
 @require_POST
 def application_submit(request, pk):
     app = get_record(request, selectors.application_detail_qs(), pk=pk)
@@ -187,7 +187,7 @@ def application_submit(request, pk):
     return redirect(app)
 
 
-@staff_view(post="renovation.change_renovationapplication")
+@staff_view(post="renovation.change_renovationapplication", per_record=True)
 @require_POST
 def document_check(request, pk, doc_pk):
     app = get_record(request, selectors.application_detail_qs(), pk=pk)
@@ -202,11 +202,12 @@ def document_check(request, pk, doc_pk):
     return redirect(app)
 
 
-@login_required
+@staff_view()  # the permission depends on the side reviewed, a URL argument: see below
 def application_review(request, pk, side):
     if side not in services.REVIEW_SIDES:
         raise PermissionDenied
-    app = _application(request, pk, services.REVIEW_SIDES[side][0])
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
+    access.require_perm(request.user, services.REVIEW_SIDES[side][0], app)
     return _service_form(
         request,
         app,
@@ -223,9 +224,9 @@ def application_review(request, pk, side):
     )
 
 
-@login_required
+@staff_view("renovation.record_government_approval", per_record=True)
 def government_approval_add(request, pk):
-    app = _application(request, pk, "renovation.record_government_approval")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     return _service_form(
         request,
         app,

@@ -7,13 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.models import Project
 from salesite.querystring import query_date
 from salesite.views import service_form_page
 
-from .. import selectors
 from ..models import RenovationLecture, Violation
 
 FORM_TEMPLATE = "salesite/form.html"
@@ -27,14 +25,6 @@ def violation_qs():
 
 def lecture_qs():
     return RenovationLecture.objects.select_related("project", "created_by")
-
-
-def _application(request, pk, perm=None):
-    app = access.get_visible_or_404(selectors.application_detail_qs(), request.user, pk=pk)
-    access.require_view(request.user, app)
-    if perm:
-        access.require_perm(request.user, perm, app)
-    return app
 
 
 def _run(request, fn, success, **kwargs) -> bool:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 
-from salesite import access
+from salesite.views_access import get_record, staff_view
 
-from .. import services
+from .. import selectors, services
 from ..forms import AgreedDateForm, InspectionForm
 from ..models import CompletionInspection
-from .common import _application, _service_form
+from .common import _service_form
 
 
-@login_required
+@staff_view("renovation.add_completioninspection", per_record=True)
 def completion_apply(request, pk):
-    app = _application(request, pk, "renovation.add_completioninspection")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = AgreedDateForm(request.POST or None)
     return _service_form(
         request,
@@ -27,9 +26,9 @@ def completion_apply(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.add_completioninspection", per_record=True)
 def reinspection_schedule(request, pk):
-    app = _application(request, pk, "renovation.add_completioninspection")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = AgreedDateForm(request.POST or None)
     return _service_form(
         request,
@@ -41,12 +40,11 @@ def reinspection_schedule(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.inspect_completion", per_record=True)
 def inspection_record(request, pk):
-    inspection = access.get_visible_or_404(
-        CompletionInspection.objects.select_related("application"), request.user, pk=pk
+    inspection = get_record(
+        request, CompletionInspection.objects.select_related("application"), pk=pk
     )
-    access.require_perm(request.user, "renovation.inspect_completion", inspection)
     app = inspection.application
     form = InspectionForm(request.POST or None)
     return _service_form(

@@ -58,7 +58,7 @@ def lecture_create(request):
     )
 
 
-@staff_view(post="renovation.change_renovationlecture")
+@staff_view(post="renovation.change_renovationlecture", per_record=True)
 def lecture_detail(request, pk):
     lecture = get_record(request, lecture_qs(), pk=pk)
     form = AttendeeForm(request.POST or None, project=lecture.project)
@@ -89,7 +89,7 @@ def lecture_detail(request, pk):
     )
 
 
-@staff_view(post="renovation.change_renovationlecture")
+@staff_view(post="renovation.change_renovationlecture", per_record=True)
 @require_POST
 def lecture_attendee_remove(request, pk, attendee_pk):
     lecture = get_record(request, lecture_qs(), pk=pk)

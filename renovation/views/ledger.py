@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,12 +11,12 @@ from salesite.views_access import get_record, staff_view
 from .. import selectors, services
 from ..forms import RefundPayForm, RefundRequestForm, RefundSignForm
 from ..models import DepositRefund
-from .common import _application, _run, _service_form
+from .common import _run, _service_form
 
 
-@login_required
+@staff_view("renovation.add_depositrefund", per_record=True)
 def refund_request(request, pk):
-    app = _application(request, pk, "renovation.add_depositrefund")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = RefundRequestForm(request.POST or None, initial={"unpaid_fees": 0})
     return _service_form(
         request,
@@ -29,9 +28,9 @@ def refund_request(request, pk):
     )
 
 
-@login_required
+@staff_view("renovation.change_depositrefund", per_record=True)
 def refund_sign(request, pk):
-    app = _application(request, pk, "renovation.change_depositrefund")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     refund = get_object_or_404(DepositRefund, application=app)
     form = RefundSignForm(request.POST or None, instance=refund)
     return _service_form(
@@ -44,7 +43,7 @@ def refund_sign(request, pk):
     )
 
 
-@staff_view(post="renovation.approve_refund")
+@staff_view(post="renovation.approve_refund", per_record=True)
 @require_POST
 def refund_approve(request, pk):
     app = get_record(request, selectors.application_detail_qs(), pk=pk)
@@ -58,9 +57,9 @@ def refund_approve(request, pk):
     return redirect(app)
 
 
-@login_required
+@staff_view("renovation.record_refund", per_record=True)
 def refund_pay(request, pk):
-    app = _application(request, pk, "renovation.record_refund")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = RefundPayForm(request.POST or None)
     return _service_form(
         request,
@@ -72,7 +71,7 @@ def refund_pay(request, pk):
     )
 
 
-@staff_view(post="renovation.change_renovationapplication")
+@staff_view(post="renovation.change_renovationapplication", per_record=True)
 @require_POST
 def application_close(request, pk):
     app = get_record(request, selectors.application_detail_qs(), pk=pk)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite import access
 from salesite.exceptions import DomainError
 from salesite.views import paginate, record_context
 from salesite.views_access import get_record, staff_view
@@ -18,7 +18,6 @@ from ..forms import PatrolForm
 from ..models import PATROL_PERMS, PatrolKind, PatrolRecord
 from .common import (
     FORM_TEMPLATE,
-    _application,
     _pick_day,
     _pick_project,
     _visible_projects,
@@ -55,11 +54,12 @@ def patrol_today(request):
     )
 
 
-@login_required
+@staff_view()  # the permission depends on the patrol kind, a URL argument: see below
 def patrol_add(request, pk, kind):
     if kind not in PATROL_PERMS:
         raise Http404
-    app = _application(request, pk, PATROL_PERMS[kind])
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
+    access.require_perm(request.user, PATROL_PERMS[kind], app)
     form = PatrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +25,6 @@ from ..forms import (
 )
 from ..models import Fine, HotWorkPermit, PatrolRecord, Violation
 from .common import (
-    _application,
     _post_form,
     _run,
     _service_form,
@@ -34,9 +32,9 @@ from .common import (
 )
 
 
-@login_required
+@staff_view("renovation.add_violation", per_record=True)
 def violation_add(request, pk):
-    app = _application(request, pk, "renovation.add_violation")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     patrol = None
     if request.GET.get("patrol"):
         patrol_pk = query_pk(request.GET["patrol"])
@@ -94,7 +92,7 @@ def violation_detail(request, pk):
     return render(request, "renovation/violation_detail.html", context)
 
 
-@staff_view(post="renovation.change_violation")
+@staff_view(post="renovation.change_violation", per_record=True)
 @require_POST
 def violation_call(request, pk, party):
     if party not in ("owner", "contractor"):
@@ -109,7 +107,7 @@ def violation_call(request, pk, party):
     )
 
 
-@staff_view(post="renovation.change_violation")
+@staff_view(post="renovation.change_violation", per_record=True)
 @require_POST
 def violation_sign(request, pk):
     v = get_record(request, violation_qs(), pk=pk)
@@ -122,7 +120,7 @@ def violation_sign(request, pk):
     )
 
 
-@staff_view(post="renovation.change_violation")
+@staff_view(post="renovation.change_violation", per_record=True)
 @require_POST
 def violation_recheck(request, pk):
     v = get_record(request, violation_qs(), pk=pk)
@@ -144,7 +142,7 @@ def violation_notice_print(request, pk):
     return render(request, "renovation/print_violation_notice.html", {"v": v, "copies": copies})
 
 
-@staff_view(post="renovation.add_fine")
+@staff_view(post="renovation.add_fine", per_record=True)
 @require_POST
 def fine_propose(request, pk):
     v = get_record(request, violation_qs(), pk=pk)
@@ -157,7 +155,7 @@ def fine_propose(request, pk):
     )
 
 
-@staff_view(post="renovation.approve_fine")
+@staff_view(post="renovation.approve_fine", per_record=True)
 @require_POST
 def fine_decide(request, pk):
     fine = get_record(request, Fine.objects.select_related("violation", "application"), pk=pk)
@@ -174,9 +172,9 @@ def fine_decide(request, pk):
     return redirect(fine.violation)
 
 
-@login_required
+@staff_view("renovation.add_hotworkpermit", per_record=True)
 def hot_work_add(request, pk):
-    app = _application(request, pk, "renovation.add_hotworkpermit")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = HotWorkForm(request.POST or None)
     return _service_form(
         request,
@@ -188,7 +186,7 @@ def hot_work_add(request, pk):
     )
 
 
-@staff_view(post="renovation.approve_hot_work")
+@staff_view(post="renovation.approve_hot_work", per_record=True)
 @require_POST
 def hot_work_decide(request, pk):
     permit = get_record(request, HotWorkPermit.objects.all(), pk=pk)
@@ -205,9 +203,9 @@ def hot_work_decide(request, pk):
     return redirect(permit)
 
 
-@login_required
+@staff_view("renovation.add_materialrefusal", per_record=True)
 def material_refusal_add(request, pk):
-    app = _application(request, pk, "renovation.add_materialrefusal")
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     form = MaterialRefusalForm(request.POST or None)
     return _service_form(
         request,
