@@ -26,6 +26,7 @@ from .models import (
     RenovationLecture,
     StatusChange,
     Violation,
+    ViolationHistory,
     WorkerPass,
 )
 
@@ -56,7 +57,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -101,11 +102,11 @@ class GovernmentApprovalAdmin(ProjectScopedAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ProjectScopedAdmin):
-    list_display = ["application", "from_status", "to_status", "changed_by", "changed_at"]
+    list_display = ["application", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
     search_fields = ["application__number"]
-    raw_id_fields = ["application", "changed_by"]
-    list_select_related = ["application__unit__building", "changed_by"]
+    raw_id_fields = ["application", "by"]
+    list_select_related = ["application__unit__building", "by"]
 
 
 @admin.register(RenovationAgreement)
@@ -246,6 +247,16 @@ class FineInline(admin.TabularInline):
         return False
 
 
+class ViolationHistoryInline(admin.TabularInline):
+    model = ViolationHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Violation)
 class ViolationAdmin(ProjectScopedAdmin):
     list_display = [
@@ -262,7 +273,7 @@ class ViolationAdmin(ProjectScopedAdmin):
     raw_id_fields = ["application", "patrol", "found_by", "warned_by", "rechecked_by"]
     # The state moves only through the services (call order, signatures, re-check).
     readonly_fields = ["state", "owner_called_at", "contractor_called_at"]
-    inlines = [FineInline]
+    inlines = [FineInline, ViolationHistoryInline]
     list_select_related = ["application__unit__building", "project"]
 
 

@@ -29,7 +29,8 @@ from .models import (
     Status,
     Violation,
 )
-from .services import ACTIVE_STATUSES, REVIEW_SIDES
+from .selectors import ACTIVE_STATUSES
+from .services import REVIEW_SIDES
 
 REVIEW_LABELS = {"engineering": gettext_lazy("工程部审核"), "cs": gettext_lazy("客服审核")}
 

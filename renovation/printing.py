@@ -1,30 +1,23 @@
 """Print views of the renovation forms signed on paper (R-DASH-3, R-REN): the application
 with its approval sheet (装修申请表/审批表), the management agreement with the fees paid
 (装修管理服务协议) and the completion inspection sheet (竣工验收表). The permit, the worker
-passes, the violation notice and the refund memo are printed from renovation/views.py."""
+passes, the violation notice and the refund memo are printed from renovation/views/."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from salesite import access
+from salesite.views_access import get_record, staff_view
 
 from . import selectors
 from .models import PROHIBITIONS, FeePayment, RenovationAgreement
 
 
-def _application(request, pk):
-    app = access.get_visible_or_404(selectors.application_detail_qs(), request.user, pk=pk)
-    access.require_view(request.user, app)  # the same rule as the application's page
-    return app
-
-
-@login_required
+@staff_view()
 def application_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     context = {
         "app": app,
         "documents": list(app.documents.order_by("pk")),
@@ -33,9 +26,9 @@ def application_print(request, pk):
     return render(request, "renovation/print/application.html", context)
 
 
-@login_required
+@staff_view()
 def agreement_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     agreement = RenovationAgreement.objects.filter(application=app).first()
     if agreement is None:
         raise Http404
@@ -50,9 +43,9 @@ def agreement_print(request, pk):
     return render(request, "renovation/print/agreement.html", context)
 
 
-@login_required
+@staff_view()
 def completion_print(request, pk):
-    app = _application(request, pk)
+    app = get_record(request, selectors.application_detail_qs(), pk=pk)
     inspections = list(app.inspections.order_by("round", "pk"))
     if not inspections:
         raise Http404

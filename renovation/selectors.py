@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import RenovationApplication, Status
+from .models import (
+    ZERO_AMOUNT,
+    DepositLedgerEntry,
+    EntryKind,
+    RenovationApplication,
+    Status,
+    balance_expression,
+)
+
+# Renovations under construction: patrolled every day, fines and hot work apply.
+ACTIVE_STATUSES = [Status.PERMITTED]
+# The deposit is refunded three months after the completion acceptance (R-REN-8).
+REFUND_AFTER = relativedelta(months=3)
 
 
 def applications_for(user):
@@ -45,8 +61,6 @@ def search(qs, text: str):
 
 def active_applications(user, project):
     """The renovations under construction in a project (patrolled every day)."""
-    from .services import ACTIVE_STATUSES
-
     return (
         RenovationApplication.objects.visible_to(user)
         .filter(project=project, status__in=ACTIVE_STATUSES)
@@ -107,7 +121,6 @@ def pipeline_counts(user, project=None, now=None, today=None) -> dict[str, int]:
     from django.db.models import Count
 
     from .models import IN_COMPLETION, IN_REVIEW, OPEN_VIOLATION_STATES, Violation
-    from .services import ACTIVE_STATUSES
 
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -217,3 +230,30 @@ def lectures_for(user):
         .annotate(attendee_count=Count("attendees"))
         .order_by("-held_on", "-pk")
     )
+
+
+# --- deposit ledger (R-REN-8) ----------------------------------------------------------
+
+
+def ledger_balance(application_id) -> Decimal:
+    """SUM of the signed entries, computed in SQL."""
+    return DepositLedgerEntry.objects.filter(application_id=application_id).aggregate(
+        balance=balance_expression()
+    )["balance"]
+
+
+def ledger_totals(application_id) -> dict[str, Decimal]:
+    rows = (
+        DepositLedgerEntry.objects.filter(application_id=application_id)
+        .values("kind")
+        .annotate(total=Sum("amount"))
+    )
+    totals = {kind: ZERO_AMOUNT for kind in EntryKind.values}
+    totals.update({r["kind"]: r["total"] for r in rows})
+    return totals
+
+
+def refund_due_date(app) -> datetime.date | None:
+    if app.completion_accepted_on is None:
+        return None
+    return app.completion_accepted_on + REFUND_AFTER

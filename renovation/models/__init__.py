@@ -39,6 +39,7 @@ from .violations import (
     HotWorkPermit,
     MaterialRefusal,
     Violation,
+    ViolationHistory,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "Status",
     "StatusChange",
     "Violation",
+    "ViolationHistory",
     "WorkerPass",
     "balance_expression",
     "required_documents",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 from .applications import RenovationApplication
 
@@ -37,7 +37,7 @@ PROHIBITIONS = [
 ]
 
 
-class RenovationAgreement(models.Model):
+class RenovationAgreement(ProjectOwned):
     class Signer(models.TextChoices):
         OWNER = "owner", _("业主")
         CONTRACTOR = "contractor", _("装修单位（受业主委托）")
@@ -61,8 +61,6 @@ class RenovationAgreement(models.Model):
     recorded_by = _user_fk(_("经办人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修管理协议")
         verbose_name_plural = _("装修管理协议")
@@ -78,7 +76,7 @@ class FeeKind(models.TextChoices):
     WORKER_PASS = "worker_pass", _("工人出入证工本费")
 
 
-class FeeItem(models.Model):
+class FeeItem(ProjectOwned):
     """The published fee schedule of a project (edited in admin)."""
 
     class Basis(models.TextChoices):
@@ -98,8 +96,6 @@ class FeeItem(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修收费标准")
         verbose_name_plural = _("装修收费标准")
@@ -113,7 +109,7 @@ class FeeItem(models.Model):
         return f"{self.get_kind_display()} {self.rate} ({self.get_basis_display()})"
 
 
-class FeePayment(models.Model):
+class FeePayment(ProjectOwned):
     """The cashier's record of the fees paid for an application, with the receipt number."""
 
     project = _project_fk()
@@ -130,8 +126,6 @@ class FeePayment(models.Model):
     paid_at = models.DateTimeField(_("收款时间"))
     cashier = _user_fk(_("收银员"))
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修缴费")
         verbose_name_plural = _("装修缴费")
@@ -147,7 +141,7 @@ class FeePayment(models.Model):
         return f"{self.receipt_number} {self.total}"
 
 
-class FeeCharge(models.Model):
+class FeeCharge(ProjectOwned):
     payment = models.ForeignKey(
         FeePayment, verbose_name=_("缴费"), on_delete=models.CASCADE, related_name="charges"
     )
@@ -158,8 +152,6 @@ class FeeCharge(models.Model):
     rate = models.DecimalField(_("标准（元）"), max_digits=10, decimal_places=2)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("缴费明细")
         verbose_name_plural = _("缴费明细")
@@ -169,7 +161,7 @@ class FeeCharge(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
-class WorkerPass(models.Model):
+class WorkerPass(ProjectOwned):
     project = _project_fk()
     application = models.ForeignKey(
         RenovationApplication,
@@ -187,8 +179,6 @@ class WorkerPass(models.Model):
     issued_by = _user_fk(_("办理人"))
     issued_at = models.DateTimeField(_("办理时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("工人出入证")
         verbose_name_plural = _("工人出入证")
@@ -205,7 +195,7 @@ class WorkerPass(models.Model):
         return f"{self.pass_number} {self.name}"
 
 
-class EntryConfirmation(models.Model):
+class EntryConfirmation(ProjectOwned):
     """入场确认表: the condition of the existing facilities before work starts."""
 
     project = _project_fk()
@@ -221,8 +211,6 @@ class EntryConfirmation(models.Model):
     )
     owner_signed = models.BooleanField(_("业主/装修单位已签字"), default=False)
     confirmed_by = _user_fk(_("物业确认人"))
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("入场确认表")

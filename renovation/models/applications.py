@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned, StatusHistory
 
 
 class Status(models.TextChoices):
@@ -25,7 +25,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-# Allowed moves; services refuse everything else (InvalidTransition).
+# Allowed moves (salesite.workflow.transition refuses everything else).
 TRANSITIONS = {
     Status.DRAFT: [Status.SUBMITTED, Status.WAITING_GOVERNMENT],
     Status.WAITING_GOVERNMENT: [Status.SUBMITTED],
@@ -54,7 +54,7 @@ class Decision(models.TextChoices):
     RETURNED = "returned", _("退回")
 
 
-class RenovationApplication(models.Model):
+class RenovationApplication(ProjectOwned):
     class ApplicantKind(models.TextChoices):
         OWNER = "owner", _("业主本人")
         AGENT = "agent", _("委托代理人")
@@ -173,7 +173,9 @@ class RenovationApplication(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
+    TRANSITIONS = TRANSITIONS
+    WORKFLOW_HISTORY = "renovation.StatusChange"
+    TRANSITION_ERROR = _("装修申请不能从“%(from)s”变为“%(to)s”。")
 
     class Meta:
         verbose_name = _("装修申请")
@@ -204,9 +206,6 @@ class RenovationApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.RETURNED)
-
-    def allowed_next(self):
-        return TRANSITIONS[Status(self.status)]
 
 
 class DocumentKind(models.TextChoices):
@@ -247,7 +246,7 @@ def required_documents(application) -> list[str]:
     return kinds
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(ProjectOwned):
     """One line of the document checklist; its scans are attachments of this row."""
 
     project = models.ForeignKey(
@@ -272,8 +271,6 @@ class ApplicationDocument(models.Model):
     )
     checked_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("申请资料")
         verbose_name_plural = _("申请资料")
@@ -289,7 +286,7 @@ class ApplicationDocument(models.Model):
         return self.application.get_absolute_url()
 
 
-class GovernmentApproval(models.Model):
+class GovernmentApproval(ProjectOwned):
     """The approval of the authority for fire, structure or gas changes (R-REN-2)."""
 
     project = models.ForeignKey(
@@ -315,8 +312,6 @@ class GovernmentApproval(models.Model):
     )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("政府审批")
         verbose_name_plural = _("政府审批")
@@ -326,8 +321,8 @@ class GovernmentApproval(models.Model):
         return f"{self.authority} {self.document_number}"
 
 
-class StatusChange(models.Model):
-    """History row of every state change: who, when, from, to, note."""
+class StatusChange(StatusHistory):
+    """History row of every state change of an application: who, when, from, to, note."""
 
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
@@ -340,23 +335,10 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("时间"))
-    note = models.TextField(_("说明"), blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(StatusHistory.Meta):
         verbose_name = _("装修状态变更")
         verbose_name_plural = _("装修状态变更")
-        ordering = ["changed_at", "pk"]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

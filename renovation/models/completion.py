@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 from .applications import RenovationApplication
 
@@ -21,7 +21,7 @@ def _user_fk(label):
     )
 
 
-class CompletionInspection(models.Model):
+class CompletionInspection(ProjectOwned):
     """One inspection round (竣工验收表) on the date agreed with the owner: engineering and
     security inspect; problems are recorded with the rectification asked for."""
 
@@ -29,6 +29,11 @@ class CompletionInspection(models.Model):
         SCHEDULED = "scheduled", _("待验收")
         PASSED = "passed", _("验收合格")
         FAILED = "failed", _("不合格，需整改")
+
+    # A failed round is final: the re-inspection is a new round.
+    TRANSITIONS = {State.SCHEDULED: {State.PASSED, State.FAILED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该次验收已登记结果。")
 
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
@@ -52,8 +57,6 @@ class CompletionInspection(models.Model):
     inspected_by = _user_fk(_("验收登记人"))
     scheduled_by = _user_fk(_("预约人"))
     scheduled_at = models.DateTimeField(_("预约时间"))
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("竣工验收")

@@ -5,10 +5,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 
-class RenovationLecture(models.Model):
+class RenovationLecture(ProjectOwned):
     project = models.ForeignKey(
         "salesite.Project",
         verbose_name=_("项目"),
@@ -31,8 +31,6 @@ class RenovationLecture(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修讲座")
         verbose_name_plural = _("装修讲座")
@@ -45,7 +43,7 @@ class RenovationLecture(models.Model):
         return reverse("renovation:lecture_detail", args=[self.pk])
 
 
-class LectureAttendee(models.Model):
+class LectureAttendee(ProjectOwned):
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
     )
@@ -68,8 +66,6 @@ class LectureAttendee(models.Model):
     )
     name = models.CharField(_("参加人"), max_length=50)
     added_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("讲座参加业主")

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 from .applications import RenovationApplication
 
@@ -43,10 +43,7 @@ def balance_expression(prefix=""):
     )
 
 
-class DepositLedgerEntry(models.Model):
-    project = models.ForeignKey(
-        "salesite.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
-    )
+class DepositLedgerEntry(ProjectOwned):
     application = models.ForeignKey(
         RenovationApplication,
         verbose_name=_("装修申请"),
@@ -67,8 +64,6 @@ class DepositLedgerEntry(models.Model):
     )
     created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("押金台账分录")
         verbose_name_plural = _("押金台账")
@@ -87,16 +82,13 @@ class DepositLedgerEntry(models.Model):
         return self.amount if self.kind == EntryKind.DEPOSIT_IN else -self.amount
 
 
-class DepositRefund(models.Model):
+class DepositRefund(ProjectOwned):
     """押金退还: request, damage check, three signatures, approval, cashier's memo."""
 
     class Requester(models.TextChoices):
         OWNER = "owner", _("业主")
         CONTRACTOR = "contractor", _("装修单位")
 
-    project = models.ForeignKey(
-        "salesite.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
-    )
     application = models.OneToOneField(
         RenovationApplication,
         verbose_name=_("装修申请"),
@@ -146,8 +138,6 @@ class DepositRefund(models.Model):
         blank=True,
         related_name="+",
     )
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("押金退还")

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned
 
 from .applications import RenovationApplication
 
@@ -26,7 +26,7 @@ PATROL_PERMS = {
 }
 
 
-class PatrolRecord(models.Model):
+class PatrolRecord(ProjectOwned):
     class Result(models.TextChoices):
         OK = "ok", _("正常")
         VIOLATION = "violation", _("发现违章")
@@ -54,8 +54,6 @@ class PatrolRecord(models.Model):
     )
     patrolled_at = models.DateTimeField(_("登记时间"))
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修巡查记录")
         verbose_name_plural = _("装修巡查记录")
@@ -79,7 +77,7 @@ class PatrolRecord(models.Model):
         return reverse("renovation:patrol_detail", args=[self.pk])
 
 
-class MissedPatrol(models.Model):
+class MissedPatrol(ProjectOwned):
     """A patrol that was not recorded on its day; flagged by the next morning's job."""
 
     project = models.ForeignKey(
@@ -94,8 +92,6 @@ class MissedPatrol(models.Model):
     date = models.DateField(_("漏巡日期"), db_index=True)
     kind = models.CharField(_("巡查类别"), max_length=12, choices=PatrolKind.choices)
     flagged_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("漏巡记录")

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesite.models.scoping import ProjectScopedQuerySet
+from salesite.models.workflow import ProjectOwned, StatusHistory
 
 from .applications import RenovationApplication
 from .ledger import DepositLedgerEntry
@@ -38,7 +38,7 @@ def _user_fk(label):
     )
 
 
-class Violation(models.Model):
+class Violation(ProjectOwned):
     """A minor violation gets a recorded verbal warning; a serious one a rectification notice
     (违章整改通知书, three copies): owner phoned first, then the contractor, both sign."""
 
@@ -51,6 +51,15 @@ class Violation(models.Model):
         NOTICE_ISSUED = "notice_issued", _("已发整改通知")
         SIGNED = "signed", _("双方已签收，整改中")
         RECTIFIED = "rectified", _("已整改复查合格")
+
+    # A violation is recorded warned (minor) or with a notice issued (serious).
+    TRANSITIONS = {
+        State.NOTICE_ISSUED: {State.SIGNED},
+        State.SIGNED: {State.RECTIFIED},
+    }
+    STATUS_FIELD = "state"
+    WORKFLOW_HISTORY = "renovation.ViolationHistory"
+    TRANSITION_ERROR = _("违章记录不能从“%(from)s”变为“%(to)s”。")
 
     project = _project_fk()
     application = _app_fk("violations")
@@ -85,8 +94,6 @@ class Violation(models.Model):
     rechecked_by = _user_fk(_("复查人"))
     recheck_note = models.TextField(_("复查情况"), blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修违章")
         verbose_name_plural = _("装修违章")
@@ -106,15 +113,25 @@ class Violation(models.Model):
 
 
 OPEN_VIOLATION_STATES = [Violation.State.NOTICE_ISSUED, Violation.State.SIGNED]
-VIOLATION_TRANSITIONS = {
-    Violation.State.WARNED: [],
-    Violation.State.NOTICE_ISSUED: [Violation.State.SIGNED],
-    Violation.State.SIGNED: [Violation.State.RECTIFIED],
-    Violation.State.RECTIFIED: [],
-}
+VIOLATION_TRANSITIONS = Violation.TRANSITIONS
 
 
-class Fine(models.Model):
+class ViolationHistory(StatusHistory):
+    """History row of every state change of a violation: who, when, from, to, note."""
+
+    project = _project_fk()
+    violation = models.ForeignKey(
+        Violation, verbose_name=_("违章"), on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Violation.State.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Violation.State.choices)
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("装修违章状态变更")
+        verbose_name_plural = _("装修违章状态变更")
+
+
+class Fine(ProjectOwned):
     """违约金 under the agreement: proposed, approved by the project manager, then deducted
     from the deposit ledger."""
 
@@ -122,6 +139,10 @@ class Fine(models.Model):
         PROPOSED = "proposed", _("待审批")
         APPROVED = "approved", _("已批准并扣除")
         REJECTED = "rejected", _("未批准")
+
+    TRANSITIONS = {State.PROPOSED: {State.APPROVED, State.REJECTED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该违约金已审批。")
 
     project = _project_fk()
     application = _app_fk("fines")
@@ -147,8 +168,6 @@ class Fine(models.Model):
         related_name="fine",
     )
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("装修违约金")
         verbose_name_plural = _("装修违约金")
@@ -164,13 +183,17 @@ class Fine(models.Model):
         return self.violation.get_absolute_url()
 
 
-class HotWorkPermit(models.Model):
+class HotWorkPermit(ProjectOwned):
     """动火审批: location, time window, fire watcher and extinguisher check."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待审批")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("不批准")
+
+    TRANSITIONS = {State.REQUESTED: {State.APPROVED, State.REJECTED}}
+    STATUS_FIELD = "state"
+    TRANSITION_ERROR = _("该动火申请已审批。")
 
     project = _project_fk()
     application = _app_fk("hot_work_permits")
@@ -191,8 +214,6 @@ class HotWorkPermit(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("动火审批")
         verbose_name_plural = _("动火审批")
@@ -211,7 +232,7 @@ class HotWorkPermit(models.Model):
         return reverse("renovation:application_detail", args=[self.application_id])
 
 
-class MaterialRefusal(models.Model):
+class MaterialRefusal(ProjectOwned):
     """Prohibited materials or tools refused at the gate (乙炔气罐、电焊工具 without approval…)."""
 
     project = _project_fk()
@@ -222,8 +243,6 @@ class MaterialRefusal(models.Model):
     carrier = models.CharField(_("携带人"), max_length=50, blank=True)
     reason = models.CharField(_("拒绝原因"), max_length=200)
     refused_by = _user_fk(_("经办人"))
-
-    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("违禁材料拒入记录")

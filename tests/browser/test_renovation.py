@@ -160,4 +160,4 @@ def test_reviewer_approves_an_application_from_the_pipeline(page, login, demo_si
     app.refresh_from_db()
     assert app.status == "approved" and app.approved_at is not None
     assert (app.engineering_reviewer, app.cs_reviewer) == (head, head)
-    assert app.status_changes.filter(to_status="approved", changed_by=head).exists()
+    assert app.status_changes.filter(to_status="approved", by=head).exists()

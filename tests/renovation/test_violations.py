@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from renovation import services
 from renovation.exceptions import InsufficientDeposit, InvalidTransition
-from renovation.models import DepositLedgerEntry, Fine, HotWorkPermit, MaterialRefusal, Violation
+from renovation.models import (
+    DepositLedgerEntry,
+    Fine,
+    HotWorkPermit,
+    MaterialRefusal,
+    Violation,
+    ViolationHistory,
+)
 
 from .conftest import at
 from .factories import active_in
@@ -84,6 +91,22 @@ def test_serious_violation_owner_called_before_contractor_then_both_sign(project
     assert v.state == "rectified"
     with pytest.raises(InvalidTransition):
         services.violation_recheck(violation=v, passed=True, note="", user=None, now=NOW)
+
+
+def test_violation_moves_write_history(project, member):
+    (app,) = active_in(project)
+    fd = member("front_desk", project)
+    v = serious(app)
+    services.violation_call(violation=v, party="owner", answer="同意", user=fd, now=NOW)
+    services.violation_call(violation=v, party="contractor", answer="同意", user=fd, now=NOW)
+    services.violation_sign(violation=v, owner_signed=True, contractor_signed=True, user=fd)
+    services.violation_recheck(violation=v, passed=True, note="已恢复", user=fd, now=NOW)
+    rows = list(ViolationHistory.objects.filter(violation=v).order_by("pk"))
+    assert [(r.from_status, r.to_status, r.by, r.project_id) for r in rows] == [
+        ("notice_issued", "signed", fd, project.pk),
+        ("signed", "rectified", fd, project.pk),
+    ]
+    assert (rows[1].at, rows[1].note) == (NOW, "已恢复")
 
 
 def test_serious_violation_needs_requirement_and_future_deadline(project):

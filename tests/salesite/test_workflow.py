@@ -36,6 +36,11 @@ EXPECTED_WORKFLOWS: set[str] = {
     "handover.Milestone",
     "handover.ProgressNotice",
     "handover.RectificationItem",
+    "renovation.CompletionInspection",
+    "renovation.Fine",
+    "renovation.HotWorkPermit",
+    "renovation.RenovationApplication",
+    "renovation.Violation",
     "salesite.Project",
 }
 
