@@ -27,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("salesite.dashboard.urls")),
     path("core/", include("salesite.core_urls")),
-    path("ops/", include("salesite.operations.urls")),
+    path("ops/", include("operations.urls")),
     path("communication/", include("communication.urls")),
     path("handover/", include("handover.urls")),
     path("renovation/", include("renovation.urls")),

@@ -13,13 +13,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesite import access, imports, services
 from salesite.attachments import attachment_add, attachments_for
+from salesite.dashboard import registry as dashboard_registry
 from salesite.exceptions import DomainError
 from salesite.exports import PersonalData, export_format, export_response
 from salesite.filters import CustomerFilter, UnitFilter
@@ -47,7 +50,6 @@ from salesite.models import (
     Tenant,
     Unit,
 )
-from salesite.operations.selectors import home_blocks
 from salesite.redirects import is_safe_url, next_url
 from salesite.selectors import projects_for
 
@@ -220,7 +222,12 @@ def home(request):
             "projects": projects[:50],
             "roles": roles,
             "recent_notifications": recent,
-            **home_blocks(request.user, timezone.localdate()),
+            # The apps' blocks (today's empty posts, overdue rectification, …) rendered in
+            # the order the apps registered them (salesite/dashboard/registry.py).
+            "home_blocks": [
+                mark_safe(render_to_string(b.template, b.context, request=request))
+                for b in dashboard_registry.home_blocks(request.user, timezone.localdate())
+            ],
         },
     )
 

@@ -2,17 +2,13 @@ import pytest
 from django.apps import apps
 from django.contrib import admin as django_admin
 
-from salesite.models.operations import ServicePlan, SiteArea
-from salesite.operations import services
+from operations import services
+from operations.models import ServicePlan, SiteArea
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-OPS_MODELS = [
-    m
-    for m in apps.get_app_config("salesite").get_models()
-    if m.__module__ == "salesite.models.operations"
-]
+OPS_MODELS = list(apps.get_app_config("operations").get_models())
 
 
 def test_superuser_opens_every_operations_admin_page(client, project, make_plan, checklist):

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.exceptions import DomainError
-
-from .scoping import ProjectScopedQuerySet
+from salesite.models.scoping import ProjectScopedQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -68,6 +67,7 @@ class SiteArea(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_sitearea"
         verbose_name = _("营销现场区域")
         verbose_name_plural = _("营销现场区域")
         ordering = ["project", "order", "name"]
@@ -102,6 +102,7 @@ class Shift(models.Model):
     objects = GlobalOrProjectQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_shift"
         verbose_name = _("班次")
         verbose_name_plural = _("班次")
         ordering = ["order", "start", "name"]
@@ -136,6 +137,7 @@ class ServicePost(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_servicepost"
         verbose_name = _("服务岗位")
         verbose_name_plural = _("服务岗位")
         ordering = ["project", "area__order", "order", "name"]
@@ -185,6 +187,7 @@ class RosterEntry(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_rosterentry"
         verbose_name = _("排班")
         verbose_name_plural = _("排班")
         ordering = ["date", "post", "shift__start"]
@@ -215,6 +218,7 @@ class ServiceCategory(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
+        db_table = "salesite_servicecategory"
         verbose_name = _("服务类别")
         verbose_name_plural = _("服务类别")
         ordering = ["order", "name"]
@@ -247,6 +251,7 @@ class ServiceType(models.Model):
     objects = GlobalOrProjectQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_servicetype"
         verbose_name = _("服务项目")
         verbose_name_plural = _("服务项目")
         ordering = ["category__order", "order", "name"]
@@ -369,6 +374,7 @@ class ServicePlan(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_serviceplan"
         verbose_name = _("营销现场配合服务方案")
         verbose_name_plural = _("营销现场配合服务方案")
         ordering = ["project", "-version"]
@@ -426,6 +432,7 @@ class ServicePlanService(models.Model):
     project_lookup = "plan__project"
 
     class Meta:
+        db_table = "salesite_serviceplanservice"
         verbose_name = _("方案服务内容")
         verbose_name_plural = _("方案服务内容")
         ordering = ["plan", "service_type__category__order", "order", "pk"]
@@ -474,6 +481,7 @@ class ServicePlanHistory(models.Model):
     project_lookup = "plan__project"
 
     class Meta:
+        db_table = "salesite_serviceplanhistory"
         verbose_name = _("方案状态记录")
         verbose_name_plural = _("方案状态记录")
         ordering = ["plan", "at", "pk"]
@@ -525,6 +533,7 @@ class TrainingSession(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_trainingsession"
         verbose_name = _("培训")
         verbose_name_plural = _("培训")
         ordering = ["-date", "pk"]
@@ -565,6 +574,7 @@ class TrainingAttendance(models.Model):
     project_lookup = "session__project"
 
     class Meta:
+        db_table = "salesite_trainingattendance"
         verbose_name = _("参训记录")
         verbose_name_plural = _("参训记录")
         ordering = ["session", "user__name"]
@@ -661,6 +671,7 @@ class MarketingEvent(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_marketingevent"
         verbose_name = _("营销活动")
         verbose_name_plural = _("营销活动")
         ordering = ["-starts_at"]
@@ -718,6 +729,7 @@ class EventChecklistItem(models.Model):
     project_lookup = "event__project"
 
     class Meta:
+        db_table = "salesite_eventchecklistitem"
         verbose_name = _("活动准备事项")
         verbose_name_plural = _("活动准备事项")
         ordering = ["event", "order", "pk"]
@@ -749,6 +761,7 @@ class EventHistory(models.Model):
     project_lookup = "event__project"
 
     class Meta:
+        db_table = "salesite_eventhistory"
         verbose_name = _("活动状态记录")
         verbose_name_plural = _("活动状态记录")
         ordering = ["event", "at", "pk"]
@@ -766,6 +779,7 @@ class InspectionChecklist(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        db_table = "salesite_inspectionchecklist"
         verbose_name = _("品质检查表")
         verbose_name_plural = _("品质检查表")
         ordering = ["name"]
@@ -795,6 +809,7 @@ class InspectionItem(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
+        db_table = "salesite_inspectionitem"
         verbose_name = _("检查项")
         verbose_name_plural = _("检查项")
         ordering = ["checklist", "order", "pk"]
@@ -839,6 +854,7 @@ class Inspection(models.Model):
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_inspection"
         verbose_name = _("品质检查")
         verbose_name_plural = _("品质检查")
         ordering = ["-date", "-pk"]
@@ -868,6 +884,7 @@ class InspectionScore(models.Model):
     project_lookup = "inspection__project"
 
     class Meta:
+        db_table = "salesite_inspectionscore"
         verbose_name = _("检查评分")
         verbose_name_plural = _("检查评分")
         ordering = ["inspection", "item__order", "item_id"]
@@ -967,6 +984,7 @@ class RectificationItem(models.Model):
     objects = RectificationQuerySet.as_manager()
 
     class Meta:
+        db_table = "salesite_rectificationitem"
         verbose_name = _("整改项")
         verbose_name_plural = _("整改项")
         ordering = ["deadline", "pk"]

@@ -19,12 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
-from salesite.exceptions import DomainError
-from salesite.exports import export_format, export_response
-from salesite.forms import AttachmentForm
-from salesite.models import Attachment, Project, ProjectMembership, User
-from salesite.models.operations import (
+from operations.models import (
     EVENT_TRANSITIONS,
     EventChecklistItem,
     EventStatus,
@@ -46,6 +41,11 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite import access
+from salesite.exceptions import DomainError
+from salesite.exports import export_format, export_response
+from salesite.forms import AttachmentForm
+from salesite.models import Attachment, Project, ProjectMembership, User
 from salesite.querystring import query_date, query_pk
 from salesite.views import paginate, projects_with_perm, record_context
 
@@ -131,9 +131,9 @@ def area_edit(request, pk=None):
     projects = ()
     if pk:
         area = access.get_visible_or_404(SiteArea.objects.all(), request.user, pk=pk)
-        access.require_perm(request.user, "salesite.change_sitearea", area)
+        access.require_perm(request.user, "operations.change_sitearea", area)
     else:
-        projects = _projects_or_403(request.user, "salesite.add_sitearea")
+        projects = _projects_or_403(request.user, "operations.add_sitearea")
     form = forms.SiteAreaForm(request.POST or None, instance=area, projects=projects)
     if request.method == "POST" and form.is_valid():
         area = form.save()
@@ -172,13 +172,13 @@ def post_edit(request, area_pk=None, pk=None):
             ServicePost.objects.select_related("area__project"), request.user, pk=pk
         )
         area = post.area
-        access.require_perm(request.user, "salesite.change_servicepost", post)
+        access.require_perm(request.user, "operations.change_servicepost", post)
     else:
         post = None
         area = access.get_visible_or_404(
             SiteArea.objects.select_related("project"), request.user, pk=area_pk
         )
-        access.require_perm(request.user, "salesite.add_servicepost", area)
+        access.require_perm(request.user, "operations.add_servicepost", area)
     form = forms.ServicePostForm(request.POST or None, instance=post, area=area)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -205,7 +205,7 @@ def shift_list(request):
         "salesite/ops/shift_list.html",
         {
             "page": paginate(request, shifts),
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_shift")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_shift")),
         },
     )
 
@@ -221,9 +221,9 @@ def shift_edit(request, pk=None):
             if not allow_global:
                 raise PermissionDenied
         else:
-            access.require_perm(request.user, "salesite.change_shift", shift)
+            access.require_perm(request.user, "operations.change_shift", shift)
     else:
-        projects = projects_with_perm(request.user, "salesite.add_shift")
+        projects = projects_with_perm(request.user, "operations.add_shift")
         if not projects and not allow_global:
             raise PermissionDenied
     form = forms.ShiftForm(
@@ -247,7 +247,7 @@ def roster_day(request):
     chosen = request.GET.get("project")
     project = next((p for p in projects if str(p.pk) == chosen), projects[0])
     day = _parse_day(request.GET.get("date"))
-    can_add = request.user.has_perm("salesite.add_rosterentry", project)
+    can_add = request.user.has_perm("operations.add_rosterentry", project)
     context = {
         "projects": projects,
         "project": project,
@@ -256,7 +256,7 @@ def roster_day(request):
         "next_day": day + datetime.timedelta(days=1),
         "grid": selectors.roster_grid(project, day),
         "can_add": can_add,
-        "can_delete": request.user.has_perm("salesite.delete_rosterentry", project),
+        "can_delete": request.user.has_perm("operations.delete_rosterentry", project),
         "site_open": project.marketing_phase in ("displaying", "opened", "sold_out"),
     }
     if can_add:
@@ -275,7 +275,7 @@ def _roster_url(project, day):
 @require_POST
 def roster_add(request, project_pk, date):
     project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
-    access.require_perm(request.user, "salesite.add_rosterentry", project)
+    access.require_perm(request.user, "operations.add_rosterentry", project)
     day = _parse_day(date)
     form = forms.RosterAddForm(request.POST, project=project, date=day)
     if form.is_valid():
@@ -303,7 +303,7 @@ def roster_delete(request, pk):
     entry = access.get_visible_or_404(
         RosterEntry.objects.select_related("project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "salesite.delete_rosterentry", entry)
+    access.require_perm(request.user, "operations.delete_rosterentry", entry)
     project, day = entry.project, entry.date
     entry.delete()
     messages.success(request, _("已取消该排班。"))
@@ -314,7 +314,7 @@ def roster_delete(request, pk):
 @require_POST
 def roster_copy(request, project_pk, date):
     project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
-    access.require_perm(request.user, "salesite.add_rosterentry", project)
+    access.require_perm(request.user, "operations.add_rosterentry", project)
     day = _parse_day(date)
     form = forms.RosterCopyForm(request.POST)
     if form.is_valid():
@@ -366,7 +366,7 @@ def service_type_list(request):
         "salesite/ops/service_type_list.html",
         {
             "categories": [(c, by_cat[c.pk]) for c in categories],
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_servicetype")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_servicetype")),
         },
     )
 
@@ -382,9 +382,9 @@ def service_type_edit(request, pk=None):
             if not allow_global:
                 raise PermissionDenied
         else:
-            access.require_perm(request.user, "salesite.change_servicetype", st)
+            access.require_perm(request.user, "operations.change_servicetype", st)
     else:
-        projects = projects_with_perm(request.user, "salesite.add_servicetype")
+        projects = projects_with_perm(request.user, "operations.add_servicetype")
         if not projects and not allow_global:
             raise PermissionDenied
     form = forms.ServiceTypeForm(
@@ -415,14 +415,14 @@ def plan_list(request):
         {
             "filter": f,
             "page": paginate(request, plans),
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_serviceplan")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_serviceplan")),
         },
     )
 
 
 @login_required
 def plan_create(request):
-    projects = _projects_or_403(request.user, "salesite.add_serviceplan")
+    projects = _projects_or_403(request.user, "operations.add_serviceplan")
     form = forms.PlanForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -463,7 +463,7 @@ def plan_detail(request, pk):
         old, new = (compare, plan) if compare.version < plan.version else (plan, compare)
         diff = {"old": old, "new": new, "sections": selectors.plan_diff(old, new)}
     user = request.user
-    editable = plan.is_editable and user.has_perm("salesite.change_serviceplan", plan)
+    editable = plan.is_editable and user.has_perm("operations.change_serviceplan", plan)
     context = {
         "plan": plan,
         "sections": selectors.plan_sections(plan),
@@ -474,11 +474,11 @@ def plan_detail(request, pk):
         "compare": compare,
         "editable": editable,
         "can_submit": plan.status == PlanStatus.DRAFT
-        and user.has_perm("salesite.submit_serviceplan", plan),
+        and user.has_perm("operations.submit_serviceplan", plan),
         "can_review": plan.status == PlanStatus.SUBMITTED
-        and user.has_perm("salesite.file_serviceplan", plan),
+        and user.has_perm("operations.file_serviceplan", plan),
         "can_revise": plan.is_revisable
-        and user.has_perm("salesite.add_serviceplan", plan)
+        and user.has_perm("operations.add_serviceplan", plan)
         and not any(v.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED) for v in versions),
         **record_context(request, plan),
     }
@@ -521,7 +521,7 @@ def _plan_for(request, pk, perm):
 
 @login_required
 def plan_edit(request, pk):
-    plan = _plan_for(request, pk, "salesite.change_serviceplan")
+    plan = _plan_for(request, pk, "operations.change_serviceplan")
     if not plan.is_editable:
         messages.error(
             request, _("只有草稿状态的方案可以修改；已备案或已退回的方案请修订生成新版本。")
@@ -542,7 +542,7 @@ def plan_edit(request, pk):
 @login_required
 @require_POST
 def plan_service_add(request, pk):
-    plan = _plan_for(request, pk, "salesite.change_serviceplan")
+    plan = _plan_for(request, pk, "operations.change_serviceplan")
     form = forms.PlanServiceForm(request.POST, plan=plan)
     if form.is_valid():
         _run(
@@ -559,7 +559,7 @@ def plan_service_add(request, pk):
 @login_required
 @require_POST
 def plan_service_remove(request, pk, item_pk):
-    plan = _plan_for(request, pk, "salesite.change_serviceplan")
+    plan = _plan_for(request, pk, "operations.change_serviceplan")
     item = get_object_or_404(ServicePlanService, pk=item_pk, plan=plan)
     _run(request, lambda: services.plan_service_remove(item=item), _("已移除该服务。"))
     return redirect(plan)
@@ -568,7 +568,7 @@ def plan_service_remove(request, pk, item_pk):
 @login_required
 @require_POST
 def plan_submit(request, pk):
-    plan = _plan_for(request, pk, "salesite.submit_serviceplan")
+    plan = _plan_for(request, pk, "operations.submit_serviceplan")
     _run(
         request,
         lambda: services.plan_submit(plan=plan, user=request.user),
@@ -580,7 +580,7 @@ def plan_submit(request, pk):
 @login_required
 @require_POST
 def plan_review(request, pk, decision):
-    plan = _plan_for(request, pk, "salesite.file_serviceplan")
+    plan = _plan_for(request, pk, "operations.file_serviceplan")
     form = forms.CommentForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -604,7 +604,7 @@ def plan_review(request, pk, decision):
 @login_required
 @require_POST
 def plan_revise(request, pk):
-    plan = _plan_for(request, pk, "salesite.add_serviceplan")
+    plan = _plan_for(request, pk, "operations.add_serviceplan")
     form = forms.PlanReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写修订原因。"))
@@ -644,7 +644,7 @@ def training_list(request):
         {
             "filter": f,
             "page": paginate(request, sessions),
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_trainingsession")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_trainingsession")),
         },
     )
 
@@ -655,9 +655,9 @@ def training_edit(request, pk=None):
     projects = ()
     if pk:
         session = access.get_visible_or_404(TrainingSession.objects.all(), request.user, pk=pk)
-        access.require_perm(request.user, "salesite.change_trainingsession", session)
+        access.require_perm(request.user, "operations.change_trainingsession", session)
     else:
-        projects = _projects_or_403(request.user, "salesite.add_trainingsession")
+        projects = _projects_or_403(request.user, "operations.add_trainingsession")
     form = forms.TrainingForm(request.POST or None, instance=session, projects=projects)
     if request.method == "POST" and form.is_valid():
         session = form.save()
@@ -671,7 +671,7 @@ def training_detail(request, pk):
     session = access.get_visible_or_404(
         TrainingSession.objects.select_related("project", "trainer"), request.user, pk=pk
     )
-    can_edit = request.user.has_perm("salesite.change_trainingattendance", session)
+    can_edit = request.user.has_perm("operations.change_trainingattendance", session)
     context = {
         "session": session,
         "attendance": session.attendance.select_related("user").order_by("user__name"),
@@ -707,7 +707,7 @@ def attendance_save(request, pk):
     session = access.get_visible_or_404(
         TrainingSession.objects.select_related("project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "salesite.change_trainingattendance", session)
+    access.require_perm(request.user, "operations.change_trainingattendance", session)
     form = forms.AttendanceForm(request.POST, session=session)
     if form.is_valid():
         data = form.cleaned_data
@@ -726,7 +726,7 @@ def attendance_save(request, pk):
 @require_POST
 def attendance_remove(request, pk, item_pk):
     session = access.get_visible_or_404(TrainingSession.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.delete_trainingattendance", session)
+    access.require_perm(request.user, "operations.delete_trainingattendance", session)
     get_object_or_404(TrainingAttendance, pk=item_pk, session=session).delete()
     messages.success(request, _("已从参训名单移除。"))
     return redirect(session)
@@ -778,14 +778,14 @@ def event_list(request):
         {
             "filter": f,
             "page": paginate(request, events),
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_marketingevent")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_marketingevent")),
         },
     )
 
 
 @login_required
 def event_create(request):
-    projects = _projects_or_403(request.user, "salesite.add_marketingevent")
+    projects = _projects_or_403(request.user, "operations.add_marketingevent")
     form = forms.EventForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -799,7 +799,7 @@ def event_create(request):
 @login_required
 def event_edit(request, pk):
     event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.change_marketingevent", event)
+    access.require_perm(request.user, "operations.change_marketingevent", event)
     if event.status == EventStatus.CLOSED:
         messages.error(request, _("活动已关闭，不能修改。"))
         return redirect(event)
@@ -820,7 +820,7 @@ def event_detail(request, pk):
         pk=pk,
     )
     user = request.user
-    can_change = user.has_perm("salesite.change_marketingevent", event)
+    can_change = user.has_perm("operations.change_marketingevent", event)
     next_states = [EventStatus(s) for s in EVENT_TRANSITIONS[EventStatus(event.status)]]
     context = {
         "event": event,
@@ -829,9 +829,9 @@ def event_detail(request, pk):
         "history": event.history.select_related("by"),
         "next_states": next_states if can_change else [],
         "can_tick": event.status != EventStatus.CLOSED
-        and user.has_perm("salesite.change_eventchecklistitem", event),
+        and user.has_perm("operations.change_eventchecklistitem", event),
         "can_add_item": event.status != EventStatus.CLOSED
-        and user.has_perm("salesite.add_eventchecklistitem", event),
+        and user.has_perm("operations.add_eventchecklistitem", event),
         "can_evaluate": can_change and event.status == EventStatus.HELD,
         **record_context(request, event),
     }
@@ -864,7 +864,7 @@ def event_print(request, pk):
 @require_POST
 def checklist_toggle(request, pk, item_pk):
     event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.change_eventchecklistitem", event)
+    access.require_perm(request.user, "operations.change_eventchecklistitem", event)
     item = get_object_or_404(EventChecklistItem, pk=item_pk, event=event)
     done = request.POST.get("done") == "1"
     _run(
@@ -879,7 +879,7 @@ def checklist_toggle(request, pk, item_pk):
 @require_POST
 def checklist_add(request, pk):
     event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.add_eventchecklistitem", event)
+    access.require_perm(request.user, "operations.add_eventchecklistitem", event)
     if event.status == EventStatus.CLOSED:
         messages.error(request, _("活动已关闭，不能修改准备事项。"))
         return redirect(event)
@@ -899,7 +899,7 @@ def checklist_add(request, pk):
 @require_POST
 def event_transition(request, pk, to):
     event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.change_marketingevent", event)
+    access.require_perm(request.user, "operations.change_marketingevent", event)
     if to not in EventStatus.values:
         raise Http404
     _run(
@@ -913,7 +913,7 @@ def event_transition(request, pk, to):
 @login_required
 def event_outcome(request, pk):
     event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "salesite.change_marketingevent", event)
+    access.require_perm(request.user, "operations.change_marketingevent", event)
     initial = {
         "visitor_count": event.visitor_count,
         "evaluation": event.evaluation,
@@ -962,14 +962,14 @@ def inspection_list(request):
         {
             "filter": f,
             "page": paginate(request, rows),
-            "can_add": bool(projects_with_perm(request.user, "salesite.add_inspection")),
+            "can_add": bool(projects_with_perm(request.user, "operations.add_inspection")),
         },
     )
 
 
 @login_required
 def inspection_create(request):
-    projects = _projects_or_403(request.user, "salesite.add_inspection")
+    projects = _projects_or_403(request.user, "operations.add_inspection")
     form = forms.InspectionCreateForm(
         request.POST or None, projects=projects, initial={"date": timezone.localdate()}
     )
@@ -999,7 +999,7 @@ def inspection_detail(request, pk):
     ).order_by("uploaded_at"):
         photos.setdefault(a.object_id, []).append(a)
     draft = inspection.status == InspectionStatus.DRAFT
-    can_score = draft and request.user.has_perm("salesite.change_inspection", inspection)
+    can_score = draft and request.user.has_perm("operations.change_inspection", inspection)
     scores_form = forms.InspectionScoresForm(scores=scores) if can_score else None
     rows = [
         (
@@ -1014,7 +1014,7 @@ def inspection_detail(request, pk):
         "inspection": inspection,
         "rows": rows,
         "can_score": can_score,
-        "can_photo": request.user.has_perm("salesite.change_inspectionscore", inspection),
+        "can_photo": request.user.has_perm("operations.change_inspectionscore", inspection),
         "score_ct": score_ct,
         "photo_form": AttachmentForm(),
         "rectifications": inspection.rectifications.select_related("owner", "verified_by"),
@@ -1055,7 +1055,7 @@ def _inspection_for_change(request, pk):
     inspection = access.get_visible_or_404(
         Inspection.objects.select_related("project"), request.user, pk=pk
     )
-    access.require_perm(request.user, "salesite.change_inspection", inspection)
+    access.require_perm(request.user, "operations.change_inspection", inspection)
     return inspection
 
 
@@ -1125,7 +1125,7 @@ def rectification_detail(request, pk):
         pk=pk,
     )
     user = request.user
-    can_change = user.has_perm("salesite.change_rectificationitem", item)
+    can_change = user.has_perm("operations.change_rectificationitem", item)
     is_owner = item.owner_id == user.pk
     context = {
         "item": item,
@@ -1140,7 +1140,7 @@ def rectification_detail(request, pk):
             project=item.project, initial={"owner": item.owner_id, "deadline": item.deadline}
         )
     if item.status == RectificationStatus.DONE and user.has_perm(
-        "salesite.verify_rectificationitem", item
+        "operations.verify_rectificationitem", item
     ):
         context["verify_form"] = forms.RectificationVerifyForm()
     return render(request, "salesite/ops/rectification_detail.html", context)
@@ -1156,7 +1156,7 @@ def _rectification(request, pk):
 @require_POST
 def rectification_edit(request, pk):
     item = _rectification(request, pk)
-    access.require_perm(request.user, "salesite.change_rectificationitem", item)
+    access.require_perm(request.user, "operations.change_rectificationitem", item)
     form = forms.RectificationForm(request.POST, project=item.project)
     if form.is_valid():
         _run(
@@ -1175,7 +1175,7 @@ def rectification_edit(request, pk):
 def rectification_done(request, pk):
     item = _rectification(request, pk)
     if item.owner_id != request.user.pk:
-        access.require_perm(request.user, "salesite.change_rectificationitem", item)
+        access.require_perm(request.user, "operations.change_rectificationitem", item)
     form = forms.RectificationDoneForm(request.POST)
     if form.is_valid():
         _run(
@@ -1194,7 +1194,7 @@ def rectification_done(request, pk):
 @require_POST
 def rectification_verify(request, pk):
     item = _rectification(request, pk)
-    access.require_perm(request.user, "salesite.verify_rectificationitem", item)
+    access.require_perm(request.user, "operations.verify_rectificationitem", item)
     form = forms.RectificationVerifyForm(request.POST)
     if form.is_valid():
         accepted = form.cleaned_data["accepted"]

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models.operations import (
+from operations.models import (
     EVENT_TRANSITIONS,
     PLAN_FIELDS,
     PLAN_TRANSITIONS,
@@ -37,6 +36,7 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.exceptions import DomainError, InvalidTransition
 
 # --- roster (R-CORE-5) ---------------------------------------------------------------------
 
