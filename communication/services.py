@@ -260,7 +260,7 @@ def problem_escalate(
     that level's agenda, and the leaders of that level are told at once."""
     now = _now(now)
     p = _lock(problem)
-    if not p.can_move_to(Problem.Status.ESCALATED):
+    if not p.is_open:
         raise InvalidTransition(_("已解决的问题不能再升级。"))
     if not to_level.is_active:
         raise InvalidTransition(_("目标层级已停用。"))

@@ -28,12 +28,3 @@ def handover_milestone_overdue() -> dict:
     with record_run("handover_milestone_overdue") as counts:
         counts["marked_overdue"] = services.milestones_mark_overdue()
     return counts
-
-
-@shared_task(acks_late=True)
-def handover_notice_emails(notice_id: int) -> int:
-    """Queue a sent notice's mail in the outbox (kept for tasks published before the outbox;
-    notice_send now queues the mail itself); idempotent."""
-    from .notices import notice_send_emails
-
-    return notice_send_emails(notice_id)

@@ -3,7 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from salesite.models import Customer, Project, Unit
+from salesite.models import Customer, Project, ProjectMembership, Unit
 
 
 def count_per_project(model):
@@ -32,3 +32,38 @@ def projects_for(user):
         .annotate(unit_count=count_per_project(Unit), customer_count=count_per_project(Customer))
         .order_by("name")
     )
+
+
+def members_holding(role_codes, project_ids, *, by_role: bool = False) -> dict:
+    """The active users holding one of ``role_codes`` on each of ``project_ids`` (one query).
+
+    ``{project_id: [users]}``, or ``{(project_id, role_code): [users]}`` with ``by_role``;
+    in membership order, a user once per key. The one answer to "who on these projects holds
+    role R" for notifications, reminders and dashboards."""
+    rows = (
+        ProjectMembership.objects.filter(
+            project_id__in=list(project_ids),
+            role__code__in=list(role_codes),
+            is_active=True,
+            user__isnull=False,
+            user__is_active=True,
+        )
+        .select_related("user", "role")
+        .order_by("pk")
+    )
+    out: dict = {}
+    for m in rows:
+        key = (m.project_id, m.role.code) if by_role else m.project_id
+        users = out.setdefault(key, [])
+        if m.user not in users:
+            users.append(m.user)
+    return out
+
+
+def users_holding(role_codes, project_ids) -> list:
+    """Every active user holding one of the roles on one of the projects, once each."""
+    seen: dict[int, object] = {}
+    for users in members_holding(role_codes, project_ids).values():
+        for user in users:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())

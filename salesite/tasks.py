@@ -24,27 +24,6 @@ def outbox_sweep() -> dict:
 
 
 @shared_task(acks_late=True)
-def notification_send_email(notification_id: int) -> bool:
-    """Mail one inbox message to its recipient (through the outbox); a second run sends
-    nothing. Kept for messages published before the outbox existed."""
-    from salesite.notifications.services import notification_email
-
-    n = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=notification_id, email_sent_at__isnull=True)
-        .first()
-    )
-    if n is None or not n.recipient.email:
-        return False
-    rows = outbox.queue(
-        [notification_email(n)],
-        upsert=True,
-        enqueue=False,  # sent right here
-    )
-    return outbox.deliver(rows[0].pk)
-
-
-@shared_task(acks_late=True)
 @scheduled_job("system_heartbeat")
 def system_heartbeat() -> dict:
     """A scheduled no-op that proves worker and beat are alive; visible in job runs."""

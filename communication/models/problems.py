@@ -23,10 +23,11 @@ class Problem(models.Model):
         ESCALATED = "escalated", _("已升级")
         RESOLVED = "resolved", _("已解决")
 
-    # from → the states it may move to; resolved is final.
+    # from → the states it may move to; resolved is final. An escalated problem escalated
+    # again moves up a level and stays escalated (a level change, not a state change).
     TRANSITIONS = {
         Status.OPEN: {Status.RESOLVED, Status.ESCALATED},
-        Status.ESCALATED: {Status.RESOLVED, Status.ESCALATED},
+        Status.ESCALATED: {Status.RESOLVED},
         Status.RESOLVED: set(),
     }
 

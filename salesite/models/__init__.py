@@ -15,6 +15,7 @@ from .projects import (
     Tenant,
     Unit,
 )
+from .workflow import ProjectOwned, StatusHistory
 
 __all__ = [
     "Attachment",
@@ -32,10 +33,12 @@ __all__ = [
     "OutboundMessage",
     "Project",
     "ProjectMembership",
+    "ProjectOwned",
     "ProjectPhaseChange",
     "Purchase",
     "Role",
     "SMSMessage",
+    "StatusHistory",
     "Tenant",
     "Unit",
     "User",

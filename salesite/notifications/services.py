@@ -147,3 +147,46 @@ def send_email_many(
         for address, subject, body, key in messages
         if address
     )
+
+
+@transaction.atomic
+def notify_each_once(
+    rows: Iterable,
+    *,
+    roles,
+    message,
+    key,
+    mark: str = "",
+    level: str = Notification.Level.REMINDER,
+    now=None,
+) -> dict:
+    """The one shape of a "tell them once" job: for each row (a record with ``project``),
+    notify the active users holding ``roles`` on its project, then stamp ``mark``.
+
+    ``roles``: role codes, or a callable giving them for a row. ``message(row)``: a dict of
+    ``title`` (required), ``body``, ``url``, ``level``. ``key(row)``: the dedupe key, so a
+    second run — or a run racing this one — sends nothing twice. ``mark``: the row's
+    DateTimeField set to ``now`` when it has been told (the query that selected ``rows``
+    excludes marked rows). Returns ``{"due": rows, "notified": inbox messages created}``."""
+    from django.utils import timezone
+
+    from salesite.selectors import members_holding
+
+    rows = list(rows)
+    if not rows:
+        return {"due": 0, "notified": 0}
+    codes_of = roles if callable(roles) else (lambda _row: roles)
+    wanted = {code for row in rows for code in codes_of(row)}
+    users = members_holding(wanted, {row.project_id for row in rows}, by_role=True)
+    notified = 0
+    for row in rows:
+        recipients = [u for code in codes_of(row) for u in users.get((row.project_id, code), [])]
+        fields = {"level": level, **message(row)}
+        notified += len(
+            notify_many(recipients=recipients, project=row.project, dedupe_key=key(row), **fields)
+        )
+    if mark:
+        type(rows[0])._default_manager.filter(pk__in=[row.pk for row in rows]).update(
+            **{mark: now or timezone.now()}
+        )
+    return {"due": len(rows), "notified": notified}

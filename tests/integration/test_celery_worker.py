@@ -16,9 +16,11 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections
 
+from salesite import outbox
 from salesite.celery import app as celery_app
 from salesite.models import JobRun, Notification
-from salesite.tasks import notification_send_email, system_heartbeat
+from salesite.notifications.services import notification_email
+from salesite.tasks import outbox_send, system_heartbeat
 from tests import factories as f
 
 pytestmark = [
@@ -84,7 +86,9 @@ def test_worker_sends_notification_email_once(worker):
         recipient=user, title="交房提醒", body="请于本周五前完成交房资料准备。"
     )
 
-    assert worker(notification_send_email, notification.pk) is True
+    # The one mail path: the message's outbox row, sent by the outbox task.
+    row = outbox.queue([notification_email(notification)], upsert=True, enqueue=False)[0]
+    assert worker(outbox_send, [row.pk]) == 1
 
     notification.refresh_from_db()
     assert notification.email_sent_at is not None
@@ -94,7 +98,7 @@ def test_worker_sends_notification_email_once(worker):
 
     # Idempotent: a second delivery of the same task sends nothing.
     sent_at = notification.email_sent_at
-    assert worker(notification_send_email, notification.pk) is False
+    assert worker(outbox_send, [row.pk]) == 0
     notification.refresh_from_db()
     assert notification.email_sent_at == sent_at
     assert len(mail.outbox) == 1

@@ -10,7 +10,7 @@ from salesite.jobs import record_run
 from salesite.models import JobRun, Notification, OutboundMessage, SMSMessage
 from salesite.notifications import notify, notify_many, send_sms
 from salesite.notifications.sms import SMSBackend
-from salesite.tasks import notification_send_email, system_heartbeat
+from salesite.tasks import outbox_send, system_heartbeat
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +99,17 @@ def test_email_task_sends_only_once(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         n = notify(recipient=user, title="一次")
     assert len(mail.outbox) == 1
-    assert notification_send_email.delay(n.pk).get() is False  # a redelivered task
-    assert notification_send_email(n.pk) is False
+    row = OutboundMessage.objects.get(notification_id=n.pk)
+    assert outbox_send.delay([row.pk]).get() == 0  # a redelivered task
+    assert outbox_send([row.pk]) == 0
     assert len(mail.outbox) == 1
 
 
 def test_email_task_for_a_deleted_row_or_no_address(user):
-    assert notification_send_email(999999) is False
+    assert outbox_send([999999]) == 0
     no_mail = f.UserFactory(email="")
     n = notify(recipient=no_mail, title="无邮箱")
-    assert notification_send_email(n.pk) is False
+    assert not OutboundMessage.objects.filter(notification_id=n.pk).exists()
     assert mail.outbox == []
 
 
@@ -233,3 +234,30 @@ def test_failing_job_records_status_failed_with_the_error():
     assert "RuntimeError: 数据库连接中断" in run.error
     assert run.counts == {"done": 3}
     assert run.finished_at is not None
+
+
+def test_notify_each_once_tells_each_role_holder_once_per_row(member, project):
+    from salesite.notifications import notify_each_once
+
+    lead = member("cs_lead", project)
+    desk = member("front_desk", project)
+    member("security", project)
+    other = f.ProjectFactory()
+    other_lead = member("cs_lead", other)
+    rows = [f.CustomerFactory(project=project), f.CustomerFactory(project=other)]
+
+    def run():
+        return notify_each_once(
+            rows,
+            roles=lambda c: (
+                ["cs_lead", "front_desk"] if c.project_id == project.pk else ["cs_lead"]
+            ),
+            message=lambda c: {"title": f"请回访 {c.name}", "url": "/x/"},
+            key=lambda c: f"test:customer:{c.pk}",
+        )
+
+    assert run() == {"due": 2, "notified": 3}
+    assert run() == {"due": 2, "notified": 0}  # a second run sends nothing twice
+    got = {(n.recipient_id, n.project_id) for n in Notification.objects.all()}
+    assert got == {(lead.pk, project.pk), (desk.pk, project.pk), (other_lead.pk, other.pk)}
+    assert set(Notification.objects.values_list("level", flat=True)) == {"reminder"}
