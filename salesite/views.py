@@ -13,10 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -224,10 +222,7 @@ def home(request):
             "recent_notifications": recent,
             # The apps' blocks (today's empty posts, overdue rectification, …) rendered in
             # the order the apps registered them (salesite/dashboard/registry.py).
-            "home_blocks": [
-                mark_safe(render_to_string(b.template, b.context, request=request))
-                for b in dashboard_registry.home_blocks(request.user, timezone.localdate())
-            ],
+            "home_blocks": dashboard_registry.home_blocks(request.user, timezone.localdate()),
         },
     )
 
