@@ -17,12 +17,14 @@ from .events import (
     MarketingEvent,
 )
 from .inspections import (
+    INSPECTION_TRANSITIONS,
     RECTIFICATION_TRANSITIONS,
     Inspection,
     InspectionChecklist,
     InspectionItem,
     InspectionScore,
     InspectionStatus,
+    RectificationHistory,
     RectificationItem,
     RectificationQuerySet,
     RectificationStatus,
@@ -53,6 +55,7 @@ from .training import (
 
 __all__ = [
     "EVENT_TRANSITIONS",
+    "INSPECTION_TRANSITIONS",
     "PLAN_EDITABLE",
     "PLAN_FIELDS",
     "PLAN_REVISABLE",
@@ -73,6 +76,7 @@ __all__ = [
     "InspectionStatus",
     "MarketingEvent",
     "PlanStatus",
+    "RectificationHistory",
     "RectificationItem",
     "RectificationQuerySet",
     "RectificationStatus",

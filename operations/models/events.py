@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models import StatusHistory
 from salesite.models.scoping import ProjectScopedQuerySet
 
 from .base import USER
@@ -23,15 +24,19 @@ class EventStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
+# The event workflow (salesite.workflow): a closed event is final.
 EVENT_TRANSITIONS = {
-    EventStatus.PLANNED: [EventStatus.PREPARED],
-    EventStatus.PREPARED: [EventStatus.HELD, EventStatus.PLANNED],
-    EventStatus.HELD: [EventStatus.CLOSED],
-    EventStatus.CLOSED: [],
+    EventStatus.PLANNED: {EventStatus.PREPARED},
+    EventStatus.PREPARED: {EventStatus.HELD, EventStatus.PLANNED},
+    EventStatus.HELD: {EventStatus.CLOSED},
 }
 
 
 class MarketingEvent(models.Model):
+    TRANSITIONS = EVENT_TRANSITIONS
+    WORKFLOW_HISTORY = "operations.EventHistory"
+    TRANSITION_ERROR = _("活动状态不能从“%(from)s”变为“%(to)s”。")
+
     class Kind(models.TextChoices):
         MARKETING = "marketing", _("营销活动")
         INVESTMENT = "investment", _("招商会")
@@ -157,7 +162,7 @@ class EventChecklistItem(models.Model):
         return self.event.project
 
 
-class EventHistory(models.Model):
+class EventHistory(StatusHistory):
     event = models.ForeignKey(
         MarketingEvent,
         verbose_name=_("营销活动"),
@@ -166,9 +171,6 @@ class EventHistory(models.Model):
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=EventStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=EventStatus.choices)
-    by = models.ForeignKey(
-        USER, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True
-    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models import StatusHistory
 from salesite.models.scoping import ProjectScopedQuerySet
 
 from .base import USER
@@ -65,7 +66,14 @@ class InspectionStatus(models.TextChoices):
     COMPLETED = "completed", _("已完成")
 
 
+# Scoring closes once (salesite.workflow): a completed inspection is final.
+INSPECTION_TRANSITIONS = {InspectionStatus.DRAFT: {InspectionStatus.COMPLETED}}
+
+
 class Inspection(models.Model):
+    TRANSITIONS = INSPECTION_TRANSITIONS
+    TRANSITION_ERROR = _("检查已完成。")
+
     project = models.ForeignKey(
         "salesite.Project",
         verbose_name=_("项目"),
@@ -158,10 +166,11 @@ class RectificationStatus(models.TextChoices):
     VERIFIED = "verified", _("已验证")
 
 
+# The rectification workflow (salesite.workflow): verified is final; a fix HQ does not accept
+# goes back to open.
 RECTIFICATION_TRANSITIONS = {
-    RectificationStatus.OPEN: [RectificationStatus.DONE],
-    RectificationStatus.DONE: [RectificationStatus.VERIFIED, RectificationStatus.OPEN],
-    RectificationStatus.VERIFIED: [],
+    RectificationStatus.OPEN: {RectificationStatus.DONE},
+    RectificationStatus.DONE: {RectificationStatus.VERIFIED, RectificationStatus.OPEN},
 }
 
 
@@ -171,6 +180,10 @@ class RectificationQuerySet(ProjectScopedQuerySet):
 
 
 class RectificationItem(models.Model):
+    TRANSITIONS = RECTIFICATION_TRANSITIONS
+    WORKFLOW_HISTORY = "operations.RectificationHistory"
+    TRANSITION_ERROR = _("整改项状态不能从“%(from)s”变为“%(to)s”。")
+
     project = models.ForeignKey(
         "salesite.Project",
         verbose_name=_("项目"),
@@ -244,3 +257,30 @@ class RectificationItem(models.Model):
     def save(self, *args, **kwargs):
         self.project_id = self.inspection.project_id
         super().save(*args, **kwargs)
+
+
+class RectificationHistory(StatusHistory):
+    """One state change of a rectification item: done (with the fix), verified, or sent back
+    to open by HQ (with the reason)."""
+
+    item = models.ForeignKey(
+        RectificationItem,
+        verbose_name=_("整改项"),
+        on_delete=models.CASCADE,
+        related_name="history",
+    )
+    from_status = models.CharField(
+        _("原状态"), max_length=20, blank=True, choices=RectificationStatus.choices
+    )
+    to_status = models.CharField(_("新状态"), max_length=20, choices=RectificationStatus.choices)
+
+    objects = ProjectScopedQuerySet.as_manager()
+    project_lookup = "item__project"
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("整改状态记录")
+        verbose_name_plural = _("整改状态记录")
+        ordering = ["item", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.from_status} → {self.to_status}"

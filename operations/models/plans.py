@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models import StatusHistory
 from salesite.models.scoping import ProjectScopedQuerySet
 
 from .base import USER, GlobalOrProjectQuerySet, ImmutableRecord
@@ -87,11 +88,11 @@ class PlanStatus(models.TextChoices):
 
 
 # draft → submitted → filed | returned; a filed or returned version is revised into a new one.
+# The review workflow (salesite.workflow): filed and returned versions are final (a change
+# is a new version, ``plan_revise``).
 PLAN_TRANSITIONS = {
-    PlanStatus.DRAFT: [PlanStatus.SUBMITTED],
-    PlanStatus.SUBMITTED: [PlanStatus.FILED, PlanStatus.RETURNED],
-    PlanStatus.FILED: [],
-    PlanStatus.RETURNED: [],
+    PlanStatus.DRAFT: {PlanStatus.SUBMITTED},
+    PlanStatus.SUBMITTED: {PlanStatus.FILED, PlanStatus.RETURNED},
 }
 PLAN_EDITABLE = (PlanStatus.DRAFT,)
 PLAN_REVISABLE = (PlanStatus.FILED, PlanStatus.RETURNED)
@@ -114,6 +115,10 @@ PLAN_FIELDS = [name for name, _label in PLAN_SECTIONS]
 
 class ServicePlan(models.Model):
     """营销现场配合服务方案: one row per version; filed versions never change."""
+
+    TRANSITIONS = PLAN_TRANSITIONS
+    WORKFLOW_HISTORY = "operations.ServicePlanHistory"
+    TRANSITION_ERROR = _("方案状态不能从“%(from)s”变为“%(to)s”。")
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -269,17 +274,13 @@ class ServicePlanService(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class ServicePlanHistory(models.Model):
+class ServicePlanHistory(StatusHistory):
     plan = models.ForeignKey(
         ServicePlan, verbose_name=_("服务方案"), on_delete=models.CASCADE, related_name="history"
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=PlanStatus.choices)
-    by = models.ForeignKey(
-        USER, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True
-    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
     project_lookup = "plan__project"

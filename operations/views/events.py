@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from operations.models import (
-    EVENT_TRANSITIONS,
     EventChecklistItem,
     EventStatus,
     MarketingEvent,
@@ -20,6 +19,7 @@ from operations.models import (
 from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.workflow import allowed_next
 
 from .. import exports, forms, services
 from ..filters import (
@@ -93,7 +93,14 @@ def event_detail(request, pk):
     )
     user = request.user
     can_change = user.has_perm("operations.change_marketingevent", event)
-    next_states = [EventStatus(s) for s in EVENT_TRANSITIONS[EventStatus(event.status)]]
+    # Forward moves first, then the way back (prepared: 已举办 before 退回计划中).
+    order = list(EventStatus.values)
+    next_states = [
+        EventStatus(s)
+        for s in sorted(
+            allowed_next(event), key=lambda s: order.index(s) < order.index(event.status)
+        )
+    ]
     context = {
         "event": event,
         "checklist": event.checklist.select_related("done_by"),

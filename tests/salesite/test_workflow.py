@@ -27,7 +27,12 @@ from salesite.workflow import (
 from tests import factories as f
 
 # "app_label.Model" of every workflow that must be declared on the engine.
-EXPECTED_WORKFLOWS: set[str] = set()
+EXPECTED_WORKFLOWS: set[str] = {
+    "operations.Inspection",
+    "operations.MarketingEvent",
+    "operations.RectificationItem",
+    "operations.ServicePlan",
+}
 
 
 def _states(model) -> list[str]:
