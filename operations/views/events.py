@@ -16,24 +16,24 @@ from operations.models import (
     EventStatus,
     MarketingEvent,
 )
-from salesite import access
 from salesite.exports import export_format, export_response
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 from salesite.workflow import allowed_next
 
 from .. import exports, forms, services
 from ..filters import (
     EventFilter,
 )
-from .common import _form_page, _projects_or_403, _run
+from .common import FORM, _form_page, _run
 
 # --- marketing events (R-CORE-9) -------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def event_list(request):
     base = (
-        MarketingEvent.objects.visible_to(request.user)
+        permitted_rows(request, MarketingEvent.objects.all())
         .select_related("project")
         .annotate(
             item_count=Count("checklist", distinct=True),
@@ -55,23 +55,30 @@ def event_list(request):
     )
 
 
-@login_required
+@staff_view("operations.add_marketingevent")
 def event_create(request):
-    projects = _projects_or_403(request.user, "operations.add_marketingevent")
+    projects = projects_with_perm(request.user, request.staff_permission)
     form = forms.EventForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data):
+        data = dict(data)
         staff = data.pop("staff")
-        event = services.event_create(user=request.user, staff=staff, **data)
-        messages.success(request, _("活动已创建，并生成了默认准备事项。"))
-        return redirect(event)
-    return _form_page(request, form, _("新增营销活动"))
+        return services.event_create(user=request.user, staff=staff, **data)
+
+    return service_form_page(
+        request,
+        form=form,
+        call=create,
+        success=_("活动已创建，并生成了默认准备事项。"),
+        title=_("新增营销活动"),
+        template=FORM,
+        redirect_to=lambda event: event,
+    )
 
 
-@login_required
+@staff_view("operations.change_marketingevent")
 def event_edit(request, pk):
-    event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.change_marketingevent", event)
+    event = get_record(request, MarketingEvent.objects.all(), pk=pk)
     if event.status == EventStatus.CLOSED:
         messages.error(request, _("活动已关闭，不能修改。"))
         return redirect(event)
@@ -84,12 +91,10 @@ def event_edit(request, pk):
     return _form_page(request, form, _("编辑营销活动"), event)
 
 
-@login_required
+@staff_view()
 def event_detail(request, pk):
-    event = access.get_visible_or_404(
-        MarketingEvent.objects.select_related("project", "created_by", "closed_by"),
-        request.user,
-        pk=pk,
+    event = get_record(
+        request, MarketingEvent.objects.select_related("project", "created_by", "closed_by"), pk=pk
     )
     user = request.user
     can_change = user.has_perm("operations.change_marketingevent", event)
@@ -119,14 +124,13 @@ def event_detail(request, pk):
     return render(request, "salesite/ops/event_detail.html", context)
 
 
-@login_required
+@staff_view()
 def event_print(request, pk):
     """The event checklist on paper (活动准备清单), ticked and signed on site. Same access as
     the event's page."""
-    event = access.get_visible_or_404(
-        MarketingEvent.objects.select_related("project", "created_by"), request.user, pk=pk
+    event = get_record(
+        request, MarketingEvent.objects.select_related("project", "created_by"), pk=pk
     )
-    access.require_view(request.user, event)
     return render(
         request,
         "salesite/ops/print_event.html",
@@ -141,9 +145,9 @@ def event_print(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_eventchecklistitem")
 def checklist_toggle(request, pk, item_pk):
-    event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.change_eventchecklistitem", event)
+    event = get_record(request, MarketingEvent.objects.all(), pk=pk)
     item = get_object_or_404(EventChecklistItem, pk=item_pk, event=event)
     done = request.POST.get("done") == "1"
     _run(
@@ -156,9 +160,9 @@ def checklist_toggle(request, pk, item_pk):
 
 @login_required
 @require_POST
+@staff_view("operations.add_eventchecklistitem")
 def checklist_add(request, pk):
-    event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.add_eventchecklistitem", event)
+    event = get_record(request, MarketingEvent.objects.all(), pk=pk)
     if event.status == EventStatus.CLOSED:
         messages.error(request, _("活动已关闭，不能修改准备事项。"))
         return redirect(event)
@@ -176,9 +180,9 @@ def checklist_add(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_marketingevent")
 def event_transition(request, pk, to):
-    event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.change_marketingevent", event)
+    event = get_record(request, MarketingEvent.objects.all(), pk=pk)
     if to not in EventStatus.values:
         raise Http404
     _run(
@@ -189,10 +193,9 @@ def event_transition(request, pk, to):
     return redirect(event)
 
 
-@login_required
+@staff_view("operations.change_marketingevent")
 def event_outcome(request, pk):
-    event = access.get_visible_or_404(MarketingEvent.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.change_marketingevent", event)
+    event = get_record(request, MarketingEvent.objects.all(), pk=pk)
     initial = {
         "visitor_count": event.visitor_count,
         "evaluation": event.evaluation,

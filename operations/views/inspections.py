@@ -21,26 +21,26 @@ from operations.models import (
     RectificationStatus,
 )
 from salesite import access
-from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.forms import AttachmentForm
 from salesite.models import Attachment
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, services
 from ..filters import (
     InspectionFilter,
     RectificationFilter,
 )
-from .common import _form_page, _projects_or_403, _run
+from .common import FORM, _run
 
 # --- HQ inspections (R-CORE-11) --------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def inspection_list(request):
     base = (
-        Inspection.objects.visible_to(request.user)
+        permitted_rows(request, Inspection.objects.all())
         .select_related("project", "inspector", "checklist")
         .annotate(
             rect_count=Count("rectifications", distinct=True),
@@ -66,29 +66,27 @@ def inspection_list(request):
     )
 
 
-@login_required
+@staff_view("operations.add_inspection")
 def inspection_create(request):
-    projects = _projects_or_403(request.user, "operations.add_inspection")
+    projects = projects_with_perm(request.user, request.staff_permission)
     form = forms.InspectionCreateForm(
         request.POST or None, projects=projects, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(inspector=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("检查已创建，请逐项评分。"))
-            return redirect(inspection)
-    return _form_page(request, form, _("新建品质检查"))
+    return service_form_page(
+        request,
+        form=form,
+        call=lambda data: services.inspection_create(inspector=request.user, **data),
+        success=_("检查已创建，请逐项评分。"),
+        title=_("新建品质检查"),
+        template=FORM,
+        redirect_to=lambda inspection: inspection,
+    )
 
 
-@login_required
+@staff_view()
 def inspection_detail(request, pk):
-    inspection = access.get_visible_or_404(
-        Inspection.objects.select_related("project", "inspector", "checklist"),
-        request.user,
-        pk=pk,
+    inspection = get_record(
+        request, Inspection.objects.select_related("project", "inspector", "checklist"), pk=pk
     )
     scores = list(inspection.scores.select_related("item").order_by("item__order", "item_id"))
     score_ct = ContentType.objects.get_for_model(InspectionScore)
@@ -128,17 +126,14 @@ def inspection_detail(request, pk):
     return render(request, "salesite/ops/inspection_detail.html", context)
 
 
-@login_required
+@staff_view()
 def inspection_print(request, pk):
     """The HQ inspection score sheet (品质检查评分表): blank score cells while the inspection
     is a draft, the scores once entered; signed by the inspector and the project. Same access
     as the inspection's page."""
-    inspection = access.get_visible_or_404(
-        Inspection.objects.select_related("project", "inspector", "checklist"),
-        request.user,
-        pk=pk,
+    inspection = get_record(
+        request, Inspection.objects.select_related("project", "inspector", "checklist"), pk=pk
     )
-    access.require_view(request.user, inspection)
     return render(
         request,
         "salesite/ops/print_inspection.html",
@@ -150,18 +145,11 @@ def inspection_print(request, pk):
     )
 
 
-def _inspection_for_change(request, pk):
-    inspection = access.get_visible_or_404(
-        Inspection.objects.select_related("project"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "operations.change_inspection", inspection)
-    return inspection
-
-
 @login_required
 @require_POST
+@staff_view("operations.change_inspection")
 def inspection_scores(request, pk):
-    inspection = _inspection_for_change(request, pk)
+    inspection = get_record(request, Inspection.objects.select_related("project"), pk=pk)
     scores = list(inspection.scores.select_related("item"))
     form = forms.InspectionScoresForm(request.POST, scores=scores)
     if form.is_valid():
@@ -179,8 +167,9 @@ def inspection_scores(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_inspection")
 def inspection_complete(request, pk):
-    inspection = _inspection_for_change(request, pk)
+    inspection = get_record(request, Inspection.objects.select_related("project"), pk=pk)
     form = forms.InspectionCompleteForm(request.POST, project=inspection.project)
     if form.is_valid():
         result = {}
@@ -198,9 +187,9 @@ def inspection_complete(request, pk):
     return redirect(inspection)
 
 
-@login_required
+@staff_view()
 def rectification_list(request):
-    base = RectificationItem.objects.visible_to(request.user).select_related(
+    base = permitted_rows(request, RectificationItem.objects.all()).select_related(
         "project", "owner", "inspection"
     )
     f = RectificationFilter(request.GET, queryset=base, request=request)
@@ -214,13 +203,13 @@ def rectification_list(request):
     )
 
 
-@login_required
+@staff_view()
 def rectification_detail(request, pk):
-    item = access.get_visible_or_404(
+    item = get_record(
+        request,
         RectificationItem.objects.select_related(
             "project", "owner", "inspection__inspector", "verified_by", "score__item"
         ),
-        request.user,
         pk=pk,
     )
     user = request.user
@@ -245,17 +234,11 @@ def rectification_detail(request, pk):
     return render(request, "salesite/ops/rectification_detail.html", context)
 
 
-def _rectification(request, pk):
-    return access.get_visible_or_404(
-        RectificationItem.objects.select_related("project"), request.user, pk=pk
-    )
-
-
 @login_required
 @require_POST
+@staff_view("operations.change_rectificationitem")
 def rectification_edit(request, pk):
-    item = _rectification(request, pk)
-    access.require_perm(request.user, "operations.change_rectificationitem", item)
+    item = get_record(request, RectificationItem.objects.select_related("project"), pk=pk)
     form = forms.RectificationForm(request.POST, project=item.project)
     if form.is_valid():
         _run(
@@ -271,8 +254,10 @@ def rectification_edit(request, pk):
 
 @login_required
 @require_POST
+@staff_view()
 def rectification_done(request, pk):
-    item = _rectification(request, pk)
+    item = get_record(request, RectificationItem.objects.select_related("project"), pk=pk)
+    # The owner reports their own fix; anyone else needs the change permission.
     if item.owner_id != request.user.pk:
         access.require_perm(request.user, "operations.change_rectificationitem", item)
     form = forms.RectificationDoneForm(request.POST)
@@ -291,9 +276,9 @@ def rectification_done(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.verify_rectificationitem")
 def rectification_verify(request, pk):
-    item = _rectification(request, pk)
-    access.require_perm(request.user, "operations.verify_rectificationitem", item)
+    item = get_record(request, RectificationItem.objects.select_related("project"), pk=pk)
     form = forms.RectificationVerifyForm(request.POST)
     if form.is_valid():
         accepted = form.cleaned_data["accepted"]

@@ -19,24 +19,24 @@ from operations.models import (
     ServiceType,
 )
 from salesite import access
-from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
-from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views import paginate, projects_with_perm, record_context, service_form_page
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors, services
 from ..filters import (
     PlanFilter,
 )
-from .common import _form_page, _projects_or_403, _run
+from .common import FORM, _form_page, _run
 
 # --- service catalogue (R-CORE-6) ------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def service_type_list(request):
     types = (
-        ServiceType.objects.visible_to(request.user)
+        permitted_rows(request, ServiceType.objects.all())
         .select_related("category", "project")
         .order_by("category__order", "project__name", "order", "name")
     )
@@ -88,9 +88,9 @@ def service_type_edit(request, pk=None):
 # --- service plan (R-CORE-7) -----------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def plan_list(request):
-    base = ServicePlan.objects.visible_to(request.user).select_related(
+    base = permitted_rows(request, ServicePlan.objects.all()).select_related(
         "project", "submitted_by", "reviewed_by"
     )
     f = PlanFilter(request.GET, queryset=base, request=request)
@@ -108,30 +108,34 @@ def plan_list(request):
     )
 
 
-@login_required
+@staff_view("operations.add_serviceplan")
 def plan_create(request):
-    projects = _projects_or_403(request.user, "operations.add_serviceplan")
+    projects = projects_with_perm(request.user, request.staff_permission)
     form = forms.PlanForm(request.POST or None, projects=projects)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data):
+        data = dict(data)
         project = data.pop("project")
-        try:
-            plan = services.plan_create(project=project, user=request.user, **data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("服务方案 V1 已创建，请添加服务内容后报送总部。"))
-            return redirect(plan)
-    return _form_page(request, form, _("新建营销现场配合服务方案"))
+        return services.plan_create(project=project, user=request.user, **data)
+
+    return service_form_page(
+        request,
+        form=form,
+        call=create,
+        success=_("服务方案 V1 已创建，请添加服务内容后报送总部。"),
+        title=_("新建营销现场配合服务方案"),
+        template=FORM,
+        redirect_to=lambda plan: plan,
+    )
 
 
-@login_required
+@staff_view()
 def plan_detail(request, pk):
-    plan = access.get_visible_or_404(
+    plan = get_record(
+        request,
         ServicePlan.objects.select_related(
             "project", "created_by", "submitted_by", "reviewed_by", "revised_from"
         ),
-        request.user,
         pk=pk,
     )
     versions = list(
@@ -179,15 +183,14 @@ def plan_detail(request, pk):
     return render(request, "salesite/ops/plan_detail.html", context)
 
 
-@login_required
+@staff_view()
 def plan_print(request, pk):
     """The plan on paper, with sign-off boxes (编制/审核/备案). Same access as its page."""
-    plan = access.get_visible_or_404(
+    plan = get_record(
+        request,
         ServicePlan.objects.select_related("project", "created_by", "submitted_by", "reviewed_by"),
-        request.user,
         pk=pk,
     )
-    access.require_view(request.user, plan)
     return render(
         request,
         "salesite/ops/print_plan.html",
@@ -199,17 +202,9 @@ def plan_print(request, pk):
     )
 
 
-def _plan_for(request, pk, perm):
-    plan = access.get_visible_or_404(
-        ServicePlan.objects.select_related("project"), request.user, pk=pk
-    )
-    access.require_perm(request.user, perm, plan)
-    return plan
-
-
-@login_required
+@staff_view("operations.change_serviceplan")
 def plan_edit(request, pk):
-    plan = _plan_for(request, pk, "operations.change_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     if not plan.is_editable:
         messages.error(
             request, _("只有草稿状态的方案可以修改；已备案或已退回的方案请修订生成新版本。")
@@ -229,8 +224,9 @@ def plan_edit(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_serviceplan")
 def plan_service_add(request, pk):
-    plan = _plan_for(request, pk, "operations.change_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     form = forms.PlanServiceForm(request.POST, plan=plan)
     if form.is_valid():
         _run(
@@ -246,8 +242,9 @@ def plan_service_add(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_serviceplan")
 def plan_service_remove(request, pk, item_pk):
-    plan = _plan_for(request, pk, "operations.change_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     item = get_object_or_404(ServicePlanService, pk=item_pk, plan=plan)
     _run(request, lambda: services.plan_service_remove(item=item), _("已移除该服务。"))
     return redirect(plan)
@@ -255,8 +252,9 @@ def plan_service_remove(request, pk, item_pk):
 
 @login_required
 @require_POST
+@staff_view("operations.submit_serviceplan")
 def plan_submit(request, pk):
-    plan = _plan_for(request, pk, "operations.submit_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     _run(
         request,
         lambda: services.plan_submit(plan=plan, user=request.user),
@@ -267,8 +265,9 @@ def plan_submit(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.file_serviceplan")
 def plan_review(request, pk, decision):
-    plan = _plan_for(request, pk, "operations.file_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     form = forms.CommentForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -291,8 +290,9 @@ def plan_review(request, pk, decision):
 
 @login_required
 @require_POST
+@staff_view("operations.add_serviceplan")
 def plan_revise(request, pk):
-    plan = _plan_for(request, pk, "operations.add_serviceplan")
+    plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
     form = forms.PlanReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写修订原因。"))

@@ -26,6 +26,7 @@ from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.querystring import query_pk
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors, services
 from ..filters import (
@@ -37,10 +38,10 @@ from .common import _form_page, _parse_day, _projects_or_403, _run
 # --- areas and posts (R-CORE-3) ------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def area_list(request):
     base = (
-        SiteArea.objects.visible_to(request.user)
+        permitted_rows(request, SiteArea.objects.all())
         .select_related("project")
         .annotate(
             post_count=Count("posts", filter=Q(posts__is_active=True)),
@@ -55,11 +56,9 @@ def area_list(request):
     )
 
 
-@login_required
+@staff_view()
 def area_detail(request, pk):
-    area = access.get_visible_or_404(
-        SiteArea.objects.select_related("project"), request.user, pk=pk
-    )
+    area = get_record(request, SiteArea.objects.select_related("project"), pk=pk)
     posts = area.posts.prefetch_related("shifts").order_by("order", "name")
     return render(
         request,
@@ -85,11 +84,9 @@ def area_edit(request, pk=None):
     return _form_page(request, form, _("编辑区域") if area else _("新增区域"), area)
 
 
-@login_required
+@staff_view()
 def post_detail(request, pk):
-    post = access.get_visible_or_404(
-        ServicePost.objects.select_related("area", "project"), request.user, pk=pk
-    )
+    post = get_record(request, ServicePost.objects.select_related("area", "project"), pk=pk)
     today = timezone.localdate()
     upcoming = (
         RosterEntry.objects.filter(post=post, date__gte=today)
@@ -134,9 +131,9 @@ def post_edit(request, area_pk=None, pk=None):
 # --- shifts ----------------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def shift_list(request):
-    shifts = Shift.objects.visible_to(request.user).select_related("project")
+    shifts = permitted_rows(request, Shift.objects.all()).select_related("project")
     project_id = query_pk(request.GET.get("project"))
     if project_id:
         shifts = shifts.filter(Q(project__isnull=True) | Q(project_id=project_id))
@@ -182,7 +179,7 @@ def shift_edit(request, pk=None):
 # --- roster (R-CORE-5) -----------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def roster_day(request):
     projects = list(Project.objects.visible_to(request.user).order_by("name"))
     if not projects:
@@ -216,9 +213,9 @@ def _roster_url(project, day):
 
 @login_required
 @require_POST
+@staff_view("operations.add_rosterentry")
 def roster_add(request, project_pk, date):
-    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
-    access.require_perm(request.user, "operations.add_rosterentry", project)
+    project = get_record(request, Project.objects.all(), pk=project_pk)
     day = _parse_day(date)
     form = forms.RosterAddForm(request.POST, project=project, date=day)
     if form.is_valid():
@@ -242,11 +239,9 @@ def roster_add(request, project_pk, date):
 
 @login_required
 @require_POST
+@staff_view("operations.delete_rosterentry")
 def roster_delete(request, pk):
-    entry = access.get_visible_or_404(
-        RosterEntry.objects.select_related("project"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "operations.delete_rosterentry", entry)
+    entry = get_record(request, RosterEntry.objects.select_related("project"), pk=pk)
     project, day = entry.project, entry.date
     entry.delete()
     messages.success(request, _("已取消该排班。"))
@@ -255,9 +250,9 @@ def roster_delete(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.add_rosterentry")
 def roster_copy(request, project_pk, date):
-    project = access.get_visible_or_404(Project.objects.all(), request.user, pk=project_pk)
-    access.require_perm(request.user, "operations.add_rosterentry", project)
+    project = get_record(request, Project.objects.all(), pk=project_pk)
     day = _parse_day(date)
     form = forms.RosterCopyForm(request.POST)
     if form.is_valid():
@@ -271,9 +266,9 @@ def roster_copy(request, project_pk, date):
     return redirect(_roster_url(project, day))
 
 
-@login_required
+@staff_view()
 def roster_list(request):
-    base = RosterEntry.objects.visible_to(request.user).select_related(
+    base = permitted_rows(request, RosterEntry.objects.all()).select_related(
         "project", "post__area", "shift", "user"
     )
     f = RosterFilter(request.GET, queryset=base, request=request)

@@ -18,6 +18,7 @@ from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.models import ProjectMembership, User
 from salesite.views import paginate, projects_with_perm, record_context
+from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, services
 from ..filters import (
@@ -28,10 +29,10 @@ from .common import PRINT_BLANK_ROWS, _form_page, _projects_or_403, _run
 # --- training (R-CORE-8) ---------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def training_list(request):
     base = (
-        TrainingSession.objects.visible_to(request.user)
+        permitted_rows(request, TrainingSession.objects.all())
         .select_related("project", "trainer")
         .annotate(
             attendee_count=Count("attendance", distinct=True),
@@ -53,12 +54,12 @@ def training_list(request):
     )
 
 
-@login_required
+@staff_view()
 def training_edit(request, pk=None):
     session = None
     projects = ()
     if pk:
-        session = access.get_visible_or_404(TrainingSession.objects.all(), request.user, pk=pk)
+        session = get_record(request, TrainingSession.objects.all(), pk=pk)
         access.require_perm(request.user, "operations.change_trainingsession", session)
     else:
         projects = _projects_or_403(request.user, "operations.add_trainingsession")
@@ -70,10 +71,10 @@ def training_edit(request, pk=None):
     return _form_page(request, form, _("编辑培训") if session else _("新增培训"), session)
 
 
-@login_required
+@staff_view()
 def training_detail(request, pk):
-    session = access.get_visible_or_404(
-        TrainingSession.objects.select_related("project", "trainer"), request.user, pk=pk
+    session = get_record(
+        request, TrainingSession.objects.select_related("project", "trainer"), pk=pk
     )
     can_edit = request.user.has_perm("operations.change_trainingattendance", session)
     context = {
@@ -87,14 +88,13 @@ def training_detail(request, pk):
     return render(request, "salesite/ops/training_detail.html", context)
 
 
-@login_required
+@staff_view()
 def training_print(request, pk):
     """The sign-in sheet (培训签到表): the registered attendees and blank lines for walk-ins.
     Same access as the session's page."""
-    session = access.get_visible_or_404(
-        TrainingSession.objects.select_related("project", "trainer"), request.user, pk=pk
+    session = get_record(
+        request, TrainingSession.objects.select_related("project", "trainer"), pk=pk
     )
-    access.require_view(request.user, session)
     attendance = session.attendance.select_related("user__department").order_by(
         "user__name", "user__username"
     )
@@ -107,11 +107,9 @@ def training_print(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.change_trainingattendance")
 def attendance_save(request, pk):
-    session = access.get_visible_or_404(
-        TrainingSession.objects.select_related("project"), request.user, pk=pk
-    )
-    access.require_perm(request.user, "operations.change_trainingattendance", session)
+    session = get_record(request, TrainingSession.objects.select_related("project"), pk=pk)
     form = forms.AttendanceForm(request.POST, session=session)
     if form.is_valid():
         data = form.cleaned_data
@@ -128,9 +126,9 @@ def attendance_save(request, pk):
 
 @login_required
 @require_POST
+@staff_view("operations.delete_trainingattendance")
 def attendance_remove(request, pk, item_pk):
-    session = access.get_visible_or_404(TrainingSession.objects.all(), request.user, pk=pk)
-    access.require_perm(request.user, "operations.delete_trainingattendance", session)
+    session = get_record(request, TrainingSession.objects.all(), pk=pk)
     get_object_or_404(TrainingAttendance, pk=item_pk, session=session).delete()
     messages.success(request, _("已从参训名单移除。"))
     return redirect(session)
