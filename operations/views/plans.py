@@ -202,9 +202,12 @@ def plan_print(request, pk):
     )
 
 
-@staff_view("operations.change_serviceplan")
+@staff_view()
 def plan_edit(request, pk):
     plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
+    # Another company's record is a 404 before the permission's 403 (the permission matrix),
+    # so the permission is checked on the record, not at the door.
+    access.require_perm(request.user, "operations.change_serviceplan", plan)
     if not plan.is_editable:
         messages.error(
             request, _("只有草稿状态的方案可以修改；已备案或已退回的方案请修订生成新版本。")
