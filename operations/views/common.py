@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils import timezone
 from salesite.exceptions import DomainError
 from salesite.querystring import query_date
 from salesite.views import projects_with_perm
+from salesite.views_access import staff_view
 
 FORM = "salesite/form.html"
 PRINT_BLANK_ROWS = 5  # empty lines on a sign-in sheet for people not registered beforehand
@@ -50,6 +50,6 @@ def _parse_day(value, default=None) -> datetime.date:
 # --- index -----------------------------------------------------------------------------
 
 
-@login_required
+@staff_view()
 def index(request):
     return redirect("ops:roster_day")

@@ -134,7 +134,7 @@ def attendance_remove(request, pk, item_pk):
     return redirect(session)
 
 
-@login_required
+@staff_view()
 def staff_training(request, user_pk):
     """A staff member's training history, on the projects the viewer sees."""
     staff = get_object_or_404(User, pk=user_pk)
