@@ -412,6 +412,3 @@ class ImportBatchAdmin(ProjectScopedAdmin):
     search_fields = ["file_name", "sha256"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
-
-
-import salesite.operations.admin  # noqa: E402, F401  registers the operations admin

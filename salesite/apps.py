@@ -8,14 +8,8 @@ class SalesiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from salesite.dashboard import registry
-        from salesite.operations import dashboard
-
         from . import audit  # noqa: F401  registers models with django-auditlog
 
-        registry.register(
-            work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
-        )
         register_record_views()
 
 
@@ -28,15 +22,3 @@ def register_record_views():
     register_record_view(m.Project)
     register_record_view(m.Unit, "salesite.view_unit")
     register_record_view(m.Customer, "salesite.view_customer")
-    # sales-site operations (salesite/operations)
-    for model in (
-        m.SiteArea,
-        m.ServicePost,
-        m.ServicePlan,
-        m.TrainingSession,
-        m.MarketingEvent,
-        m.Inspection,
-        m.RectificationItem,
-    ):
-        register_record_view(model)
-    register_record_view(m.InspectionScore, via="inspection")  # photos on the inspection page

@@ -22,5 +22,3 @@ for model in (
 
 auditlog.register(m.User, exclude_fields=["password", "last_login"])
 auditlog.register(m.Attachment, exclude_fields=["file"])
-
-import salesite.operations.audit  # noqa: E402, F401  operations models

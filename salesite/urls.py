@@ -24,10 +24,12 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The operations models' admin pages before the app had its own (a permanent redirect).
+    path("admin/salesite/", include("operations.admin_redirects")),
     path("admin/", admin.site.urls),
     path("", include("salesite.dashboard.urls")),
     path("core/", include("salesite.core_urls")),
-    path("ops/", include("salesite.operations.urls")),
+    path("ops/", include("operations.urls")),
     path("communication/", include("communication.urls")),
     path("handover/", include("handover.urls")),
     path("renovation/", include("renovation.urls")),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from salesite import access
 from salesite.attachments import attachments_for
+from salesite.dashboard import registry as dashboard_registry
 from salesite.exceptions import DomainError
 from salesite.forms import (
     AttachmentForm,
@@ -35,7 +36,6 @@ from salesite.models import (
     Project,
     ProjectMembership,
 )
-from salesite.operations.selectors import home_blocks
 from salesite.redirects import is_safe_url, next_url
 from salesite.selectors import projects_for
 from salesite.views_access import staff_view
@@ -209,7 +209,9 @@ def home(request):
             "projects": projects[:50],
             "roles": roles,
             "recent_notifications": recent,
-            **home_blocks(request.user, timezone.localdate()),
+            # The apps' blocks (today's empty posts, overdue rectification, …) rendered in
+            # the order the apps registered them (salesite/dashboard/registry.py).
+            "home_blocks": dashboard_registry.home_blocks(request.user, timezone.localdate()),
         },
     )
 

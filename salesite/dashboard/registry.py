@@ -7,7 +7,9 @@ An app registers two kinds of read-only functions in its ``AppConfig.ready()``:
 - ``dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]``:
   figures of the manager dashboard (R-DASH-1) for the given projects (``None``: every
   project, only for users who see all), in a fixed number of queries whatever the number of
-  projects.
+  projects;
+- ``home_blocks(user, today) -> list[HomeBlock]``: blocks of the home page, each a template
+  and its context, rendered in the order the apps registered them.
 """
 
 from __future__ import annotations
@@ -66,21 +68,34 @@ class Figure:
         return self.value is None
 
 
+@dataclass
+class HomeBlock:
+    template: str
+    context: dict = field(default_factory=dict)
+
+
 WorkProvider = Callable[..., list[WorkItem]]
 FigureProvider = Callable[..., list[Figure]]
+HomeBlockProvider = Callable[..., list[HomeBlock]]
 
 _work_providers: list[WorkProvider] = []
 _figure_providers: list[FigureProvider] = []
+_home_block_providers: list[HomeBlockProvider] = []
 
 
 def register(
-    *, work_items: WorkProvider | None = None, dashboard_figures: FigureProvider | None = None
+    *,
+    work_items: WorkProvider | None = None,
+    dashboard_figures: FigureProvider | None = None,
+    home_blocks: HomeBlockProvider | None = None,
 ):
     """Called from an app's ``ready()``; registering the same function twice is a no-op."""
     if work_items is not None and work_items not in _work_providers:
         _work_providers.append(work_items)
     if dashboard_figures is not None and dashboard_figures not in _figure_providers:
         _figure_providers.append(dashboard_figures)
+    if home_blocks is not None and home_blocks not in _home_block_providers:
+        _home_block_providers.append(home_blocks)
 
 
 def work_items(user, today: datetime.date) -> list[WorkItem]:
@@ -96,3 +111,11 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
     for provider in _figure_providers:
         figures.extend(provider(user, project_ids, date_from, date_to, today=today))
     return figures
+
+
+def home_blocks(user, today: datetime.date) -> list[HomeBlock]:
+    """Every provider's home page blocks, in registration order."""
+    blocks: list[HomeBlock] = []
+    for provider in _home_block_providers:
+        blocks.extend(provider(user, today))
+    return blocks

@@ -1,9 +1,37 @@
 """Default service catalogue (R-CORE-6) and the permissions of the operations models for the
-default roles; both stay editable in admin."""
+default roles; both stay editable in admin.
+
+Frozen (issue 13): the grant helper is a private copy of salesite.roles.grant; the operations
+models were in the salesite app when this ran (operations 0002 relabels their content types)."""
 
 from django.db import migrations
 
-from salesite.roles import grant
+
+def _ensure_permissions(apps):
+    """Create the permission rows now (they are normally made after migrate finishes)."""
+    from django.contrib.auth.management import create_permissions
+
+    if getattr(apps, "_salesite_permissions_ensured", False):
+        return  # once per migration state: several grants in one migration share it
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apps._salesite_permissions_ensured = True
+
+
+def _grant(apps, role_codes, perms):
+    """Add permissions to roles by code (a frozen copy of salesite.roles.grant)."""
+    _ensure_permissions(apps)
+    Role = apps.get_model("salesite", "Role")
+    Permission = apps.get_model("auth", "Permission")
+    objs = []
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for role in Role.objects.filter(code__in=role_codes):
+        role.permissions.add(*objs)
+
 
 CATALOGUE = [
     # code, name, order, services
@@ -92,18 +120,18 @@ def create_catalogue(apps, schema_editor):
 
 
 def grant_permissions(apps, schema_editor):
-    grant(apps, PROPERTY_ROLES, VIEW_ALL)
-    grant(
+    _grant(apps, PROPERTY_ROLES, VIEW_ALL)
+    _grant(
         apps,
         DEVELOPER_ROLES,
         ["salesite.view_serviceplan", "salesite.view_marketingevent", "salesite.view_servicetype"],
     )
-    grant(apps, ["centre_head", "cs_lead"], MANAGE)
+    _grant(apps, ["centre_head", "cs_lead"], MANAGE)
     # The security lead runs the security posts and their roster.
-    grant(apps, ["security_lead"], MANAGE_SITE + ["salesite.change_rectificationitem"])
+    _grant(apps, ["security_lead"], MANAGE_SITE + ["salesite.change_rectificationitem"])
     # Front desk and ambassadors tick event preparation items off.
-    grant(apps, ["front_desk", "customer_ambassador"], ["salesite.change_eventchecklistitem"])
-    grant(
+    _grant(apps, ["front_desk", "customer_ambassador"], ["salesite.change_eventchecklistitem"])
+    _grant(
         apps,
         ["hq_inspector"],
         _perms(["add", "change"], INSPECTION_MODELS)

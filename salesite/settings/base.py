@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "salesite",
+    "operations",
     "communication",
     "handover",
     "renovation",

@@ -56,3 +56,12 @@ def export_url(context, fmt, table=""):
         params["table"] = table
     params["format"] = fmt
     return context["request"].path + "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def home_block(context, block):
+    """Render an app's home page block (salesite/dashboard/registry.py) like ``{% include %}``
+    would: its template with its context added to the page's."""
+    template = context.template.engine.get_template(block.template)
+    with context.push(**block.context):
+        return template.render(context)

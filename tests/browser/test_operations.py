@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from operations.models import RosterEntry, ServicePost, Shift
 from salesite.models import User
-from salesite.models.operations import RosterEntry, ServicePost, Shift
 
 pytestmark = [
     pytest.mark.browser,

@@ -195,7 +195,8 @@ def test_six_plus_two_score_of_the_quarter(member, project, today):
 
 
 def test_empty_posts_today_in_scope(member, project, other_project, client_for, today):
-    from salesite.models import MarketingPhase, ServicePost, SiteArea
+    from operations.models import ServicePost, SiteArea
+    from salesite.models import MarketingPhase
 
     for p in (project, other_project):
         p.marketing_phase = MarketingPhase.OPENED

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from salesite.models import MarketingPhase
-from salesite.models.operations import (
+from operations import services
+from operations.models import (
     InspectionChecklist,
     InspectionItem,
     ServicePost,
@@ -15,7 +15,7 @@ from salesite.models.operations import (
     Shift,
     SiteArea,
 )
-from salesite.operations import services
+from salesite.models import MarketingPhase
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from salesite.models.operations import ServiceCategory, ServiceType
+from operations.models import ServiceCategory, ServiceType
 
 pytestmark = pytest.mark.django_db
 

@@ -2,27 +2,23 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from salesite.demo import seed_core
-from salesite.models import Attachment, Project, User
-from salesite.models.operations import (
+from operations import selectors
+from operations.demo import seed_demo
+from operations.models import (
     Inspection,
     MarketingEvent,
     PlanStatus,
     RectificationItem,
     ServicePlan,
 )
-from salesite.operations import selectors
-from salesite.operations.demo import seed_demo
+from salesite.demo import seed_core
+from salesite.models import Attachment, Project, User
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return {
-        m.__name__: m.objects.count()
-        for m in apps.get_app_config("salesite").get_models()
-        if m.__module__ == "salesite.models.operations"
-    }
+    return {m.__name__: m.objects.count() for m in apps.get_app_config("operations").get_models()}
 
 
 def test_demo_builds_every_workflow_and_is_idempotent():

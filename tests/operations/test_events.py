@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from operations import services
+from operations.models import EventHistory, EventStatus, MarketingEvent
 from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models.operations import EventHistory, EventStatus, MarketingEvent
-from salesite.operations import services
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from salesite.models import Role
-from salesite.models.operations import (
+from operations import services
+from operations.models import (
     MarketingEvent,
     PlanStatus,
     RectificationStatus,
@@ -24,7 +24,7 @@ from salesite.models.operations import (
     SiteArea,
     TrainingSession,
 )
-from salesite.operations import services
+from salesite.models import Role
 from tests import factories as f
 from tests.exporting import column, csv_rows, xlsx_rows
 

@@ -3,15 +3,15 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models import Attachment
-from salesite.models.operations import (
+from operations import selectors, services
+from operations.models import (
     Inspection,
     InspectionStatus,
     RectificationItem,
     RectificationStatus,
 )
-from salesite.operations import selectors, services
+from salesite.exceptions import DomainError, InvalidTransition
+from salesite.models import Attachment
 
 pytestmark = pytest.mark.django_db
 

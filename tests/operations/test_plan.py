@@ -1,7 +1,7 @@
 import pytest
 
-from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models.operations import (
+from operations import selectors, services
+from operations.models import (
     ImmutableRecord,
     PlanStatus,
     ServicePlan,
@@ -9,7 +9,7 @@ from salesite.models.operations import (
     ServicePlanService,
     ServiceType,
 )
-from salesite.operations import selectors, services
+from salesite.exceptions import DomainError, InvalidTransition
 
 pytestmark = pytest.mark.django_db
 

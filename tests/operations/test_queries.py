@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from operations import selectors, services
+from operations.models import MarketingEvent, TrainingSession
 from salesite.models import MarketingPhase
-from salesite.models.operations import MarketingEvent, TrainingSession
-from salesite.operations import selectors, services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
+from operations import selectors, services
+from operations.models import RosterEntry
 from salesite.exceptions import DomainError
 from salesite.models import MarketingPhase
-from salesite.models.operations import RosterEntry
-from salesite.operations import selectors, services
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
+from operations import services
+from operations.models import TrainingAttendance, TrainingSession
 from salesite.exceptions import DomainError
-from salesite.models.operations import TrainingAttendance, TrainingSession
-from salesite.operations import services
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +115,8 @@ def test_detail_shows_the_edit_link_only_to_who_may_edit(member, client_for, pro
     edit_url = f"/ops/training/{session.pk}/edit/"
     head = member("centre_head", project)
     desk = member("front_desk", project)
-    assert head.has_perm("salesite.change_trainingsession", session)
-    assert not desk.has_perm("salesite.change_trainingsession", session)
+    assert head.has_perm("operations.change_trainingsession", session)
+    assert not desk.has_perm("operations.change_trainingsession", session)
     assert f'href="{edit_url}"' in client_for(head).get(f"/ops/training/{session.pk}/").text
     assert f'href="{edit_url}"' not in client_for(desk).get(f"/ops/training/{session.pk}/").text
     assert client_for(head).get(edit_url).status_code == 200

@@ -190,8 +190,8 @@ def test_concurrent_duplicate_in_a_hand_written_create_view_is_a_form_error(
 ):
     """ops:area_create saves its ModelForm itself: the middleware runs it again after the
     IntegrityError, and its validation names the duplicate."""
-    from salesite.models import SiteArea
-    from salesite.operations import forms as ops_forms
+    from operations import forms as ops_forms
+    from operations.models import SiteArea
 
     user = member("centre_head", project)
     clients = [Client(raise_request_exception=False) for _ in range(2)]

@@ -1,18 +1,25 @@
 """Build the demo: ``python manage.py seed_demo``. Idempotent; prints the demo logins."""
 
 import importlib
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from salesite.demo import DEMO_PASSWORD, seed_core
 
-DEMO_MODULES = [
-    "salesite.operations.demo",
-    "communication.demo",
-    "handover.demo",
-    "renovation.demo",
-    "feedback.demo",
-]
+
+def demo_modules() -> list[str]:
+    """The ``demo`` module of each app at the top of the repository after the core, in
+    INSTALLED_APPS order (operations, communication, handover, renovation, feedback): the
+    core does not name them."""
+    base = Path(settings.BASE_DIR).resolve()
+    return [
+        f"{app.name}.demo"
+        for app in apps.get_app_configs()
+        if app.name != "salesite" and Path(app.path).resolve().parent == base
+    ]
 
 
 class Command(BaseCommand):
@@ -24,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = seed_core()
         # Each module below may define seed_demo() (idempotent) to extend the demo.
-        for module in DEMO_MODULES:
+        for module in demo_modules():
             try:
                 seed = importlib.import_module(module).seed_demo
             except ModuleNotFoundError as exc:

@@ -6,9 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
-from salesite.models import Project
-from salesite.models.operations import (
+from operations.models import (
     PLAN_FIELDS,
     EventChecklistItem,
     InspectionChecklist,
@@ -23,6 +21,8 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
+from salesite.models import Project
 
 from .selectors import project_staff
 

@@ -2,7 +2,7 @@
 
 from auditlog.registry import auditlog
 
-from salesite.models import operations as m
+from operations import models as m
 
 for model in (
     m.SiteArea,

@@ -5,9 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesite.filters import ScopedFilterSet
-from salesite.forms import DATE_WIDGET
-from salesite.models.operations import (
+from operations.models import (
     EventStatus,
     Inspection,
     InspectionStatus,
@@ -20,6 +18,8 @@ from salesite.models.operations import (
     SiteArea,
     TrainingSession,
 )
+from salesite.filters import ScopedFilterSet
+from salesite.forms import DATE_WIDGET
 
 
 class SiteAreaFilter(ScopedFilterSet):

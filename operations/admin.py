@@ -6,9 +6,7 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.db.models import Q
 
-from salesite import access
-from salesite.admin import ProjectScopedAdmin
-from salesite.models.operations import (
+from operations.models import (
     EventChecklistItem,
     EventHistory,
     Inspection,
@@ -29,6 +27,8 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite import access
+from salesite.admin import ProjectScopedAdmin
 
 
 class SharedOrProjectAdmin(ProjectScopedAdmin):

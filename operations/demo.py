@@ -11,9 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from salesite.demo import demo_attach, demo_png
-from salesite.models import Project, User
-from salesite.models.operations import (
+from operations.models import (
     Inspection,
     InspectionChecklist,
     InspectionItem,
@@ -26,6 +24,8 @@ from salesite.models.operations import (
     SiteArea,
     TrainingSession,
 )
+from salesite.demo import demo_attach, demo_png
+from salesite.models import Project, User
 
 from . import services
 

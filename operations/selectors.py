@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 
-from salesite.models import Project, ProjectMembership, User
-from salesite.models.operations import (
+from operations.models import (
     PLAN_SECTIONS,
     SITE_OPEN_PHASES,
     RectificationItem,
@@ -20,6 +19,7 @@ from salesite.models.operations import (
     ServicePost,
     Shift,
 )
+from salesite.models import Project, ProjectMembership, User
 
 HOME_LIMIT = 10
 

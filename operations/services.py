@@ -1,5 +1,7 @@
-"""Writes of sales-site operations: one function per use case. State changes check the
-allowed transitions, lock the row, save with ``update_fields`` and write a history row."""
+"""Writes of sales-site operations: one function per use case. State changes lock the row and
+go through the workflow engine (``salesite.workflow.transition``: the model's TRANSITIONS,
+``update_fields``, one history row); a move to the current state is refused like any other
+undeclared move."""
 
 from __future__ import annotations
 
@@ -11,14 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models.operations import (
-    EVENT_TRANSITIONS,
+from operations.models import (
     PLAN_FIELDS,
-    PLAN_TRANSITIONS,
-    RECTIFICATION_TRANSITIONS,
     EventChecklistItem,
-    EventHistory,
     EventStatus,
     ImmutableRecord,
     Inspection,
@@ -37,6 +34,8 @@ from salesite.models.operations import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.exceptions import DomainError, InvalidTransition
+from salesite.workflow import can_transition, refusal, transition
 
 # --- roster (R-CORE-5) ---------------------------------------------------------------------
 
@@ -83,21 +82,11 @@ def _plan_locked(plan: ServicePlan) -> ServicePlan:
 
 def _plan_move(plan: ServicePlan, to: str, user, note: str, fields: dict) -> ServicePlan:
     plan = _plan_locked(plan)
-    if plan.status == to:
-        return plan
-    if to not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
-        raise InvalidTransition(
-            _("方案状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": plan.get_status_display(), "to": PlanStatus(to).label}
-        )
-    from_status = plan.status
-    plan.status = to
+    if not can_transition(plan, to):
+        raise refusal(plan, to)
     for name, value in fields.items():
         setattr(plan, name, value)
-    plan.save(update_fields=["status", "updated_at", *fields])
-    ServicePlanHistory.objects.create(
-        plan=plan, from_status=from_status, to_status=to, by=user, note=note
-    )
+    transition(plan, to, by=user, note=note, fields=list(fields))
     return plan
 
 
@@ -314,14 +303,9 @@ def event_record_outcome(
 @transaction.atomic
 def event_transition(*, event: MarketingEvent, to: str, user, note: str = "") -> MarketingEvent:
     event = MarketingEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status == to:
-        return event
-    if to not in EVENT_TRANSITIONS[EventStatus(event.status)]:
-        raise InvalidTransition(
-            _("活动状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": event.get_status_display(), "to": EventStatus(to).label}
-        )
-    fields = ["status"]
+    if not can_transition(event, to):
+        raise refusal(event, to)
+    fields = []
     if to == EventStatus.PREPARED and event.checklist.filter(done=False).exists():
         raise DomainError(_("还有未完成的准备事项，不能标记为已准备。"))
     if to == EventStatus.CLOSED:
@@ -332,12 +316,7 @@ def event_transition(*, event: MarketingEvent, to: str, user, note: str = "") ->
         event.closed_by = user
         event.closed_at = timezone.now()
         fields += ["closed_by", "closed_at"]
-    from_status = event.status
-    event.status = to
-    event.save(update_fields=fields)
-    EventHistory.objects.create(
-        event=event, from_status=from_status, to_status=to, by=user, note=note
-    )
+    transition(event, to, by=user, note=note, fields=fields)
     return event
 
 
@@ -399,8 +378,8 @@ def inspection_complete(
     """Close the scoring: total computed; every item scored below its maximum becomes a
     rectification item for ``owner`` due ``deadline``."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.status != InspectionStatus.DRAFT:
-        raise InvalidTransition(_("检查已完成。"))
+    if not can_transition(inspection, InspectionStatus.COMPLETED):
+        raise refusal(inspection, InspectionStatus.COMPLETED)  # 检查已完成。
     scores = list(inspection.scores.select_related("item"))
     missing = [s for s in scores if s.score is None]
     if missing:
@@ -409,10 +388,14 @@ def inspection_complete(
         raise DomainError(_("整改期限不能早于检查日期。"))
     inspection.total_score = sum(s.score for s in scores)
     inspection.max_total = sum(s.item.max_score for s in scores)
-    inspection.status = InspectionStatus.COMPLETED
     inspection.completed_at = timezone.now()
     inspection.summary = summary or inspection.summary
-    inspection.save(update_fields=["total_score", "max_total", "status", "completed_at", "summary"])
+    transition(
+        inspection,
+        InspectionStatus.COMPLETED,
+        by=user,
+        fields=["total_score", "max_total", "completed_at", "summary"],
+    )
     items = [
         RectificationItem(
             project_id=inspection.project_id,
@@ -439,19 +422,13 @@ def rectification_update(*, item: RectificationItem, owner, deadline) -> Rectifi
     return item
 
 
-def _rectification_move(item, to, fields):
+def _rectification_move(item, to, user, note, fields):
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
-    if item.status == to:
-        return item
-    if to not in RECTIFICATION_TRANSITIONS[RectificationStatus(item.status)]:
-        raise InvalidTransition(
-            _("整改项状态不能从“%(from)s”变为“%(to)s”。")
-            % {"from": item.get_status_display(), "to": RectificationStatus(to).label}
-        )
-    item.status = to
+    if not can_transition(item, to):
+        raise refusal(item, to)
     for name, value in fields.items():
         setattr(item, name, value)
-    item.save(update_fields=["status", *fields])
+    transition(item, to, by=user, note=note, fields=list(fields))
     return item
 
 
@@ -460,7 +437,7 @@ def rectification_done(*, item: RectificationItem, user, note: str) -> Rectifica
     if not note.strip():
         raise DomainError(_("请填写整改情况。"))
     return _rectification_move(
-        item, RectificationStatus.DONE, {"done_note": note, "done_at": timezone.now()}
+        item, RectificationStatus.DONE, user, note, {"done_note": note, "done_at": timezone.now()}
     )
 
 
@@ -473,8 +450,10 @@ def rectification_verify(
         return _rectification_move(
             item,
             RectificationStatus.VERIFIED,
+            user,
+            note,
             {"verified_by": user, "verified_at": timezone.now(), "verify_note": note},
         )
     if not note.strip():
         raise DomainError(_("验证不通过时必须填写原因。"))
-    return _rectification_move(item, RectificationStatus.OPEN, {"verify_note": note})
+    return _rectification_move(item, RectificationStatus.OPEN, user, note, {"verify_note": note})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from operations import selectors
+from operations.models import RectificationItem, RectificationStatus
+from operations.selectors import empty_posts
 from salesite.dashboard.helpers import in_scope, list_url
-from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
-from salesite.models.operations import RectificationItem, RectificationStatus
-from salesite.operations.selectors import empty_posts
+from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, HomeBlock, WorkItem
 
 
 def _first_gap(gaps, project_ids):
@@ -62,3 +63,8 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
             level="danger" if overdue else "",
         ),
     ]
+
+
+def home_blocks(user, today) -> list[HomeBlock]:
+    """Today's empty posts and the overdue rectification items on the home page."""
+    return [HomeBlock("salesite/ops/_home_blocks.html", selectors.home_blocks(user, today))]
