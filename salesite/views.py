@@ -10,7 +10,6 @@ from __future__ import annotations
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
@@ -193,7 +192,7 @@ def record_context(request, obj):
 # --- home -------------------------------------------------------------------
 
 
-@login_required
+@staff_view()  # every logged-in user; the blocks narrow to their projects
 def home(request):
     projects = projects_for(request.user)
     roles = (

@@ -8,7 +8,6 @@ from itertools import groupby
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from salesite.access import get_access, visible_project_ids
 from salesite.forms import DATE_WIDGET, PlausibleInputMixin
 from salesite.models import Company, Project
+from salesite.views_access import staff_view
 
 from . import registry
 
@@ -97,7 +97,7 @@ def with_company(url: str, company_pk: int) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("company", company_pk)])))
 
 
-@login_required
+@staff_view()  # every member: the providers narrow to the user's projects
 def dashboard(request):
     today = timezone.localdate()
     form = RangeForm(request.GET or None)
@@ -152,7 +152,7 @@ def my_work_context(user, today=None) -> dict:
 HOME_LIMIT = 10  # items in the home page's block; the page /my-work/ shows them all
 
 
-@login_required
+@staff_view()  # every member: the providers narrow to the user's projects
 def my_work(request):
     """The page, or with ``?block=1`` the home page's block (loaded by htmx after the page,
     so the home page keeps its own small query budget)."""
