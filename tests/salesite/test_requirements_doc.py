@@ -42,6 +42,6 @@ def test_every_documented_row_has_a_meaning():
 
 
 def test_app_packages_point_to_the_page():
-    for app in ("salesite", "communication", "handover", "renovation", "feedback"):
+    for app in ("salesite", "operations", "communication", "handover", "renovation", "feedback"):
         doc = (ROOT / app / "__init__.py").read_text(encoding="utf-8")
         assert "docs/requirements.md" in doc, app
