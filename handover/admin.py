@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from salesite.admin import ProjectScopedAdmin
+from salesite.admin import ProjectScopedAdmin, StatusHistoryInline
 
 from . import models
 
@@ -25,6 +25,10 @@ class DeliveryBatchAdmin(ProjectScopedAdmin):
     inlines = [MilestoneInline]
 
 
+class MilestoneHistoryInline(StatusHistoryInline):
+    model = models.MilestoneHistory
+
+
 @admin.register(models.Milestone)
 class MilestoneAdmin(ProjectScopedAdmin):
     list_display = ["batch", "kind", "due_date", "status", "completed_on", "overdue_marked_at"]
@@ -32,6 +36,7 @@ class MilestoneAdmin(ProjectScopedAdmin):
     search_fields = ["batch__name", "result_note"]
     list_select_related = ["batch"]
     filter_horizontal = ["responsible_roles"]
+    inlines = [MilestoneHistoryInline]
 
 
 @admin.register(models.FeeItem)
@@ -95,12 +100,17 @@ class AcceptanceRecordAdmin(ProjectScopedAdmin):
     raw_id_fields = ["case"]
 
 
+class RectificationHistoryInline(StatusHistoryInline):
+    model = models.RectificationHistory
+
+
 @admin.register(models.RectificationItem)
 class RectificationItemAdmin(ProjectScopedAdmin):
     list_display = ["case", "location", "responsible_unit", "deadline", "status"]
     list_filter = ["status", "project"]
     search_fields = ["case__unit__number", "description", "responsible_unit"]
     raw_id_fields = ["case"]
+    inlines = [RectificationHistoryInline]
 
 
 class NoticeRecipientInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from .models import (
     InspectionDefect,
     InspectionRound,
     Milestone,
+    MilestoneHistory,
     MilestoneStatus,
     MockInspection,
     NoticeKind,
@@ -51,7 +52,10 @@ def batches_annotated():
 def batch_milestones(batch):
     return (
         batch.milestones.select_related("completed_by")
-        .prefetch_related("responsible_roles")
+        .prefetch_related(
+            "responsible_roles",
+            Prefetch("history", queryset=MilestoneHistory.objects.select_related("by")),
+        )
         .order_by("due_date")
     )
 

@@ -14,6 +14,7 @@ from operations.models import (
     InspectionItem,
     InspectionScore,
     MarketingEvent,
+    RectificationHistory,
     RectificationItem,
     RosterEntry,
     ServiceCategory,
@@ -28,7 +29,7 @@ from operations.models import (
     TrainingSession,
 )
 from salesite import access
-from salesite.admin import ProjectScopedAdmin
+from salesite.admin import ProjectScopedAdmin, StatusHistoryInline
 
 
 class SharedOrProjectAdmin(ProjectScopedAdmin):
@@ -109,14 +110,8 @@ class ServicePlanServiceInline(admin.TabularInline):
     extra = 0
 
 
-class ServicePlanHistoryInline(admin.TabularInline):
+class ServicePlanHistoryInline(StatusHistoryInline):
     model = ServicePlanHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServicePlan)
@@ -172,14 +167,8 @@ class EventChecklistInline(admin.TabularInline):
     readonly_fields = ["done_by", "done_at"]
 
 
-class EventHistoryInline(admin.TabularInline):
+class EventHistoryInline(StatusHistoryInline):
     model = EventHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MarketingEvent)
@@ -229,6 +218,10 @@ class InspectionAdmin(ProjectScopedAdmin):
     date_hierarchy = "date"
 
 
+class RectificationHistoryInline(StatusHistoryInline):
+    model = RectificationHistory
+
+
 @admin.register(RectificationItem)
 class RectificationItemAdmin(ProjectScopedAdmin):
     list_display = ["__str__", "project", "owner", "deadline", "status"]
@@ -238,3 +231,4 @@ class RectificationItemAdmin(ProjectScopedAdmin):
     readonly_fields = ["inspection", "score", "status", "done_at", "verified_by", "verified_at"]
     raw_id_fields = ["owner"]
     date_hierarchy = "deadline"
+    inlines = [RectificationHistoryInline]

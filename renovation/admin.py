@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from salesite.admin import ProjectScopedAdmin
+from salesite.admin import ProjectScopedAdmin, StatusHistoryInline
 
 from .models import (
     ApplicationDocument,
@@ -53,14 +53,8 @@ class GovernmentApprovalInline(admin.TabularInline):
     readonly_fields = ["recorded_by"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(StatusHistoryInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RenovationApplication)
@@ -247,14 +241,8 @@ class FineInline(admin.TabularInline):
         return False
 
 
-class ViolationHistoryInline(admin.TabularInline):
+class ViolationHistoryInline(StatusHistoryInline):
     model = ViolationHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Violation)

@@ -97,14 +97,33 @@ class BuildingInline(admin.TabularInline):
     fields = ["name", "phase", "floors", "planned_delivery_date", "actual_delivery_date"]
 
 
-class PhaseChangeInline(admin.TabularInline):
-    model = ProjectPhaseChange
+class StatusHistoryInline(admin.TabularInline):
+    """The read-only history of a record with a workflow (a ``StatusHistory`` subclass):
+    its rows are written by ``salesite.workflow.transition`` only, so nothing is added,
+    changed or deleted here. Subclasses set ``model`` (and ``fields`` to show more)."""
+
     extra = 0
-    readonly_fields = ["from_phase", "to_phase", "changed_on", "changed_by", "note", "recorded_at"]
     can_delete = False
+    fields = ["from_status", "to_status", "by", "at", "note"]
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.get_fields(request, obj))
 
     def has_add_permission(self, request, obj=None):
-        return False  # phases move through the service (dated, one step at a time)
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PhaseChangeInline(StatusHistoryInline):
+    # phases move through the service (dated, one step at a time)
+    model = ProjectPhaseChange
+    fields = ["from_status", "to_status", "changed_on", "by", "note", "at"]
 
 
 @admin.register(Project)
@@ -218,10 +237,10 @@ class TenantAdmin(ProjectScopedAdmin):
 
 @admin.register(ProjectPhaseChange)
 class ProjectPhaseChangeAdmin(ProjectScopedAdmin):
-    list_display = ["project", "from_phase", "to_phase", "changed_on", "changed_by"]
-    list_filter = ["to_phase", "project"]
+    list_display = ["project", "from_status", "to_status", "changed_on", "by"]
+    list_filter = ["to_status", "project"]
     search_fields = ["project__name", "note"]
-    readonly_fields = ["project", "from_phase", "to_phase", "changed_on", "changed_by", "note"]
+    readonly_fields = ["project", "from_status", "to_status", "changed_on", "by", "note", "at"]
 
     def has_add_permission(self, request):
         return False

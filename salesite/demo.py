@@ -357,8 +357,8 @@ def _phase_history(project: Project, phase: str, today: datetime.date) -> None:
     for i in range(target):
         ProjectPhaseChange.objects.create(
             project=project,
-            from_phase=order[i],
-            to_phase=order[i + 1],
+            from_status=order[i],
+            to_status=order[i + 1],
             changed_on=day,
             note="演示数据",
         )

@@ -94,7 +94,7 @@ def project_detail(request, pk):
         "project": project,
         "buildings": buildings,
         "members": members,
-        "phase_changes": project.phase_changes.select_related("changed_by"),
+        "phase_changes": project.phase_changes.select_related("by"),
         "imports": project.import_batches.select_related("imported_by")[:10],
         "can_change_phase": request.user.has_perm("salesite.change_marketing_phase", project),
         "can_import": request.user.has_perm("salesite.import_register", project),

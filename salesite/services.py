@@ -18,7 +18,7 @@ def project_change_phase(
     *, project: Project, to_phase: str, user, on: datetime.date | None = None, note: str = ""
 ) -> ProjectPhaseChange | None:
     """Move a project's marketing phase one step forward (``Project.TRANSITIONS``, through the
-    workflow engine) and record the dated transition. Asking for the current phase again is
+    workflow engine, which writes the dated ``ProjectPhaseChange`` row and returns it). Asking for the current phase again is
     answered with None (a double submit), not an error."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.marketing_phase == to_phase:
@@ -29,14 +29,12 @@ def project_change_phase(
         raise InvalidTransition(
             _("变更日期不能早于上一次阶段变更（%(date)s）。") % {"date": last.changed_on}
         )
-    from_phase = project.marketing_phase
     project.phase_changed_on = on
-    transition(project, to_phase, by=user, note=note, fields=["phase_changed_on"])
-    return ProjectPhaseChange.objects.create(
-        project=project,
-        from_phase=from_phase,
-        to_phase=to_phase,
-        changed_on=on,
-        changed_by=user,
+    return transition(
+        project,
+        to_phase,
+        by=user,
         note=note,
+        fields=["phase_changed_on"],
+        history={"changed_on": on},
     )

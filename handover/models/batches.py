@@ -206,3 +206,8 @@ class MilestoneHistory(StatusHistory):
     class Meta(StatusHistory.Meta):
         verbose_name = _("节点状态记录")
         verbose_name_plural = _("节点状态记录")
+
+    @property
+    def to_status_label(self) -> str:
+        """The new state's label (the field keeps no choices, so no get_…_display)."""
+        return dict(MilestoneStatus.choices).get(self.to_status, self.to_status)

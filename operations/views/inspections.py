@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from operations.models import (
     Inspection,
     InspectionScore,
     InspectionStatus,
+    RectificationHistory,
     RectificationItem,
     RectificationStatus,
 )
@@ -114,7 +115,11 @@ def inspection_detail(request, pk):
         "can_photo": request.user.has_perm("operations.change_inspectionscore", inspection),
         "score_ct": score_ct,
         "photo_form": AttachmentForm(),
-        "rectifications": inspection.rectifications.select_related("owner", "verified_by"),
+        "rectifications": inspection.rectifications.select_related(
+            "owner", "verified_by"
+        ).prefetch_related(
+            Prefetch("history", queryset=RectificationHistory.objects.select_related("by"))
+        ),
         "today": timezone.localdate(),
         **record_context(request, inspection),
     }
@@ -219,6 +224,7 @@ def rectification_detail(request, pk):
         "item": item,
         "today": timezone.localdate(),
         "overdue": item.is_overdue(timezone.localdate()),
+        "history": item.history.select_related("by"),
         **record_context(request, item),
     }
     if item.status == RectificationStatus.OPEN and (can_change or is_owner):

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import ProjectScopedQuerySet
+from .workflow import StatusHistory
 
 
 class MarketingPhase(models.TextChoices):
@@ -65,7 +66,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     # The marketing phase only moves forward, one step at a time (R-CORE-2); the workflow
-    # engine (salesite.workflow.transition) applies it, project_change_phase records the change.
+    # engine (salesite.workflow.transition) applies it and writes the ProjectPhaseChange row.
     STATUS_FIELD = "marketing_phase"
     TRANSITIONS = {
         MarketingPhase.PREPARING: {MarketingPhase.DISPLAYING},
@@ -74,6 +75,7 @@ class Project(models.Model):
         MarketingPhase.SOLD_OUT: {MarketingPhase.CLOSED},
     }
     TRANSITION_ERROR = _("营销阶段不能从“%(from)s”变更为“%(to)s”。")
+    WORKFLOW_HISTORY = "salesite.ProjectPhaseChange"
 
     objects = ProjectQuerySet.as_manager()
 
@@ -111,32 +113,28 @@ class Project(models.Model):
             raise ValidationError(errors)
 
 
-class ProjectPhaseChange(models.Model):
+class ProjectPhaseChange(StatusHistory):
+    """One move of a project's marketing phase, written by the workflow engine
+    (``Project.WORKFLOW_HISTORY``) with the date the phase changed on."""
+
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="phase_changes"
     )
-    from_phase = models.CharField(_("原阶段"), max_length=20, choices=MarketingPhase.choices)
-    to_phase = models.CharField(_("新阶段"), max_length=20, choices=MarketingPhase.choices)
+    from_status = models.CharField(_("原阶段"), max_length=20, choices=MarketingPhase.choices)
+    to_status = models.CharField(_("新阶段"), max_length=20, choices=MarketingPhase.choices)
     changed_on = models.DateField(_("变更日期"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("营销阶段变更")
         verbose_name_plural = _("营销阶段变更")
-        ordering = ["project", "changed_on", "recorded_at"]
+        ordering = ["project", "changed_on", "at"]
 
     def __str__(self):
-        return f"{self.project}: {self.get_from_phase_display()} → {self.get_to_phase_display()}"
+        return f"{self.project}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Building(models.Model):

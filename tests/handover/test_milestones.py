@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from handover import services
 from handover.models import DeliveryBatch, Milestone, MilestoneKind, MilestoneStatus
@@ -103,3 +104,15 @@ def test_milestone_moves_write_history(project):
     ]
     # Open milestones moved with the date are not a state change: no history row.
     assert not batch.milestones.get(kind=MilestoneKind.PREVIEW_EVENT).history.exists()
+
+
+def test_batch_page_shows_each_milestones_history(client_for, member, project):
+    batch = make_batch(project, date=datetime.date(2027, 6, 30))
+    done = batch.milestones.get(kind=MilestoneKind.DESIGN_SURVEY)
+    services.milestone_complete(milestone=done, user=None, result_note="完成摸底")
+    r = client_for(member("cs_lead", project)).get(
+        reverse("handover:batch_detail", args=[batch.pk])
+    )
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "状态记录" in body and f"状态记录：{MilestoneStatus.DONE.label}" in body

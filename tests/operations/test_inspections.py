@@ -176,3 +176,19 @@ def test_only_hq_creates_inspections_and_scoping(
         str(inspection.date.year)
         not in outsider.get("/ops/inspections/").content.decode().split("<tbody>")[1]
     )
+
+
+def test_rectification_history_is_shown_on_its_pages(
+    member, client_for, project, inspection, hq, today
+):
+    owner = member("front_desk", project)
+    services.inspection_score(inspection=inspection, scores=_scores(inspection, [4, 10, 5]))
+    (item,) = services.inspection_complete(
+        inspection=inspection, user=hq, owner=owner, deadline=today
+    )
+    services.rectification_done(item=item, user=owner, note="已更换标识")
+    c = client_for(hq)
+    page = c.get(f"/ops/rectifications/{item.pk}/").content.decode()
+    assert "状态记录" in page and "已更换标识" in page
+    page = c.get(f"/ops/inspections/{inspection.pk}/").content.decode()
+    assert "状态记录" in page and str(RectificationStatus.DONE.label) in page

@@ -30,13 +30,13 @@ def test_moves_one_step_forward_and_records_the_transition(project, user):
     assert project.marketing_phase == P.DISPLAYING
     assert project.phase_changed_on == DAY
     assert change == ProjectPhaseChange.objects.get()
-    assert (change.project, change.from_phase, change.to_phase, change.changed_on) == (
+    assert (change.project, change.from_status, change.to_status, change.changed_on) == (
         project,
         P.PREPARING,
         P.DISPLAYING,
         DAY,
     )
-    assert (change.changed_by, change.note) == (user, "样板房开放")
+    assert (change.by, change.note) == (user, "样板房开放")
 
 
 def test_walks_the_whole_sequence(project, user):
@@ -47,7 +47,9 @@ def test_walks_the_whole_sequence(project, user):
         )
     project.refresh_from_db()
     assert project.marketing_phase == P.CLOSED
-    rows = list(project.phase_changes.order_by("changed_on").values_list("from_phase", "to_phase"))
+    rows = list(
+        project.phase_changes.order_by("changed_on").values_list("from_status", "to_status")
+    )
     assert rows == [
         (P.PREPARING, P.DISPLAYING),
         (P.DISPLAYING, P.OPENED),
@@ -137,7 +139,7 @@ def test_view_changes_phase_with_success_message(client_for, head, project):
     assert response.redirect_chain[-1][0] == reverse("salesite:project_detail", args=[project.pk])
     assert "营销阶段已更新。" in response.content.decode()
     change = ProjectPhaseChange.objects.get()
-    assert (change.changed_by, change.changed_on) == (head, DAY)
+    assert (change.by, change.changed_on) == (head, DAY)
 
 
 def test_view_offers_only_the_next_phase(client_for, head, project):
