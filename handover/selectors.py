@@ -6,7 +6,6 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from salesite.models import Building, Customer, Project
-from salesite.selectors import members_holding
 
 from .models import (
     CaseStatus,
@@ -153,21 +152,6 @@ def mock_round_pending_units(batch, round_: int):
         batch=batch, round=round_, completed_at__isnull=False
     ).values("unit_id")
     return batch.units.exclude(pk__in=done)
-
-
-def milestone_responsible_users(milestones) -> dict[int, list]:
-    """Users holding a responsible role on the milestone's project, per milestone, in 2 queries."""
-    milestones = list(milestones)
-    codes = {r.code for m in milestones for r in m.responsible_roles.all()}
-    holders = members_holding(codes, {m.project_id for m in milestones}, by_role=True)
-    result = {}
-    for m in milestones:
-        users = {}
-        for r in m.responsible_roles.all():
-            for u in holders.get((m.project_id, r.code), []):
-                users[u.pk] = u
-        result[m.pk] = list(users.values())
-    return result
 
 
 # --- mock inspections (R-HO-2) ----------------------------------------------------------------

@@ -25,8 +25,8 @@ from communication.periods import (
 )
 from communication.services.problems import _now
 from salesite.jobs import record_run
-from salesite.models import Notification, Project, ProjectMembership, Role
-from salesite.notifications import notify, notify_many
+from salesite.models import Notification, Project, ProjectMembership
+from salesite.notifications import notify, notify_each_once, notify_many
 
 # Closed periods looked at by the overdue job: a missed run is caught up on the next one.
 BREACH_LOOKBACK_DAYS = 7
@@ -129,39 +129,32 @@ def communication_mark_overdue(*, now=None) -> dict:
 
 def _notify_breaches(now) -> tuple[int, int]:
     """Notify every breach not yet notified; returns (breaches, notifications)."""
-    pending = list(
-        ComplianceBreach.objects.filter(notified_at__isnull=True).select_related("project", "level")
+    told = notify_each_once(
+        ComplianceBreach.objects.filter(notified_at__isnull=True).select_related(
+            "project", "level__property_role"
+        ),
+        # The level's responsible role, then the centre head.
+        roles=lambda b: [
+            *([b.level.property_role.code] if b.level.property_role_id else []),
+            "centre_head",
+        ],
+        message=lambda b: {
+            "title": _("%(project)s：%(period)s的%(level)s未按要求完成")
+            % {
+                "project": b.project,
+                "period": period_label(b.level.period, b.period_start),
+                "level": b.level,
+            },
+            "body": _("应有 %(required)s 次，实有 %(actual)s 次。")
+            % {"required": b.required, "actual": b.actual},
+            "url": reverse("communication:compliance") + f"?project={b.project_id}",
+        },
+        key=lambda b: f"com-overdue:{b.level.code}:{b.project_id}:{b.period_start}",
+        level=Notification.Level.OVERDUE,
+        mark="notified_at",
+        now=now,
     )
-    if not pending:
-        return 0, 0
-    centre_head = Role.objects.filter(code="centre_head").values_list("pk", flat=True).first()
-    users = _users_by_project_role(
-        {b.project_id for b in pending}, {b.level.property_role_id for b in pending} | {centre_head}
-    )
-    sent = 0
-    for b in pending:
-        recipients = users.get((b.project_id, b.level.property_role_id), []) + users.get(
-            (b.project_id, centre_head), []
-        )
-        sent += len(
-            notify_many(
-                recipients=recipients,
-                title=_("%(project)s：%(period)s的%(level)s未按要求完成")
-                % {
-                    "project": b.project,
-                    "period": period_label(b.level.period, b.period_start),
-                    "level": b.level,
-                },
-                body=_("应有 %(required)s 次，实有 %(actual)s 次。")
-                % {"required": b.required, "actual": b.actual},
-                url=reverse("communication:compliance") + f"?project={b.project_id}",
-                project=b.project,
-                level=Notification.Level.OVERDUE,
-                dedupe_key=f"com-overdue:{b.level.code}:{b.project_id}:{b.period_start}",
-            )
-        )
-    ComplianceBreach.objects.filter(pk__in=[b.pk for b in pending]).update(notified_at=now)
-    return len(pending), sent
+    return told["due"], told["notified"]
 
 
 def communication_mark_problems_overdue(*, now=None) -> dict:

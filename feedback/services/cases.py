@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.models import Notification
-from salesite.notifications import notify_many
+from salesite.notifications import notify_each_once, notify_many
 from salesite.selectors import members_holding
 from salesite.workflow import transition
 
@@ -337,25 +337,20 @@ def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:
 
 def _breaches_notify() -> int:
     """One notification per new breach to the project's leads, the assignee and ambassador."""
-    pending = list(
-        DeadlineBreach.objects.filter(notified=False).select_related("case", "case__project")[:5000]
-    )
-    if not pending:
-        return 0
-    leads = members_holding(BREACH_RECIPIENT_ROLES, {b.project_id for b in pending})
-    for b in pending:
-        recipients = list(leads.get(b.project_id, []))
-        if b.case.assignee_id:
-            recipients.append(b.case.assignee)
-        notify_many(
-            recipients=recipients,
-            title=_("超时：%(kind)s · %(case)s") % {"kind": b.get_kind_display(), "case": b.case},
-            body=_("期限 %(due)s")
+    return notify_each_once(
+        DeadlineBreach.objects.filter(notified=False).select_related(
+            "project", "case__project", "case__assignee"
+        )[:5000],
+        roles=BREACH_RECIPIENT_ROLES,
+        extra=lambda b: [b.case.assignee],  # none when the case has no assignee
+        message=lambda b: {
+            "title": _("超时：%(kind)s · %(case)s")
+            % {"kind": b.get_kind_display(), "case": b.case},
+            "body": _("期限 %(due)s")
             % {"due": timezone.localtime(b.due_at).strftime("%Y-%m-%d %H:%M")},
-            url=b.case.get_absolute_url(),
-            project=b.case.project,
-            level=Notification.Level.OVERDUE,
-            dedupe_key=f"feedback:breach:{b.pk}",
-        )
-    DeadlineBreach.objects.filter(pk__in=[b.pk for b in pending]).update(notified=True)
-    return len(pending)
+            "url": b.case.get_absolute_url(),
+        },
+        key=lambda b: f"feedback:breach:{b.pk}",
+        level=Notification.Level.OVERDUE,
+        mark={"notified": True},
+    )["due"]

@@ -20,7 +20,7 @@ from ..models import (
     MilestoneKind,
     MilestoneStatus,
 )
-from ..selectors import milestone_responsible_users, mock_round_pending_units
+from ..selectors import mock_round_pending_units
 
 # --- delivery batches and milestones (R-HO-1) ------------------------------------------------
 
@@ -168,13 +168,17 @@ def _check_mock_round_complete(milestone: Milestone) -> None:
         )
 
 
+def _responsible_codes(m: Milestone) -> list[str]:
+    return [r.code for r in m.responsible_roles.all()]  # prefetched
+
+
 def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> int:
     """Notify the responsible roles of open milestones due within ``days``; once per due date."""
     from salesite.models import Notification
-    from salesite.notifications import notify_many
+    from salesite.notifications import notify_each_once
 
     today = today or timezone.localdate()
-    due = (
+    return notify_each_once(
         Milestone.objects.filter(
             status=MilestoneStatus.OPEN,
             due_date__gte=today,
@@ -182,61 +186,54 @@ def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> i
         )
         .exclude(reminded_for=F("due_date"))
         .select_related("batch", "project")
-        .prefetch_related("responsible_roles")
-    )
-    due = list(due)
-    users = milestone_responsible_users(due)
-    count = 0
-    for m in due:
-        with transaction.atomic():
-            notify_many(
-                recipients=users[m.pk],
-                title=_("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")
-                % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
-                body=m.scope_note,
-                url=m.get_absolute_url(),
-                project=m.project,
-                level=Notification.Level.REMINDER,
-                dedupe_key=f"handover:milestone:{m.pk}:remind:{m.due_date}",
-            )
-            Milestone.objects.filter(pk=m.pk).update(reminded_for=m.due_date)
-        count += 1
-    return count
+        .prefetch_related("responsible_roles"),
+        roles=_responsible_codes,
+        message=lambda m: {
+            "title": _("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")
+            % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
+            "body": m.scope_note,
+            "url": m.get_absolute_url(),
+        },
+        key=lambda m: f"handover:milestone:{m.pk}:remind:{m.due_date}",
+        level=Notification.Level.REMINDER,
+        mark=lambda m: {"reminded_for": m.due_date},  # the due date it was reminded of
+    )["due"]
+
+
+def _mark_overdue(m: Milestone, now) -> bool:
+    """Locked and read again: a milestone completed meanwhile is left alone."""
+    locked = Milestone.objects.select_for_update().filter(pk=m.pk).first()
+    if locked is None or locked.status != MilestoneStatus.OPEN:
+        return False
+    locked.overdue_marked_at = now
+    transition(locked, MilestoneStatus.OVERDUE, by=None, at=now, fields=["overdue_marked_at"])
+    return True
 
 
 def milestones_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Mark open milestones past their due date overdue (once) and notify the responsible."""
     from salesite.models import Notification
-    from salesite.notifications import notify_many
+    from salesite.notifications import notify_each_once
 
     today = today or timezone.localdate()
-    late = list(
+    late = (
         Milestone.objects.filter(status=MilestoneStatus.OPEN, due_date__lt=today)
         .select_related("batch", "project")
         .prefetch_related("responsible_roles")
     )
-    users = milestone_responsible_users(late)
     now = timezone.now()
-    count = 0
-    for m in late:
-        with transaction.atomic():
-            # Locked and read again: a milestone completed meanwhile is left alone.
-            locked = Milestone.objects.select_for_update().filter(pk=m.pk).first()
-            if locked is None or locked.status != MilestoneStatus.OPEN:
-                continue
-            locked.overdue_marked_at = now
-            transition(
-                locked, MilestoneStatus.OVERDUE, by=None, at=now, fields=["overdue_marked_at"]
-            )
-            notify_many(
-                recipients=users[m.pk],
-                title=_("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")
+    with transaction.atomic():  # the overdue marks and their notices commit together
+        marked = [m for m in late if _mark_overdue(m, now)]
+        notify_each_once(
+            marked,
+            roles=_responsible_codes,
+            message=lambda m: {
+                "title": _("交付前计划逾期：%(batch)s %(kind)s（期限 %(date)s）")
                 % {"batch": m.batch.name, "kind": m.get_kind_display(), "date": m.due_date},
-                body=m.scope_note,
-                url=m.get_absolute_url(),
-                project=m.project,
-                level=Notification.Level.OVERDUE,
-                dedupe_key=f"handover:milestone:{m.pk}:overdue:{m.due_date}",
-            )
-        count += 1
-    return count
+                "body": m.scope_note,
+                "url": m.get_absolute_url(),
+            },
+            key=lambda m: f"handover:milestone:{m.pk}:overdue:{m.due_date}",
+            level=Notification.Level.OVERDUE,
+        )
+    return len(marked)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.notifications import notify_many, send_sms
+from salesite.notifications import notify_each_once, notify_many, send_sms
 from salesite.selectors import members_holding
 from salesite.workflow import transition
 
@@ -259,30 +259,22 @@ def application_review(
 def review_overdue_alert(*, now: datetime.datetime | None = None) -> dict:
     """Alert the reviewers once per application whose review deadline has passed."""
     now = now or timezone.now()
-    overdue = list(
+    told = notify_each_once(
         RenovationApplication.objects.filter(
             status=Status.SUBMITTED,
             review_due_at__lt=now,
             review_overdue_alerted_at__isnull=True,
-        ).select_related("unit__building", "project")
+        ).select_related("unit__building", "project"),
+        roles=recipients.REVIEWERS,
+        message=lambda app: {
+            "title": _("装修申请审核超时：%(unit)s") % {"unit": app.unit},
+            "body": _("审核截止时间 %(due)s 已过，请尽快处理。")
+            % {"due": timezone.localtime(app.review_due_at).strftime("%Y-%m-%d %H:%M")},
+            "url": app.get_absolute_url(),
+        },
+        key=lambda app: f"ren-review-overdue-{app.pk}-{app.submitted_at:%Y%m%d%H%M%S}",
+        level="overdue",
+        mark="review_overdue_alerted_at",
+        now=now,
     )
-    if not overdue:
-        return {"overdue": 0, "notified": 0}
-    users = members_holding(recipients.REVIEWERS, {a.project_id for a in overdue})
-    notified = 0
-    for app in overdue:
-        due = timezone.localtime(app.review_due_at).strftime("%Y-%m-%d %H:%M")
-        created = notify_many(
-            recipients=users.get(app.project_id, []),
-            title=_("装修申请审核超时：%(unit)s") % {"unit": app.unit},
-            body=_("审核截止时间 %(due)s 已过，请尽快处理。") % {"due": due},
-            url=app.get_absolute_url(),
-            project=app.project,
-            level="overdue",
-            dedupe_key=f"ren-review-overdue-{app.pk}-{app.submitted_at:%Y%m%d%H%M%S}",
-        )
-        notified += len(created)
-    RenovationApplication.objects.filter(pk__in=[a.pk for a in overdue]).update(
-        review_overdue_alerted_at=now
-    )
-    return {"overdue": len(overdue), "notified": notified}
+    return {"overdue": told["due"], "notified": told["notified"]}

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.notifications import notify_many
-from salesite.selectors import members_holding
+from salesite.notifications import notify_each_once
 from salesite.workflow import transition
 
 from ..exceptions import InsufficientDeposit, InvalidTransition, RefundNotDue
@@ -203,31 +202,20 @@ def application_close(*, application, user, now=None):
 def refunds_due_notify(*, today: datetime.date | None = None) -> dict:
     """Tell the front desk once per renovation whose deposit has fallen due (R-JOB-4)."""
     today = today or timezone.localdate()
-    due = list(
+    return notify_each_once(
         RenovationApplication.objects.filter(
             status=Status.COMPLETION_ACCEPTED,
             refund_due_on__lte=today,
             refund_due_notified_at__isnull=True,
-        ).select_related("unit__building", "project")
+        ).select_related("unit__building", "project"),
+        roles=["front_desk", "cs_lead"],
+        message=lambda app: {
+            "title": _("装修押金可退还：%(unit)s") % {"unit": app.unit},
+            "body": _("竣工验收已满 3 个月（%(d)s），请通知业主或装修负责人办理押金退还。")
+            % {"d": app.refund_due_on},
+            "url": app.get_absolute_url(),
+        },
+        key=lambda app: f"ren-refund-due-{app.pk}",
+        level="reminder",
+        mark="refund_due_notified_at",
     )
-    if not due:
-        return {"due": 0, "notified": 0}
-    users = members_holding(["front_desk", "cs_lead"], {a.project_id for a in due})
-    notified = 0
-    for app in due:
-        notified += len(
-            notify_many(
-                recipients=users.get(app.project_id, []),
-                title=_("装修押金可退还：%(unit)s") % {"unit": app.unit},
-                body=_("竣工验收已满 3 个月（%(d)s），请通知业主或装修负责人办理押金退还。")
-                % {"d": app.refund_due_on},
-                url=app.get_absolute_url(),
-                project=app.project,
-                level="reminder",
-                dedupe_key=f"ren-refund-due-{app.pk}",
-            )
-        )
-    RenovationApplication.objects.filter(pk__in=[a.pk for a in due]).update(
-        refund_due_notified_at=timezone.now()
-    )
-    return {"due": len(due), "notified": notified}

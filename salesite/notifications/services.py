@@ -156,18 +156,23 @@ def notify_each_once(
     roles,
     message,
     key,
-    mark: str = "",
+    mark="",
     level: str = Notification.Level.REMINDER,
     now=None,
+    extra=None,
 ) -> dict:
     """The one shape of a "tell them once" job: for each row (a record with ``project``),
     notify the active users holding ``roles`` on its project, then stamp ``mark``.
 
-    ``roles``: role codes, or a callable giving them for a row. ``message(row)``: a dict of
-    ``title`` (required), ``body``, ``url``, ``level``. ``key(row)``: the dedupe key, so a
-    second run — or a run racing this one — sends nothing twice. ``mark``: the row's
-    DateTimeField set to ``now`` when it has been told (the query that selected ``rows``
-    excludes marked rows). Returns ``{"due": rows, "notified": inbox messages created}``."""
+    ``roles``: role codes (their holders in membership order), or a callable giving them for
+    a row (holders role by role). ``message(row)``: a dict of ``title`` (required), ``body``,
+    ``url``, ``level``. ``key(row)``: the dedupe key, so a second run — or a run racing this
+    one — sends nothing twice. ``mark``: the row's DateTimeField set to ``now`` when it has
+    been told (the query that selected ``rows`` excludes marked rows); or a dict of field
+    values to set (``{"notified": True}``); or a callable giving that dict for a row
+    (``lambda m: {"reminded_for": m.due_date}``). ``extra(row)``: more recipients of the
+    row's message after the role holders (its assignee, say). Returns ``{"due": rows,
+    "notified": inbox messages created}``."""
     from django.utils import timezone
 
     from salesite.selectors import members_holding
@@ -175,18 +180,44 @@ def notify_each_once(
     rows = list(rows)
     if not rows:
         return {"due": 0, "notified": 0}
-    codes_of = roles if callable(roles) else (lambda _row: roles)
-    wanted = {code for row in rows for code in codes_of(row)}
-    users = members_holding(wanted, {row.project_id for row in rows}, by_role=True)
+    project_ids = {row.project_id for row in rows}
+    if callable(roles):
+        wanted = {code for row in rows for code in roles(row)}
+        users = members_holding(wanted, project_ids, by_role=True)
+
+        def holders(row):
+            return [u for code in roles(row) for u in users.get((row.project_id, code), [])]
+
+    else:
+        users = members_holding(roles, project_ids)
+
+        def holders(row):
+            return users.get(row.project_id, [])
+
     notified = 0
     for row in rows:
-        recipients = [u for code in codes_of(row) for u in users.get((row.project_id, code), [])]
+        recipients = [*holders(row), *(extra(row) if extra else ())]
         fields = {"level": level, **message(row)}
         notified += len(
             notify_many(recipients=recipients, project=row.project, dedupe_key=key(row), **fields)
         )
     if mark:
-        type(rows[0])._default_manager.filter(pk__in=[row.pk for row in rows]).update(
-            **{mark: now or timezone.now()}
-        )
+        _mark_told(rows, mark, now or timezone.now())
     return {"due": len(rows), "notified": notified}
+
+
+def _mark_told(rows: list, mark, now) -> None:
+    """Stamp the told rows: one UPDATE per distinct set of values."""
+    if isinstance(mark, str):
+        values_of = lambda _row: {mark: now}  # noqa: E731
+    elif callable(mark):
+        values_of = mark
+    else:
+        values_of = lambda _row: mark  # noqa: E731
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        values = tuple(sorted(values_of(row).items(), key=lambda item: item[0]))
+        groups.setdefault(values, []).append(row.pk)
+    manager = type(rows[0])._default_manager
+    for values, pks in groups.items():
+        manager.filter(pk__in=pks).update(**dict(values))

@@ -261,3 +261,60 @@ def test_notify_each_once_tells_each_role_holder_once_per_row(member, project):
     got = {(n.recipient_id, n.project_id) for n in Notification.objects.all()}
     assert got == {(lead.pk, project.pk), (desk.pk, project.pk), (other_lead.pk, other.pk)}
     assert set(Notification.objects.values_list("level", flat=True)) == {"reminder"}
+
+
+def test_notify_each_once_static_roles_extra_recipients_and_marks(member, project):
+    import datetime
+
+    from django.utils import timezone
+
+    from salesite.models import Customer
+    from salesite.notifications import notify_each_once
+
+    lead = member("cs_lead", project)
+    desk = member("front_desk", project)
+    assignee = f.UserFactory()
+    rows = [
+        f.CustomerFactory(project=project, birthday=datetime.date(1990, 1, 2)),
+        f.CustomerFactory(project=project, birthday=datetime.date(1991, 3, 4)),
+    ]
+
+    def run(mark):
+        return notify_each_once(
+            rows,
+            roles=["front_desk", "cs_lead"],  # their holders in membership order
+            message=lambda c: {"title": f"请回访 {c.name}", "level": "overdue"},
+            key=lambda c: f"test:customer:{c.pk}",
+            extra=lambda c: [assignee, desk] if c.pk == rows[0].pk else [],
+            mark=mark,
+        )
+
+    assert run({"is_vip": True}) == {"due": 2, "notified": 5}
+    first = Notification.objects.filter(dedupe_key=f"test:customer:{rows[0].pk}")
+    assert list(first.order_by("pk").values_list("recipient_id", flat=True)) == [
+        lead.pk,
+        desk.pk,
+        assignee.pk,
+    ]
+    assert set(Notification.objects.values_list("level", flat=True)) == {"overdue"}
+    assert list(
+        Customer.objects.filter(pk__in=[c.pk for c in rows]).values_list("is_vip", flat=True)
+    ) == [True, True]
+
+    assert run(lambda c: {"club_joined_on": c.birthday})["notified"] == 0
+    for c in rows:
+        c.refresh_from_db()
+        assert c.club_joined_on == c.birthday
+
+    at = timezone.now() - datetime.timedelta(days=1)
+    notify_each_once(
+        rows,
+        roles=["cs_lead"],
+        message=lambda c: {"title": "x"},
+        key=lambda c: "k",
+        mark="updated_at",
+        now=at,
+    )
+    assert set(
+        Customer.objects.filter(pk__in=[c.pk for c in rows]).values_list("updated_at", flat=True)
+    ) == {at}
