@@ -336,7 +336,7 @@ def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:
 
 
 def _breaches_notify() -> int:
-    """One notification per new breach to the project's leads, the assignee and ambassador."""
+    """One notification per new breach to the project's leads and the case's assignee."""
     return notify_each_once(
         DeadlineBreach.objects.filter(notified=False).select_related(
             "project", "case__project", "case__assignee"

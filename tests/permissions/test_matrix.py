@@ -41,6 +41,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from salesite.access import record_view_kinds
+from salesite.views_access import holds_anywhere
 
 EXPECTED_FILE = Path(__file__).with_name("expected_matrix.json")
 UPDATE = os.environ.get("UPDATE_MATRIX") == "1"
@@ -835,6 +836,74 @@ def test_subsidiary_gm_sees_own_company_only(in_demo, name):
 
 
 # --- attachments of every kind of record --------------------------------------------------------
+
+
+# --- the permission declared at each view (salesite.views_access.staff_view) -----------------
+
+
+def site_views() -> dict[str, object]:
+    """{url name: view callable} for the URL names of ``site_url_patterns``."""
+    names = set(site_url_patterns())
+    found: dict[str, object] = {}
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, ":".join(n for n in (namespace, p.namespace) if n) or None)
+            elif isinstance(p, URLPattern) and p.name:
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                if name in names:
+                    found[name] = p.callback
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+VIEWS = site_views()
+DECLARED = sorted(n for n, v in VIEWS.items() if getattr(v, "staff_permission", None))
+
+
+def test_every_view_declares_its_permission_at_the_view():
+    undeclared = sorted(n for n, v in VIEWS.items() if not hasattr(v, "staff_permission"))
+    assert not undeclared, (
+        "views without @staff_view (salesite.views_access): declare the permission they "
+        "require at the view: " + ", ".join(undeclared)
+    )
+
+
+def test_list_pages_declare_the_permission_the_matrix_checks():
+    """A list page the matrix checks with Page(perm) declares that permission, or none (a
+    list open to every member, whose rows the visibility filter narrows)."""
+    differ = {
+        name: (spec.perm, VIEWS[name].staff_permission)
+        for name, spec in URLS.items()
+        if isinstance(spec, Page) and spec.perm and name in VIEWS
+        if getattr(VIEWS[name], "staff_permission", None) not in (None, spec.perm)
+    }
+    assert not differ, f"matrix Page(perm) ≠ the view's declaration (matrix, view): {differ}"
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_a_role_without_the_declared_permission_is_refused(in_demo, expected, name):
+    """Cross-check of the declaration with the observed matrix: every binjiang role whose
+    roles grant the view's permission nowhere gets no page (403/404/405, never 200). A
+    ``per_record`` view applies it to its record only: its object pages are checked, its
+    lists answer such a role with no rows (the list tests of each app check the rows)."""
+    view = VIEWS[name]
+    perm = view.staff_permission
+    if getattr(view, "staff_per_record", False) and not isinstance(URLS[name], Obj):
+        pytest.skip("a per-record list: the permission narrows its rows, not its answer")
+    project = in_demo.projects[OWN]
+    row = expected.get("matrix", {}).get(name, {})
+    wrong = []
+    for role in in_demo.roles:
+        user = in_demo.users[role]
+        if holds_anywhere(user, perm) or user.has_perm(perm, project):
+            continue
+        status = row.get(role)
+        if status == 200:
+            wrong.append(role)
+    assert not wrong, f"{name}: declared {perm}, yet these roles without it get 200: {wrong}"
 
 
 def test_every_attachment_of_the_demo_belongs_to_a_declared_record_kind(in_demo):
