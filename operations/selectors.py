@@ -79,6 +79,11 @@ def overdue_rectifications(user, today: datetime.date):
     )
 
 
+def may_report_rectification(user, item: RectificationItem) -> bool:
+    """The owner reports their own fix; anyone else needs the change permission on the item."""
+    return item.owner_id == user.pk or user.has_perm("operations.change_rectificationitem", item)
+
+
 def home_blocks(user, today: datetime.date) -> dict:
     gaps = empty_posts(user, today)
     overdue = overdue_rectifications(user, today)

@@ -8,14 +8,14 @@ urlpatterns = [
     path("", views.index, name="index"),
     # areas, posts, shifts (R-CORE-3)
     path("areas/", views.area_list, name="area_list"),
-    path("areas/new/", views.area_edit, name="area_create"),
+    path("areas/new/", views.area_create, name="area_create"),
     path("areas/<int:pk>/", views.area_detail, name="area_detail"),
     path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
-    path("areas/<int:area_pk>/posts/new/", views.post_edit, name="post_create"),
+    path("areas/<int:area_pk>/posts/new/", views.post_create, name="post_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("shifts/", views.shift_list, name="shift_list"),
-    path("shifts/new/", views.shift_edit, name="shift_create"),
+    path("shifts/new/", views.shift_create, name="shift_create"),
     path("shifts/<int:pk>/edit/", views.shift_edit, name="shift_edit"),
     # roster (R-CORE-5)
     path("roster/", views.roster_day, name="roster_day"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("roster/entries/<int:pk>/delete/", views.roster_delete, name="roster_delete"),
     # catalogue (R-CORE-6)
     path("services/", views.service_type_list, name="service_type_list"),
-    path("services/new/", views.service_type_edit, name="service_type_create"),
+    path("services/new/", views.service_type_create, name="service_type_create"),
     path("services/<int:pk>/edit/", views.service_type_edit, name="service_type_edit"),
     # service plan (R-CORE-7)
     path("plans/", views.plan_list, name="plan_list"),
@@ -44,7 +44,7 @@ urlpatterns = [
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
     # training (R-CORE-8)
     path("training/", views.training_list, name="training_list"),
-    path("training/new/", views.training_edit, name="training_create"),
+    path("training/new/", views.training_create, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),
     path("training/<int:pk>/edit/", views.training_edit, name="training_edit"),
     path("training/<int:pk>/print/", views.training_print, name="training_print"),

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
@@ -67,7 +66,8 @@ def warranty_create(request):
     )
 
 
-@staff_view(post="feedback.add_warrantyreport")
+# Sending the collected problems to the contractor also edits the ledger line.
+@staff_view(post="feedback.add_warrantyreport", actions={"send": "feedback.change_warrantyitem"})
 def warranty_detail(request, pk):
     item = get_record(request, WarrantyItem.objects.select_related("project", "building"), pk=pk)
     reports = item.reports.select_related("customer", "unit__building")
@@ -79,8 +79,6 @@ def warranty_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "send":
-                # Sending the collected problems to the contractor also edits the ledger line.
-                access.require_perm(request.user, "feedback.change_warrantyitem", item)
                 n = services.warranty_reports_send(item=item)
                 messages.success(request, _("已将 %(n)s 条问题转交责任单位。") % {"n": n})
                 return redirect(item)

@@ -40,13 +40,16 @@ from .plans import (
     plan_service_add,
     plan_service_remove,
     plan_submit,
+    service_type_create,
     service_type_edit,
     service_type_list,
 )
 from .sites import (
+    area_create,
     area_detail,
     area_edit,
     area_list,
+    post_create,
     post_detail,
     post_edit,
     roster_add,
@@ -54,6 +57,7 @@ from .sites import (
     roster_day,
     roster_delete,
     roster_list,
+    shift_create,
     shift_edit,
     shift_list,
 )
@@ -61,6 +65,7 @@ from .training import (
     attendance_remove,
     attendance_save,
     staff_training,
+    training_create,
     training_detail,
     training_edit,
     training_list,
@@ -68,6 +73,7 @@ from .training import (
 )
 
 __all__ = [
+    "area_create",
     "area_detail",
     "area_edit",
     "area_list",
@@ -99,6 +105,7 @@ __all__ = [
     "plan_service_add",
     "plan_service_remove",
     "plan_submit",
+    "post_create",
     "post_detail",
     "post_edit",
     "rectification_detail",
@@ -111,11 +118,14 @@ __all__ = [
     "roster_day",
     "roster_delete",
     "roster_list",
+    "service_type_create",
     "service_type_edit",
     "service_type_list",
+    "shift_create",
     "shift_edit",
     "shift_list",
     "staff_training",
+    "training_create",
     "training_detail",
     "training_edit",
     "training_list",

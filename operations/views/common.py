@@ -1,30 +1,21 @@
 """What the views of sales-site operations share: the form page, running a service with its
-refusal shown as a message, the projects a permission covers and the day in the query."""
+refusal shown as a message and the day in the query."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from salesite.exceptions import DomainError
 from salesite.querystring import query_date
-from salesite.views import projects_with_perm
 from salesite.views_access import staff_view
 
 FORM = "salesite/form.html"
 PRINT_BLANK_ROWS = 5  # empty lines on a sign-in sheet for people not registered beforehand
-
-
-def _projects_or_403(user, perm):
-    projects = projects_with_perm(user, perm)
-    if not projects:
-        raise PermissionDenied
-    return projects
 
 
 def _form_page(request, form, title, back=None):

@@ -16,7 +16,6 @@ from operations.models import (
     EventStatus,
     MarketingEvent,
 )
-from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 from salesite.views_access import get_record, permitted_rows, staff_view
@@ -77,12 +76,11 @@ def event_create(request):
     )
 
 
-@staff_view()
+# Another company's record is a 404 before the permission's 403 (the permission matrix),
+# so the permission is checked on the record, not at the door.
+@staff_view("operations.change_marketingevent", per_record=True)
 def event_edit(request, pk):
     event = get_record(request, MarketingEvent.objects.all(), pk=pk)
-    # Another company's record is a 404 before the permission's 403 (the permission matrix),
-    # so the permission is checked on the record, not at the door.
-    access.require_perm(request.user, "operations.change_marketingevent", event)
     if event.status == EventStatus.CLOSED:
         messages.error(request, _("活动已关闭，不能修改。"))
         return redirect(event)
@@ -197,12 +195,11 @@ def event_transition(request, pk, to):
     return redirect(event)
 
 
-@staff_view()
+# Another company's record is a 404 before the permission's 403 (the permission matrix),
+# so the permission is checked on the record, not at the door.
+@staff_view("operations.change_marketingevent", per_record=True)
 def event_outcome(request, pk):
     event = get_record(request, MarketingEvent.objects.all(), pk=pk)
-    # Another company's record is a 404 before the permission's 403 (the permission matrix),
-    # so the permission is checked on the record, not at the door.
-    access.require_perm(request.user, "operations.change_marketingevent", event)
     initial = {
         "visitor_count": event.visitor_count,
         "evaluation": event.evaluation,

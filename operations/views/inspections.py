@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,14 +22,13 @@ from operations.models import (
     RectificationItem,
     RectificationStatus,
 )
-from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.forms import AttachmentForm
 from salesite.models import Attachment
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
 from salesite.views_access import get_record, permitted_rows, staff_view
 
-from .. import exports, forms, services
+from .. import exports, forms, selectors, services
 from ..filters import (
     InspectionFilter,
     RectificationFilter,
@@ -219,7 +219,6 @@ def rectification_detail(request, pk):
     )
     user = request.user
     can_change = user.has_perm("operations.change_rectificationitem", item)
-    is_owner = item.owner_id == user.pk
     context = {
         "item": item,
         "today": timezone.localdate(),
@@ -227,7 +226,7 @@ def rectification_detail(request, pk):
         "history": item.history.select_related("by"),
         **record_context(request, item),
     }
-    if item.status == RectificationStatus.OPEN and (can_change or is_owner):
+    if item.status == RectificationStatus.OPEN and selectors.may_report_rectification(user, item):
         context["done_form"] = forms.RectificationDoneForm()
     if item.status != RectificationStatus.VERIFIED and can_change:
         context["edit_form"] = forms.RectificationForm(
@@ -260,12 +259,11 @@ def rectification_edit(request, pk):
 
 @login_required
 @require_POST
-@staff_view()
+@staff_view()  # then the record's rule: its owner, or one who may change it
 def rectification_done(request, pk):
     item = get_record(request, RectificationItem.objects.select_related("project"), pk=pk)
-    # The owner reports their own fix; anyone else needs the change permission.
-    if item.owner_id != request.user.pk:
-        access.require_perm(request.user, "operations.change_rectificationitem", item)
+    if not selectors.may_report_rectification(request.user, item):
+        raise PermissionDenied
     form = forms.RectificationDoneForm(request.POST)
     if form.is_valid():
         _run(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,6 @@ from operations.models import (
     ServicePlanService,
     ServiceType,
 )
-from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.querystring import query_pk
 from salesite.views import paginate, projects_with_perm, record_context, service_form_page
@@ -59,24 +57,23 @@ def service_type_list(request):
     )
 
 
-@login_required
-def service_type_edit(request, pk=None):
-    allow_global = request.user.is_superuser
-    st = None
-    projects = ()
-    if pk:
-        st = access.get_visible_or_404(ServiceType.objects.all(), request.user, pk=pk)
-        if st.project_id is None:
-            if not allow_global:
-                raise PermissionDenied
-        else:
-            access.require_perm(request.user, "operations.change_servicetype", st)
-    else:
-        projects = projects_with_perm(request.user, "operations.add_servicetype")
-        if not projects and not allow_global:
-            raise PermissionDenied
+@staff_view("operations.add_servicetype")  # a superuser may also add a catalogue-wide service
+def service_type_create(request):
+    projects = projects_with_perm(request.user, request.staff_permission)
+    return _service_type_form(request, projects=projects)
+
+
+@staff_view("operations.change_servicetype", per_record=True)  # catalogue-wide: superuser
+def service_type_edit(request, pk):
+    return _service_type_form(request, st=get_record(request, ServiceType.objects.all(), pk=pk))
+
+
+def _service_type_form(request, *, st=None, projects=()):
     form = forms.ServiceTypeForm(
-        request.POST or None, instance=st, projects=projects, allow_global=allow_global
+        request.POST or None,
+        instance=st,
+        projects=projects,
+        allow_global=request.user.is_superuser,
     )
     if request.method == "POST" and form.is_valid():
         st = form.save()
@@ -202,12 +199,11 @@ def plan_print(request, pk):
     )
 
 
-@staff_view()
+# Another company's record is a 404 before the permission's 403 (the permission matrix),
+# so the permission is checked on the record, not at the door.
+@staff_view("operations.change_serviceplan", per_record=True)
 def plan_edit(request, pk):
     plan = get_record(request, ServicePlan.objects.select_related("project"), pk=pk)
-    # Another company's record is a 404 before the permission's 403 (the permission matrix),
-    # so the permission is checked on the record, not at the door.
-    access.require_perm(request.user, "operations.change_serviceplan", plan)
     if not plan.is_editable:
         messages.error(
             request, _("只有草稿状态的方案可以修改；已备案或已退回的方案请修订生成新版本。")

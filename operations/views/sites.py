@@ -21,7 +21,6 @@ from operations.models import (
     Shift,
     SiteArea,
 )
-from salesite import access
 from salesite.exports import export_format, export_response
 from salesite.models import Project
 from salesite.querystring import query_pk
@@ -33,7 +32,7 @@ from ..filters import (
     RosterFilter,
     SiteAreaFilter,
 )
-from .common import _form_page, _parse_day, _projects_or_403, _run
+from .common import _form_page, _parse_day, _run
 
 # --- areas and posts (R-CORE-3) ------------------------------------------------------------
 
@@ -67,15 +66,17 @@ def area_detail(request, pk):
     )
 
 
-@login_required
-def area_edit(request, pk=None):
-    area = None
-    projects = ()
-    if pk:
-        area = access.get_visible_or_404(SiteArea.objects.all(), request.user, pk=pk)
-        access.require_perm(request.user, "operations.change_sitearea", area)
-    else:
-        projects = _projects_or_403(request.user, "operations.add_sitearea")
+@staff_view("operations.add_sitearea")
+def area_create(request):
+    return _area_form(request, projects=projects_with_perm(request.user, request.staff_permission))
+
+
+@staff_view("operations.change_sitearea", per_record=True)
+def area_edit(request, pk):
+    return _area_form(request, area=get_record(request, SiteArea.objects.all(), pk=pk))
+
+
+def _area_form(request, *, area=None, projects=()):
     form = forms.SiteAreaForm(request.POST or None, instance=area, projects=projects)
     if request.method == "POST" and form.is_valid():
         area = form.save()
@@ -105,20 +106,19 @@ def post_detail(request, pk):
     )
 
 
-@login_required
-def post_edit(request, area_pk=None, pk=None):
-    if pk:
-        post = access.get_visible_or_404(
-            ServicePost.objects.select_related("area__project"), request.user, pk=pk
-        )
-        area = post.area
-        access.require_perm(request.user, "operations.change_servicepost", post)
-    else:
-        post = None
-        area = access.get_visible_or_404(
-            SiteArea.objects.select_related("project"), request.user, pk=area_pk
-        )
-        access.require_perm(request.user, "operations.add_servicepost", area)
+@staff_view("operations.add_servicepost", per_record=True)
+def post_create(request, area_pk):
+    area = get_record(request, SiteArea.objects.select_related("project"), pk=area_pk)
+    return _post_form(request, area=area)
+
+
+@staff_view("operations.change_servicepost", per_record=True)
+def post_edit(request, pk):
+    post = get_record(request, ServicePost.objects.select_related("area__project"), pk=pk)
+    return _post_form(request, area=post.area, post=post)
+
+
+def _post_form(request, *, area, post=None):
     form = forms.ServicePostForm(request.POST or None, instance=post, area=area)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -150,24 +150,22 @@ def shift_list(request):
     )
 
 
-@login_required
-def shift_edit(request, pk=None):
-    shift = None
-    projects = ()
-    allow_global = request.user.is_superuser
-    if pk:
-        shift = access.get_visible_or_404(Shift.objects.all(), request.user, pk=pk)
-        if shift.project_id is None:
-            if not allow_global:
-                raise PermissionDenied
-        else:
-            access.require_perm(request.user, "operations.change_shift", shift)
-    else:
-        projects = projects_with_perm(request.user, "operations.add_shift")
-        if not projects and not allow_global:
-            raise PermissionDenied
+@staff_view("operations.add_shift")  # a superuser may also add a shift of every project
+def shift_create(request):
+    return _shift_form(request, projects=projects_with_perm(request.user, request.staff_permission))
+
+
+@staff_view("operations.change_shift", per_record=True)  # a shift of every project: superuser
+def shift_edit(request, pk):
+    return _shift_form(request, shift=get_record(request, Shift.objects.all(), pk=pk))
+
+
+def _shift_form(request, *, shift=None, projects=()):
     form = forms.ShiftForm(
-        request.POST or None, instance=shift, projects=projects, allow_global=allow_global
+        request.POST or None,
+        instance=shift,
+        projects=projects,
+        allow_global=request.user.is_superuser,
     )
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -24,7 +24,7 @@ from .. import exports, forms, services
 from ..filters import (
     TrainingFilter,
 )
-from .common import PRINT_BLANK_ROWS, _form_page, _projects_or_403, _run
+from .common import PRINT_BLANK_ROWS, _form_page, _run
 
 # --- training (R-CORE-8) ---------------------------------------------------------------
 
@@ -54,15 +54,20 @@ def training_list(request):
     )
 
 
-@staff_view()
-def training_edit(request, pk=None):
-    session = None
-    projects = ()
-    if pk:
-        session = get_record(request, TrainingSession.objects.all(), pk=pk)
-        access.require_perm(request.user, "operations.change_trainingsession", session)
-    else:
-        projects = _projects_or_403(request.user, "operations.add_trainingsession")
+@staff_view("operations.add_trainingsession")
+def training_create(request):
+    projects = projects_with_perm(request.user, request.staff_permission)
+    return _training_form(request, projects=projects)
+
+
+@staff_view("operations.change_trainingsession", per_record=True)
+def training_edit(request, pk):
+    return _training_form(
+        request, session=get_record(request, TrainingSession.objects.all(), pk=pk)
+    )
+
+
+def _training_form(request, *, session=None, projects=()):
     form = forms.TrainingForm(request.POST or None, instance=session, projects=projects)
     if request.method == "POST" and form.is_valid():
         session = form.save()

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
 from salesite.models import Building
@@ -57,10 +56,7 @@ def application_list(request):
 
 
 def _application_form(request, app=None):
-    perm = (
-        "renovation.change_renovationapplication" if app else "renovation.add_renovationapplication"
-    )
-    allowed = projects_with_perm(request.user, perm)
+    allowed = projects_with_perm(request.user, request.staff_permission)
     if not allowed:
         raise PermissionDenied
     buildings = Building.objects.filter(project__in=allowed).select_related("project")
@@ -202,12 +198,15 @@ def document_check(request, pk, doc_pk):
     return redirect(app)
 
 
-@staff_view()  # the permission depends on the side reviewed, a URL argument: see below
+# The permission depends on the side reviewed, a URL argument; on the application.
+@staff_view(
+    {"side": {side: perm for side, (perm, _field) in services.REVIEW_SIDES.items()}},
+    per_record=True,
+)
 def application_review(request, pk, side):
     if side not in services.REVIEW_SIDES:
         raise PermissionDenied
     app = get_record(request, selectors.application_detail_qs(), pk=pk)
-    access.require_perm(request.user, services.REVIEW_SIDES[side][0], app)
     return _service_form(
         request,
         app,

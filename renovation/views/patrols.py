@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import access
 from salesite.exceptions import DomainError
 from salesite.views import paginate, record_context
 from salesite.views_access import get_record, staff_view
@@ -54,12 +53,12 @@ def patrol_today(request):
     )
 
 
-@staff_view()  # the permission depends on the patrol kind, a URL argument: see below
+# The permission depends on the patrol kind, a URL argument; on the application.
+@staff_view({"kind": PATROL_PERMS}, per_record=True)
 def patrol_add(request, pk, kind):
     if kind not in PATROL_PERMS:
         raise Http404
     app = get_record(request, selectors.application_detail_qs(), pk=pk)
-    access.require_perm(request.user, PATROL_PERMS[kind], app)
     form = PatrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,12 @@ from django.test import RequestFactory
 
 from salesite.models import Customer, Role
 from salesite.selectors import members_holding, users_holding
-from salesite.views_access import get_record, permitted_rows, staff_view
+from salesite.views_access import (
+    declared_permissions,
+    get_record,
+    permitted_rows,
+    staff_view,
+)
 from tests import factories as f
 
 CHANGE = "salesite.change_customer"
@@ -35,8 +40,25 @@ def any_member_page(request, pk):
     return HttpResponse(get_record(request, Customer.objects.all(), pk=pk).name)
 
 
-def _call(view, user, method="get", **kwargs):
-    request = getattr(RequestFactory(), method)("/x/")
+@staff_view({"kind": {"look": "salesite.view_customer", "edit": CHANGE}})
+def customer_by_kind(request, pk, kind):
+    return HttpResponse(get_record(request, Customer.objects.all(), pk=pk).name)
+
+
+@staff_view({"kind": {"look": "salesite.view_customer", "edit": CHANGE}}, per_record=True)
+def customer_by_kind_per_record(request, pk, kind):
+    if kind == "gone":
+        raise Http404  # the body answers a value the mapping does not name as it sees fit
+    return HttpResponse(get_record(request, Customer.objects.all(), pk=pk).name)
+
+
+@staff_view(post="salesite.view_customer", actions={"edit": CHANGE})
+def customer_actions(request, pk):
+    return HttpResponse(get_record(request, Customer.objects.all(), pk=pk).name)
+
+
+def _call(view, user, method="get", data=None, **kwargs):
+    request = getattr(RequestFactory(), method)("/x/", data or {})
     request.user = user
     return view(request, **kwargs)
 
@@ -113,3 +135,67 @@ def test_members_holding_groups_active_users_by_project(member, project):
         lead.pk,
         other_lead.pk,
     }
+
+
+def test_a_permission_by_url_argument_is_readable_on_the_view():
+    assert customer_by_kind.staff_permission == {
+        "kind": {"look": "salesite.view_customer", "edit": CHANGE}
+    }
+    assert declared_permissions(customer_by_kind) == {"salesite.view_customer", CHANGE}
+    assert declared_permissions(customer_page) == {"salesite.view_customer", CHANGE}
+    assert declared_permissions(customer_actions) == {"salesite.view_customer", CHANGE}
+    assert declared_permissions(any_member_page) == set()
+    with pytest.raises(TypeError):
+        staff_view({"kind": "salesite.view_customer"})
+
+
+@pytest.mark.django_db
+def test_the_url_argument_picks_the_permission(member, project):
+    customer = f.CustomerFactory(project=project)
+    security = member("security", project)  # sees customers, may not change them
+    desk = member("front_desk", project)
+    assert _call(customer_by_kind, security, pk=customer.pk, kind="look").status_code == 200
+    with pytest.raises(PermissionDenied):  # at the door: security may change no customer
+        _call(customer_by_kind, security, pk=customer.pk, kind="edit")
+    assert _call(customer_by_kind, desk, pk=customer.pk, kind="edit").status_code == 200
+    # A value the mapping does not name requires a permission nobody holds.
+    with pytest.raises(PermissionDenied):
+        _call(customer_by_kind, desk, pk=customer.pk, kind="other")
+
+
+@pytest.mark.django_db
+def test_a_permission_by_url_argument_per_record(member, project):
+    customer = f.CustomerFactory(project=project)
+    other = f.CustomerFactory(project=f.ProjectFactory())
+    security = member("security", project)
+    desk = member("front_desk", project)
+    with pytest.raises(Http404):  # another project's row: 404 before the permission
+        _call(customer_by_kind_per_record, security, pk=other.pk, kind="edit")
+    with pytest.raises(PermissionDenied):
+        _call(customer_by_kind_per_record, security, pk=customer.pk, kind="edit")
+    assert _call(customer_by_kind_per_record, desk, pk=customer.pk, kind="edit").status_code == 200
+    with pytest.raises(PermissionDenied):  # an unnamed value: refused on the row
+        _call(customer_by_kind_per_record, desk, pk=customer.pk, kind="other")
+    with pytest.raises(Http404):  # ... after the body's own answer to it
+        _call(customer_by_kind_per_record, desk, pk=customer.pk, kind="gone")
+
+
+@pytest.mark.django_db
+def test_a_post_action_may_require_a_second_permission(member, project):
+    customer = f.CustomerFactory(project=project)
+    security = member("security", project)
+    desk = member("front_desk", project)
+    assert (
+        _call(customer_actions, security, "post", {"action": "note"}, pk=customer.pk).status_code
+        == 200
+    )
+    with pytest.raises(PermissionDenied):
+        _call(customer_actions, security, "post", {"action": "edit"}, pk=customer.pk)
+    assert (
+        _call(customer_actions, desk, "post", {"action": "edit"}, pk=customer.pk).status_code == 200
+    )
+    # A GET carrying the field is no action.
+    assert (
+        _call(customer_actions, security, data={"action": "edit"}, pk=customer.pk).status_code
+        == 200
+    )
