@@ -158,7 +158,7 @@ def unit_detail(request, pk):
 
 def _unit_form(request, unit=None):
     user = request.user
-    allowed = projects_with_perm(user, "salesite.change_unit" if unit else "salesite.add_unit")
+    allowed = projects_with_perm(user, request.staff_permission)  # add_unit / change_unit
     if unit is None and not allowed:
         raise PermissionDenied
     buildings = Building.objects.filter(project__in=allowed).select_related("project")
@@ -253,7 +253,7 @@ def customer_detail(request, pk):
 
 @staff_view("salesite.add_customer")
 def customer_create(request):
-    projects = projects_with_perm(request.user, "salesite.add_customer")
+    projects = projects_with_perm(request.user, request.staff_permission)
     if not projects:
         raise PermissionDenied
     qs = Project.objects.filter(pk__in=[p.pk for p in projects])

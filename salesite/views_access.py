@@ -24,8 +24,9 @@ A permission that depends on a URL argument is declared as a mapping
     @staff_view({"side": {"engineering": REVIEW_ENGINEERING, "cs": REVIEW_CS}}, per_record=True)
     def application_review(request, pk, side): ...
 
-The view's URL argument picks the permission (``staff_permission`` keeps the whole mapping,
-``declared_permissions(view)`` lists every permission it may require). A value the mapping does
+The view's URL argument picks the permission (``staff_permission`` keeps the whole mapping;
+``permission_for(view, kwargs)`` resolves it for given URL arguments and
+``declared_permissions(view)`` lists every permission the view may require). A value the mapping does
 not name requires a permission nobody holds: refused at the door (403), or with
 ``per_record=True`` by ``get_record`` — so the body may first answer an unknown value as it
 sees fit (a 404 of its own).
@@ -106,6 +107,15 @@ def _by_argument(perm, kwargs):
         return perm
     ((kwarg, table),) = perm.items()
     return table.get(kwargs.get(kwarg), UNDECLARED)
+
+
+def permission_for(view, kwargs=None, method: str = "GET"):
+    """The permission ``view`` requires for a request with these URL ``kwargs`` (what the
+    permission matrix reads): a string, ``None`` (any member) or ``UNDECLARED``."""
+    perm = getattr(view, "staff_permission", None)
+    post = getattr(view, "staff_post_permission", None)
+    chosen = post if (post is not None and method == "POST") else perm
+    return _by_argument(chosen, kwargs or {})
 
 
 def declared_permissions(view) -> set[str]:

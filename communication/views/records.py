@@ -22,7 +22,7 @@ from communication.models import CommunicationLevel, CommunicationRecord
 from communication.selectors import ADD_RECORD, CHANGE_RECORD
 from salesite.exports import export_format, export_response
 from salesite.models import Project
-from salesite.views import paginate, record_context
+from salesite.views import paginate, projects_with_perm, record_context
 from salesite.views_access import get_record, permitted_rows, staff_view
 
 VIEW_RECORD = "communication.view_communicationrecord"
@@ -69,11 +69,7 @@ def report_list(request):
 @staff_view(ADD_RECORD)
 def record_create(request):
     """Pick the project first (participants and agenda depend on it)."""
-    projects = [
-        p
-        for p in Project.objects.visible_to(request.user).order_by("name")
-        if request.user.has_perm(ADD_RECORD, p)
-    ]
+    projects = projects_with_perm(request.user, request.staff_permission)
     if not projects:
         raise PermissionDenied
     if len(projects) == 1:

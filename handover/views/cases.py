@@ -135,12 +135,19 @@ STEP_SERVICES = {
 }
 
 
-@staff_view(PERFORM, per_record=True)
+# The permission depends on the step, a URL argument: the payment is the one step the cashier
+# performs.
+@staff_view(
+    {
+        "step": {
+            step: PAYMENT if step == HandoverStep.PAYMENT else PERFORM for step in STEP_SERVICES
+        }
+    },
+    per_record=True,
+)
 def case_step(request, pk, step):
     if step not in STEP_SERVICES:
         raise Http404
-    if step == HandoverStep.PAYMENT:  # the one step the cashier performs
-        request.staff_permission = PAYMENT
     case = get_record(request, selectors.case_records(), pk=pk)
     initial = {}
     if step == HandoverStep.OWNER_FILE and case.customer:

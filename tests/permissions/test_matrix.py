@@ -41,7 +41,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from salesite.access import record_view_kinds
-from salesite.views_access import holds_anywhere
+from salesite.views_access import holds_anywhere, permission_for
 
 EXPECTED_FILE = Path(__file__).with_name("expected_matrix.json")
 UPDATE = os.environ.get("UPDATE_MATRIX") == "1"
@@ -890,7 +890,8 @@ def test_a_role_without_the_declared_permission_is_refused(in_demo, expected, na
     ``per_record`` view applies it to its record only: its object pages are checked, its
     lists answer such a role with no rows (the list tests of each app check the rows)."""
     view = VIEWS[name]
-    perm = view.staff_permission
+    # The permission of the URL's arguments when it depends on one ({kwarg: {value: perm}}).
+    perm = permission_for(view, in_demo.kwargs.get((name, OWN)))
     if getattr(view, "staff_per_record", False) and not isinstance(URLS[name], Obj):
         pytest.skip("a per-record list: the permission narrows its rows, not its answer")
     project = in_demo.projects[OWN]

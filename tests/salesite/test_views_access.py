@@ -9,8 +9,10 @@ from django.test import RequestFactory
 from salesite.models import Customer, Role
 from salesite.selectors import members_holding, users_holding
 from salesite.views_access import (
+    UNDECLARED,
     declared_permissions,
     get_record,
+    permission_for,
     permitted_rows,
     staff_view,
 )
@@ -145,6 +147,10 @@ def test_a_permission_by_url_argument_is_readable_on_the_view():
     assert declared_permissions(customer_page) == {"salesite.view_customer", CHANGE}
     assert declared_permissions(customer_actions) == {"salesite.view_customer", CHANGE}
     assert declared_permissions(any_member_page) == set()
+    assert permission_for(customer_by_kind, {"pk": 1, "kind": "edit"}) == CHANGE
+    assert permission_for(customer_by_kind, {"pk": 1, "kind": "other"}) is UNDECLARED
+    assert permission_for(customer_page, {"pk": 1}, "POST") == CHANGE
+    assert permission_for(customer_page, {"pk": 1}) == "salesite.view_customer"
     with pytest.raises(TypeError):
         staff_view({"kind": "salesite.view_customer"})
 
