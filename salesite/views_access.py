@@ -26,8 +26,8 @@ A permission that depends on a URL argument is declared as a mapping
 
 The view's URL argument picks the permission (``staff_permission`` keeps the whole mapping;
 ``permission_for(view, kwargs)`` resolves it for given URL arguments and
-``declared_permissions(view)`` lists every permission the view may require). A value the mapping does
-not name requires a permission nobody holds: refused at the door (403), or with
+``declared_permissions(view)`` lists every permission the view may require). A value the
+mapping does not name requires a permission nobody holds: refused at the door (403), or with
 ``per_record=True`` by ``get_record`` — so the body may first answer an unknown value as it
 sees fit (a 404 of its own).
 
@@ -96,7 +96,11 @@ def staff_view(perm=ANY_MEMBER, *, post=None, per_record: bool = False, actions=
 
 
 def declared_permission(request, perm, post, kwargs=None):
-    chosen = post if (post is not None and request.method == "POST") else perm
+    return _for_method(request.method, perm, post, kwargs)
+
+
+def _for_method(method, perm, post, kwargs):
+    chosen = post if (post is not None and method == "POST") else perm
     return _by_argument(chosen, kwargs or {})
 
 
@@ -114,8 +118,7 @@ def permission_for(view, kwargs=None, method: str = "GET"):
     permission matrix reads): a string, ``None`` (any member) or ``UNDECLARED``."""
     perm = getattr(view, "staff_permission", None)
     post = getattr(view, "staff_post_permission", None)
-    chosen = post if (post is not None and method == "POST") else perm
-    return _by_argument(chosen, kwargs or {})
+    return _for_method(method, perm, post, kwargs)
 
 
 def declared_permissions(view) -> set[str]:
