@@ -74,6 +74,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(models.Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["name", "rule"]
+    list_filter = ["rule"]
     search_fields = ["name"]
     inlines = [QuestionInline]
 

@@ -94,6 +94,8 @@ class ServiceTypeInline(admin.TabularInline):
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
+    list_filter = ["types__is_active"]
+    search_fields = ["name", "code", "description"]
     inlines = [ServiceTypeInline]
 
 
@@ -211,6 +213,7 @@ class InspectionScoreInline(admin.TabularInline):
 class InspectionAdmin(ProjectScopedAdmin):
     list_display = ["project", "date", "checklist", "inspector", "status", "total_score"]
     list_filter = ["status", "project", "checklist"]
+    search_fields = ["checklist__name", "inspector__name", "inspector__username", "summary"]
     list_select_related = ["project", "checklist", "inspector"]
     readonly_fields = ["status", "total_score", "max_total", "completed_at"]
     raw_id_fields = ["inspector"]

@@ -89,6 +89,7 @@ class ApplicationDocumentAdmin(ProjectScopedAdmin):
 @admin.register(GovernmentApproval)
 class GovernmentApprovalAdmin(ProjectScopedAdmin):
     list_display = ["application", "authority", "document_number", "approved_on"]
+    list_filter = ["project", "approved_on"]
     search_fields = ["application__number", "document_number", "authority"]
     raw_id_fields = ["application", "recorded_by"]
     list_select_related = ["application__unit__building"]
@@ -134,6 +135,7 @@ class FeeChargeInline(admin.TabularInline):
 @admin.register(FeePayment)
 class FeePaymentAdmin(ProjectScopedAdmin):
     list_display = ["receipt_number", "application", "total", "deposit", "paid_at", "cashier"]
+    list_filter = ["project", "paid_at"]
     search_fields = ["receipt_number", "application__number"]
     raw_id_fields = ["application", "cashier"]
     readonly_fields = ["total", "deposit", "paid_at", "project"]
@@ -152,6 +154,7 @@ class FeeChargeAdmin(ProjectScopedAdmin):
 @admin.register(WorkerPass)
 class WorkerPassAdmin(ProjectScopedAdmin):
     list_display = ["pass_number", "name", "application", "valid_from", "valid_until"]
+    list_filter = ["project", "trade", "valid_until"]
     search_fields = ["pass_number", "name", "application__number"]
     raw_id_fields = ["application", "issued_by"]
     list_select_related = ["application__unit__building"]
@@ -160,6 +163,7 @@ class WorkerPassAdmin(ProjectScopedAdmin):
 @admin.register(EntryConfirmation)
 class EntryConfirmationAdmin(ProjectScopedAdmin):
     list_display = ["application", "confirmed_on", "owner_signed", "confirmed_by"]
+    list_filter = ["project", "owner_signed", "confirmed_on"]
     search_fields = ["application__number"]
     raw_id_fields = ["application", "confirmed_by"]
     list_select_related = ["application__unit__building", "confirmed_by"]
@@ -204,6 +208,7 @@ class DepositRefundAdmin(ProjectScopedAdmin):
         "approved_at",
         "paid_at",
     ]
+    list_filter = ["project", "owner_consent", "no_damage_confirmed", "approved_at", "paid_at"]
     search_fields = ["application__number", "memo_number"]
     raw_id_fields = ["application", "approved_by", "cashier", "requested_by_user"]
     readonly_fields = ["deposit_amount", "fines_amount", "refund_amount", "approved_at", "paid_at"]
@@ -347,6 +352,7 @@ class RenovationLectureAdmin(ProjectScopedAdmin):
 @admin.register(LectureAttendee)
 class LectureAttendeeAdmin(ProjectScopedAdmin):
     list_display = ["lecture", "name", "unit", "added_at"]
+    list_filter = ["project", "lecture"]
     search_fields = ["name", "lecture__topic", "unit__number"]
     raw_id_fields = ["lecture", "unit", "customer"]
     list_select_related = ["lecture", "unit__building"]

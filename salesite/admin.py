@@ -402,6 +402,8 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 @admin.register(JobLease)
 class JobLeaseAdmin(admin.ModelAdmin):
     list_display = ["job_name", "holder", "acquired_at", "expires_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["job_name", "holder"]
     readonly_fields = ["job_name", "holder", "acquired_at", "expires_at"]
 
 
