@@ -31,10 +31,6 @@ from salesite.models import (
     User,
 )
 
-admin.site.site_header = _("Salesite 管理后台")
-admin.site.site_title = _("Salesite 管理后台")
-admin.site.index_title = _("配置与数据")
-
 
 class ProjectScopedAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     """Limits rows and foreign-key choices to the projects the staff user may see."""
