@@ -146,3 +146,11 @@ class SalesiteAdminConfig(AdminConfig):
     """``django.contrib.admin`` with ``SalesiteAdminSite`` as ``admin.site``."""
 
     default_site = "salesite.admin_site.SalesiteAdminSite"
+
+    def ready(self):
+        super().ready()
+        # The third-party apps' own names, in Chinese everywhere the admin shows them (the app
+        # page, the breadcrumbs); their app_label and URLs are unchanged.
+        for label, name in APP_NAMES.items():
+            if label in apps.app_configs:
+                apps.get_app_config(label).verbose_name = name

@@ -139,7 +139,8 @@ def test_index_page_renders_the_groups(client):
     # the app pages keep working, with the Chinese section name
     page = client.get(reverse("admin:app_list", args=["axes"]))
     assert page.status_code == 200 and "登录保护" in page.content.decode()
-    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
+    changelist = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert changelist.status_code == 200 and "登录保护" in changelist.content.decode()
 
 
 @pytest.mark.django_db
