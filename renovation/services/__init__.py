@@ -42,6 +42,7 @@ from .completion import (
     completion_inspect,
     reinspection_schedule,
 )
+from .calendar import official_calendar_load
 from .lectures import lecture_attendee_remove, lecture_attendees_add, lecture_save
 from .ledger import (
     application_close,
@@ -71,6 +72,7 @@ from .violations import (
 )
 
 __all__ = [
+    "official_calendar_load",
     "ACTIVE_STATUSES",
     "CENT",
     "GOVERNMENT_GUIDANCE",
