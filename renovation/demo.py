@@ -21,7 +21,6 @@ from salesite.demo import demo_attach, demo_pdf, demo_png
 from salesite.models import Project, Purchase, User
 
 from . import services
-from .services.calendar import default_years, official_calendar_load
 from .models import (
     ApplicationDocument,
     CalendarDay,
@@ -30,6 +29,7 @@ from .models import (
     RenovationApplication,
     RenovationLecture,
 )
+from .services.calendar import default_years, official_calendar_load
 
 DEMO_TAG = "【演示】"
 PROJECTS = ["binjiang", "haitang"]

@@ -35,6 +35,7 @@ from .applications import (
     review_overdue_alert,
     validity_problems,
 )
+from .calendar import official_calendar_load
 from .common import CENT
 from .completion import (
     INSPECTORS,
@@ -42,7 +43,6 @@ from .completion import (
     completion_inspect,
     reinspection_schedule,
 )
-from .calendar import official_calendar_load
 from .lectures import lecture_attendee_remove, lecture_attendees_add, lecture_save
 from .ledger import (
     application_close,
@@ -72,7 +72,6 @@ from .violations import (
 )
 
 __all__ = [
-    "official_calendar_load",
     "ACTIVE_STATUSES",
     "CENT",
     "GOVERNMENT_GUIDANCE",
@@ -106,6 +105,7 @@ __all__ = [
     "ledger_balance",
     "ledger_totals",
     "material_refuse",
+    "official_calendar_load",
     "patrol_record",
     "patrols_missed_flag",
     "patrols_missed_flag_recent",
