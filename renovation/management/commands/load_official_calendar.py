@@ -1,8 +1,12 @@
 """``manage.py load_official_calendar [--year Y ...]``: load China's official public holidays
-and make-up working days into the working-day calendar (default: the current and next year).
-Idempotent; days entered in admin are never overwritten or deleted."""
+and make-up working days into the working-day calendar (default: the current and next year)
+and, when the feedback app is installed, its festivals into the greeting holidays (through
+``feedback.services.official_holidays_load``). Idempotent; rows entered in admin are never
+overwritten or deleted."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from renovation.services.calendar import default_years, official_calendar_load, official_years
 
@@ -29,4 +33,8 @@ class Command(BaseCommand):
                     f"{year}: the installed chinesecalendar has no official schedule for this "
                     "year yet (upgrade the package once it is published)."
                 )
-        self.stdout.write(", ".join(f"{k}={v}" for k, v in counts.items()))
+        self.stdout.write("calendar: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+        if apps.is_installed("feedback"):
+            load_holidays = import_string("feedback.services.official_holidays_load")
+            counts = load_holidays(years)
+            self.stdout.write("holidays: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
