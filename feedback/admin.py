@@ -184,10 +184,16 @@ class WarrantyReportAdmin(ProjectScopedAdmin):
 
 @admin.register(models.Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["name", "month", "day", "greeting", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "year", "month", "day", "greeting", "is_active", "source"]
+    list_filter = ["is_active", "source", "year"]
     list_editable = ["month", "day", "is_active"]
     search_fields = ["name"]
+    readonly_fields = ["source"]
+
+    def save_model(self, request, obj, form, change):
+        # A holiday saved in admin is the administrator's: the official loader leaves it alone.
+        obj.source = models.Holiday.Source.MANUAL
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.Greeting)

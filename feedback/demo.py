@@ -44,6 +44,9 @@ CASES = [
 
 def seed_demo() -> None:
     now = timezone.now()
+    # The official festivals of the current and next year as greeting holidays (idempotent).
+    year = timezone.localdate(now).year
+    services.official_holidays_load([year, year + 1])
     for project in Project.objects.filter(code__in=["binjiang", "yunqi", "haitang"]):
         with transaction.atomic():
             _seed_project(project, now)

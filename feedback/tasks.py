@@ -41,3 +41,16 @@ def feedback_greetings() -> dict:
     with record_run("feedback_greetings") as counts:
         counts.update(services.greetings_send())
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("feedback_official_holidays")
+def feedback_official_holidays() -> dict:
+    """Yearly (1 December): the festivals of the current and next year's official calendar
+    as greeting holidays; manual rows win (idempotent)."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    with record_run("feedback_official_holidays") as counts:
+        counts.update(services.official_holidays_load([year, year + 1]))
+    return counts

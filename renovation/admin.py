@@ -33,10 +33,16 @@ from .models import (
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    readonly_fields = ["source"]
+
+    def save_model(self, request, obj, form, change):
+        # A day saved in admin is the administrator's: the official loader leaves it alone.
+        obj.source = CalendarDay.Source.MANUAL
+        super().save_model(request, obj, form, change)
 
 
 class DocumentInline(admin.TabularInline):

@@ -29,6 +29,7 @@ from .models import (
     RenovationApplication,
     RenovationLecture,
 )
+from .services.calendar import default_years, official_calendar_load
 
 DEMO_TAG = "【演示】"
 PROJECTS = ["binjiang", "haitang"]
@@ -90,8 +91,12 @@ def _ago(now, days, hour=10):
 
 def seed_demo(now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
+    # The official calendar of the current and next year (idempotent; manual rows win).
+    official_calendar_load(default_years(timezone.localtime(now).date()))
     for day, kind, name in HOLIDAYS:
-        CalendarDay.objects.get_or_create(date=day, defaults={"kind": kind, "name": name})
+        CalendarDay.objects.get_or_create(
+            date=day, defaults={"kind": kind, "name": name, "source": CalendarDay.Source.OFFICIAL}
+        )
     for code, stages in PROJECT_STAGES.items():
         project = Project.objects.filter(code=code).first()
         if project is None:

@@ -33,3 +33,15 @@ def renovation_patrols_missed() -> dict:
     with record_run("renovation_patrols_missed") as counts:
         counts.update(services.patrols_missed_flag_recent())
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("renovation_official_calendar")
+def renovation_official_calendar() -> dict:
+    """Yearly (1 December): load the official holidays and make-up working days of the
+    current and next year into the working-day calendar; manual rows win (idempotent)."""
+    from .services.calendar import default_years
+
+    with record_run("renovation_official_calendar") as counts:
+        counts.update(services.official_calendar_load(default_years()))
+    return counts

@@ -144,14 +144,30 @@ class WarrantyReport(ProjectOwned):
 
 
 class Holiday(models.Model):
-    """A holiday on which club members are greeted; the date is set in admin (lunar holidays
-    move every year: update their date before it comes)."""
+    """A holiday on which club members are greeted. A row without a year is greeted every
+    year on its date (set in admin); the festivals of the official calendar are loaded per
+    year (source=official, on the first day of the official holiday) by
+    ``load_official_calendar``. A manual row of a festival wins over the official one."""
+
+    class Source(models.TextChoices):
+        OFFICIAL = "official", _("国务院放假安排（自动导入）")
+        MANUAL = "manual", _("手工录入")
 
     name = models.CharField(_("节日"), max_length=50)
     month = models.PositiveSmallIntegerField(_("月"))
     day = models.PositiveSmallIntegerField(_("日"))
     greeting = models.CharField(_("祝福语"), max_length=200)
     is_active = models.BooleanField(_("启用"), default=True)
+    year = models.PositiveSmallIntegerField(
+        _("年份"), null=True, blank=True, help_text=_("空为每年")
+    )
+    source = models.CharField(
+        _("来源"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.MANUAL,
+        help_text=_("手工录入的节日优先：导入官方日历时不会覆盖或删除。"),
+    )
 
     class Meta:
         verbose_name = _("节日问候")
@@ -165,6 +181,8 @@ class Holiday(models.Model):
         ]
 
     def __str__(self):
+        if self.year:
+            return f"{self.name} {self.year}/{self.month}/{self.day}"
         return f"{self.name} {self.month}/{self.day}"
 
 

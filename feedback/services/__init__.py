@@ -47,6 +47,7 @@ from .cases import (
     case_start,
     deadline_breaches_mark,
 )
+from .holidays_official import official_holidays_load
 from .quality import (
     patrol_record,
     referral_mark_signed,
@@ -86,6 +87,7 @@ __all__ = [
     "deadline_breaches_mark",
     "greetings_send",
     "max_attempts",
+    "official_holidays_load",
     "patrol_record",
     "questions_for",
     "record_handover",

@@ -253,7 +253,9 @@ def greetings_send(*, today: datetime.date | None = None) -> dict:
             body=_("尊敬的%(name)s，祝您生日快乐！——客户俱乐部"),
             today=today,
         )
-        for holiday in Holiday.objects.filter(is_active=True, month=day.month, day=day.day):
+        for holiday in Holiday.objects.filter(
+            Q(year__isnull=True) | Q(year=day.year), is_active=True, month=day.month, day=day.day
+        ):
             counts["holiday"] += _greet(
                 members,
                 kind=Greeting.Kind.HOLIDAY,

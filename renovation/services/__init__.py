@@ -35,6 +35,7 @@ from .applications import (
     review_overdue_alert,
     validity_problems,
 )
+from .calendar import official_calendar_load
 from .common import CENT
 from .completion import (
     INSPECTORS,
@@ -104,6 +105,7 @@ __all__ = [
     "ledger_balance",
     "ledger_totals",
     "material_refuse",
+    "official_calendar_load",
     "patrol_record",
     "patrols_missed_flag",
     "patrols_missed_flag_recent",
