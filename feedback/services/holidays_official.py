@@ -1,9 +1,11 @@
 """The festivals of the official calendar as greeting holidays (issue #20 item 5).
 
-From the ``chinesecalendar`` package (the State Council schedule, pinned in requirements.txt):
-for each year, each festival greeted (Spring Festival, Mid-Autumn, Dragon Boat, New Year,
-Labour Day, National Day) gets a Holiday row of that year (source=official) on the first day
-of its official holiday — so the lunar festivals follow their Gregorian date every year. A
+From the ``holidays`` package (pinned in requirements.txt; its China calendar computes the
+lunar festivals): for each year, each festival greeted (Spring Festival, Mid-Autumn, Dragon
+Boat, New Year, Labour Day, National Day) gets a Holiday row of that year (source=official) on
+the festival day itself (春节 2026 on 17 February, not on the first day off) — so the lunar
+festivals follow their Gregorian date every year. The working-day calendar and its make-up
+days come from ``chinesecalendar`` (renovation). A
 manual row of the same festival that applies to the year (every year or that year) wins: the
 official row is then not created, and manual rows are never changed or deleted. Idempotent.
 """
@@ -17,30 +19,29 @@ from django.db.models import Q
 
 from ..models import Holiday
 
-# The package's festival names → (the name shown, the default greeting). Tomb-sweeping Day is
-# a day of remembrance: not greeted.
+# The festivals greeted, by their name in the package's zh_CN calendar → the default greeting.
+# Tomb-sweeping Day is a day of remembrance: not greeted.
 GREETED = {
-    "New Year's Day": ("元旦", "新年快乐，万事如意！"),
-    "Spring Festival": ("春节", "新春快乐，阖家幸福！"),
-    "Labour Day": ("劳动节", "劳动节快乐！"),
-    "Dragon Boat Festival": ("端午节", "端午安康！"),
-    "Mid-autumn Festival": ("中秋节", "中秋快乐，花好月圆！"),
-    "National Day": ("国庆节", "国庆快乐，阖家幸福！"),
+    "元旦": "新年快乐，万事如意！",
+    "春节": "新春快乐，阖家幸福！",
+    "劳动节": "劳动节快乐！",
+    "端午节": "端午安康！",
+    "中秋节": "中秋快乐，花好月圆！",
+    "国庆节": "国庆快乐，阖家幸福！",
 }
+FIRST_YEAR, LAST_YEAR = 1950, 2099  # the years the package's China calendar covers
 
 
 def official_festivals(year: int) -> dict[str, datetime.date] | None:
-    """{festival name: first day of its official holiday} of ``year``; None when the
-    installed package does not have that year's schedule."""
-    from chinese_calendar import constants
+    """{festival name: the festival day} of ``year`` (the first day the package names exactly
+    so: a make-up day off is named "春节（补假）"); None for a year it does not cover."""
+    import holidays
 
-    if not min(constants.holidays).year <= year <= max(constants.holidays).year:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     found: dict[str, datetime.date] = {}
-    for day, holiday in sorted(constants.holidays.items()):
-        english = str(getattr(holiday, "value", holiday))
-        if day.year == year and english in GREETED:
-            name = GREETED[english][0]
+    for day, name in sorted(holidays.China(years=year, language="zh_CN").items()):
+        if name in GREETED:
             found.setdefault(name, day)
     return found
 
@@ -48,7 +49,7 @@ def official_festivals(year: int) -> dict[str, datetime.date] | None:
 @transaction.atomic
 def official_holidays_load(years) -> dict:
     counts = {"created": 0, "updated": 0, "manual_kept": 0, "years_missing": 0}
-    greetings = dict(GREETED.values())
+    greetings = GREETED
     for year in sorted(set(years)):
         festivals = official_festivals(year)
         if festivals is None:

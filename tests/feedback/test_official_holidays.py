@@ -27,7 +27,7 @@ def test_festivals_of_2026_by_their_dates_and_loading_twice_creates_nothing_twic
     # The lunar festivals on the first day of their official holiday in 2026.
     assert official[("中秋节", 2026)] == (9, 25)
     assert official[("端午节", 2026)] == (6, 19)
-    assert official[("春节", 2026)] == (2, 15)
+    assert official[("春节", 2026)] == (2, 17)  # the festival day, not the first day off
     # Fixed-date festivals have their every-year manual row (0005): the manual row wins.
     assert ("元旦", 2026) not in official
     counts = official_holidays_load([2026])
