@@ -71,7 +71,7 @@ def staff_view(perm=ANY_MEMBER, *, post=None, per_record: bool = False, actions=
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            required = declared_permission(request, perm, post, kwargs)
+            required = _for_method(request.method, perm, post, kwargs)
             if (
                 not per_record
                 and required is not None
@@ -93,10 +93,6 @@ def staff_view(perm=ANY_MEMBER, *, post=None, per_record: bool = False, actions=
         return login_required(wrapper)
 
     return decorate
-
-
-def declared_permission(request, perm, post, kwargs=None):
-    return _for_method(request.method, perm, post, kwargs)
 
 
 def _for_method(method, perm, post, kwargs):

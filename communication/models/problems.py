@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from salesite.models.scoping import ProjectScopedQuerySet
 from salesite.models.workflow import StatusHistory
-from salesite.workflow import can_transition
 
 
 class ProblemQuerySet(ProjectScopedQuerySet):
@@ -112,9 +111,6 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.RESOLVED
-
-    def can_move_to(self, status: str) -> bool:
-        return can_transition(self, status)
 
 
 class ProblemEvent(StatusHistory):

@@ -25,7 +25,7 @@ from communication.periods import (
 )
 from salesite.models import Notification, Project, ProjectMembership
 from salesite.notifications import notify, notify_many
-from salesite.workflow import transition
+from salesite.workflow import can_transition, transition
 
 
 def _now(now=None) -> datetime.datetime:
@@ -171,7 +171,7 @@ def problem_escalate_now(*, problem: Problem, user, reason: str = "", now=None) 
 def problem_resolve(*, problem: Problem, resolution: str, user, now=None) -> Problem:
     now = _now(now)
     p = _lock(problem)
-    if not resolution.strip() and p.can_move_to(Problem.Status.RESOLVED):
+    if not resolution.strip() and can_transition(p, Problem.Status.RESOLVED):
         raise DomainError(_("请填写处理结果。"))
     p.resolved_at = now
     p.resolution = resolution.strip()

@@ -148,11 +148,6 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _move(case: Case, to_status: str, *, user, now, note: str = "", fields=()) -> None:
-    """The case's move through ``Case.TRANSITIONS`` (refused: "事项不能从…变更为…")."""
-    transition(case, to_status, by=user, at=now, note=note, fields=fields)
-
-
 @transaction.atomic
 def case_dispatch(
     *,
@@ -178,11 +173,11 @@ def case_dispatch(
     if case.kind == CaseKind.REPAIR:
         case.repair_contractor = repair_contractor.strip() or case.repair_contractor
         case.supervisor = supervisor.strip() or case.supervisor
-    _move(
+    transition(
         case,
         CaseStatus.DISPATCHED,
-        user=user,
-        now=now,
+        by=user,
+        at=now,
         note=note,
         fields=[
             "department",
@@ -208,7 +203,7 @@ def case_dispatch(
 def case_start(*, case: Case, user=None, note: str = "", now=None) -> Case:
     now = now or timezone.now()
     case = _lock(case)
-    _move(case, CaseStatus.IN_PROGRESS, user=user, now=now, note=note)
+    transition(case, CaseStatus.IN_PROGRESS, by=user, at=now, note=note)
     return case
 
 
@@ -223,11 +218,11 @@ def case_reply(*, case: Case, reply: str, user=None, handling: str = "", now=Non
     case.replied_at = now
     if handling.strip():
         case.handling = handling.strip()
-    _move(
+    transition(
         case,
         CaseStatus.REPLIED,
-        user=user,
-        now=now,
+        by=user,
+        at=now,
         note=reply.strip(),
         fields=["reply", "replied_at", "handling"],
     )
@@ -249,7 +244,7 @@ def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
         if case.is_major:
             case.second_callback_due = now + deadlines.SECOND_CALLBACK_WITHIN
             fields.append("second_callback_due")
-    _move(case, CaseStatus.CLOSED, user=user, now=now, note=note, fields=fields)
+    transition(case, CaseStatus.CLOSED, by=user, at=now, note=note, fields=fields)
     if case.kind == CaseKind.REPAIR:
         _create_case_callbacks(Case.objects.filter(pk=case.pk))
     return case
