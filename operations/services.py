@@ -80,14 +80,14 @@ def _plan_locked(plan: ServicePlan) -> ServicePlan:
     return ServicePlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _plan_move(plan: ServicePlan, to: str, user, note: str, fields: dict) -> ServicePlan:
-    plan = _plan_locked(plan)
-    if not can_transition(plan, to):
-        raise refusal(plan, to)
+def _locked_move(obj, to: str, user, note: str, fields: dict):
+    """Lock the row, set ``fields`` on it and move it to ``to`` (refused: nothing saved);
+    returns the locked, moved row."""
+    obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     for name, value in fields.items():
-        setattr(plan, name, value)
-    transition(plan, to, by=user, note=note, fields=list(fields))
-    return plan
+        setattr(obj, name, value)
+    transition(obj, to, by=user, note=note, fields=list(fields))
+    return obj
 
 
 @transaction.atomic
@@ -152,7 +152,7 @@ def plan_service_remove(*, item: ServicePlanService) -> None:
 def plan_submit(*, plan: ServicePlan, user, note: str = "") -> ServicePlan:
     if not plan.services.exists():
         raise DomainError(_("方案尚未选择任何服务内容，不能报送。"))
-    return _plan_move(
+    return _locked_move(
         plan,
         PlanStatus.SUBMITTED,
         user,
@@ -163,7 +163,7 @@ def plan_submit(*, plan: ServicePlan, user, note: str = "") -> ServicePlan:
 
 @transaction.atomic
 def plan_file(*, plan: ServicePlan, user, comment: str = "") -> ServicePlan:
-    return _plan_move(
+    return _locked_move(
         plan,
         PlanStatus.FILED,
         user,
@@ -176,7 +176,7 @@ def plan_file(*, plan: ServicePlan, user, comment: str = "") -> ServicePlan:
 def plan_return(*, plan: ServicePlan, user, comment: str) -> ServicePlan:
     if not comment.strip():
         raise DomainError(_("退回方案时必须填写审核意见。"))
-    return _plan_move(
+    return _locked_move(
         plan,
         PlanStatus.RETURNED,
         user,
@@ -422,21 +422,11 @@ def rectification_update(*, item: RectificationItem, owner, deadline) -> Rectifi
     return item
 
 
-def _rectification_move(item, to, user, note, fields):
-    item = RectificationItem.objects.select_for_update().get(pk=item.pk)
-    if not can_transition(item, to):
-        raise refusal(item, to)
-    for name, value in fields.items():
-        setattr(item, name, value)
-    transition(item, to, by=user, note=note, fields=list(fields))
-    return item
-
-
 @transaction.atomic
 def rectification_done(*, item: RectificationItem, user, note: str) -> RectificationItem:
     if not note.strip():
         raise DomainError(_("请填写整改情况。"))
-    return _rectification_move(
+    return _locked_move(
         item, RectificationStatus.DONE, user, note, {"done_note": note, "done_at": timezone.now()}
     )
 
@@ -447,7 +437,7 @@ def rectification_verify(
 ) -> RectificationItem:
     """HQ checks the fix: accepted → verified; not accepted → back to open with the reason."""
     if accepted:
-        return _rectification_move(
+        return _locked_move(
             item,
             RectificationStatus.VERIFIED,
             user,
@@ -456,4 +446,4 @@ def rectification_verify(
         )
     if not note.strip():
         raise DomainError(_("验证不通过时必须填写原因。"))
-    return _rectification_move(item, RectificationStatus.OPEN, user, note, {"verify_note": note})
+    return _locked_move(item, RectificationStatus.OPEN, user, note, {"verify_note": note})
