@@ -50,3 +50,11 @@ class FeedbackConfig(AppConfig):
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
         )
+
+        from salesite.policy import register_recompute
+
+        from .services import policy_recompute
+
+        # The admin action that re-applies the service policy to open items (salesite.policy).
+        register_recompute(_("客户反馈事项的转派、答复期限"), policy_recompute.cases_recompute)
+        register_recompute(_("保修到期公示与答复期限"), policy_recompute.warranty_recompute)

@@ -1,4 +1,5 @@
-"""Fee arithmetic for handover (R-HO-4 step 5): six months prepaid from the handover date."""
+"""Fee arithmetic for handover (R-HO-4 step 5): the months prepaid from the handover date are
+the project's service policy (salesite.policy, six by default); each fee line stores them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-PREPAID_MONTHS = 6
+from salesite.models.policy import DEFAULTS
+
+PREPAID_MONTHS = DEFAULTS["prepaid_months"]  # the default only; step_fees passes the policy's
 CENT = Decimal("0.01")
 
 

@@ -1,23 +1,19 @@
 """Scheduled jobs of the handover app (R-JOB-2): thin, idempotent, each run recorded."""
 
 from celery import shared_task
-from django.conf import settings
 
 from salesite.jobs import record_run, scheduled_job
 
 from . import services
 
 
-def reminder_days() -> int:
-    return getattr(settings, "HANDOVER_MILESTONE_REMINDER_DAYS", 7)
-
-
 @shared_task(acks_late=True)
 @scheduled_job("handover_milestone_reminders")
 def handover_milestone_reminders(days: int | None = None) -> dict:
-    """Remind the responsible roles of milestones due soon; a second run sends nothing."""
+    """Remind the responsible roles of milestones due soon (the lead is each project's service
+    policy unless ``days`` is given); a second run sends nothing."""
     with record_run("handover_milestone_reminders") as counts:
-        counts["reminded"] = services.milestones_remind(days=days or reminder_days())
+        counts["reminded"] = services.milestones_remind(days=days)
     return counts
 
 

@@ -35,3 +35,10 @@ class RenovationConfig(AppConfig):
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
         )
+
+        from salesite.policy import register_recompute
+
+        from .services import policy_recompute
+
+        # The admin action that re-applies the service policy to open items (salesite.policy).
+        register_recompute(_("装修审核期限与押金可退日期"), policy_recompute.applications_recompute)

@@ -21,8 +21,6 @@ from .models import (
 
 # Renovations under construction: patrolled every day, fines and hot work apply.
 ACTIVE_STATUSES = [Status.PERMITTED]
-# The deposit is refunded three months after the completion acceptance (R-REN-8).
-REFUND_AFTER = relativedelta(months=3)
 
 
 def applications_for(user):
@@ -253,7 +251,15 @@ def ledger_totals(application_id) -> dict[str, Decimal]:
     return totals
 
 
+def refund_wait_months(app) -> int:
+    """The months after completion before the deposit is refunded: the value the application
+    stored from the service policy (3 by default, R-REN-8)."""
+    from salesite.policy import rule_value
+
+    return rule_value(app, "refund_wait_months")
+
+
 def refund_due_date(app) -> datetime.date | None:
     if app.completion_accepted_on is None:
         return None
-    return app.completion_accepted_on + REFUND_AFTER
+    return app.completion_accepted_on + relativedelta(months=refund_wait_months(app))

@@ -6,7 +6,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from salesite import access
+from salesite import (
+    access,
+    admin_policy,  # noqa: F401  registers the service policy admin
+)
 from salesite.masking import mask_id_number, mask_phone
 from salesite.models import (
     Attachment,

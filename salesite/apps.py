@@ -12,6 +12,14 @@ class SalesiteConfig(AppConfig):
 
         register_record_views()
 
+        from django.db.models.signals import post_save
+
+        from salesite.models import Company
+        from salesite.policy import company_policy_ensure
+
+        # Every property company has its service policy row (the SPEC defaults) from the start.
+        post_save.connect(company_policy_ensure, sender=Company, dispatch_uid="company_policy")
+
 
 def register_record_views():
     """What viewing each kind of core record (its page and its attachments) requires: the

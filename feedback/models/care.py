@@ -36,6 +36,10 @@ class WarrantyItem(ProjectOwned):
     notice_sent_on = models.DateField(_("到期公示日期"), null=True, blank=True)
     collection_until = models.DateField(_("问题收集截止"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The service policy values this item uses: the notice lead and the units' answer time.
+    rule_values = models.JSONField(
+        _("所用规则值"), default=dict, blank=True, help_text=_("登记时适用的服务规则取值")
+    )
 
     class Meta:
         verbose_name = _("工程保修期限台帐")

@@ -148,6 +148,10 @@ class Case(ProjectOwned):
     second_callback_due = models.DateTimeField(_("第二次回访期限"), null=True, blank=True)
     survey_due = models.DateTimeField(_("整改满意度回访期限"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报领导时间"), null=True, blank=True)
+    # The service policy values the deadlines above were computed with (salesite.policy).
+    rule_values = models.JSONField(
+        _("所用规则值"), default=dict, blank=True, help_text=_("登记时适用的服务规则取值")
+    )
     source_callback = models.ForeignKey(
         "feedback.CallbackTask",
         verbose_name=_("来源回访"),
@@ -193,8 +197,9 @@ class Case(ProjectOwned):
 
     def deadlines(self):
         """(label, due, done_at) for the record page."""
+        minutes = (self.rule_values or {}).get("dispatch_minutes", 10)
         rows = [
-            (_("转派期限（10分钟）"), self.dispatch_due, self.dispatched_at),
+            (_("转派期限（%(n)s分钟）") % {"n": minutes}, self.dispatch_due, self.dispatched_at),
             (_("答复期限"), self.answer_due, self.replied_at),
             (_("首次回访期限（关闭后24小时）"), self.callback_due, None),
             (_("第二次回访期限（重点工程，2个月）"), self.second_callback_due, None),

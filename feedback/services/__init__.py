@@ -27,8 +27,7 @@ from .callback_generation import (
 from .callbacks import callback_assign, callback_record_outcome, max_attempts, score_answers
 from .care import (
     GREETING_CATCH_UP_DAYS,
-    WARRANTY_NOTICE_MONTHS,
-    WARRANTY_RESPONSE_DAYS,
+    WARRANTY_RULES,
     club_event_create,
     club_event_mark_attended,
     club_event_register,
@@ -62,8 +61,7 @@ __all__ = [
     "GREETING_CATCH_UP_DAYS",
     "LEADER_ROLES",
     "LOOKAHEAD",
-    "WARRANTY_NOTICE_MONTHS",
-    "WARRANTY_RESPONSE_DAYS",
+    "WARRANTY_RULES",
     "CallbackClosed",
     "CaseNotReplied",
     "DomainError",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Customer, Purchase
 from salesite.notifications import notify_many, send_email_many, send_sms_many
+from salesite.policy import policies_for, policy_for, rule_value
 from salesite.selectors import members_holding
 
 from .. import deadlines
@@ -31,8 +32,11 @@ from ..selectors import BREACH_RECIPIENT_ROLES
 
 # --- warranty ledger and expiry notices (R-FB-7) --------------------------------------------
 
-WARRANTY_NOTICE_MONTHS = 2
-WARRANTY_RESPONSE_DAYS = 15
+# The service policy values a warranty item uses, stored on the item (``rule_values``): the
+# notice lead (2 months by default, R-FB-7) and the responsible unit's answer time (15 days).
+WARRANTY_RULES = ("warranty_notice_months", "warranty_response_days")
+# The notice job looks this far ahead at most (the policy's upper bound for the lead).
+WARRANTY_NOTICE_HORIZON_MONTHS = 12
 
 
 @transaction.atomic
@@ -60,20 +64,33 @@ def warranty_item_create(
         starts_on=starts_on,
         ends_on=ends_on,
         note=note,
+        rule_values=policy_for(project).values(*WARRANTY_RULES),
     )
 
 
 def warranty_notices_send(*, today: datetime.date | None = None) -> dict:
-    """Daily (R-JOB-5): for every item expiring within 2 months, notify each owner once (SMS,
-    and email when the owner has one; unique per item and owner) and open the collection
-    window until the expiry. Owners who bought after the first notice are notified on the next
-    run. One query per item due (a handful a day), none per owner."""
+    """Daily (R-JOB-5): for every item expiring within its notice lead (the months it stored
+    from the policy, 2 by default), notify each owner once (SMS, and email when the owner has
+    one; unique per item and owner) and open the collection window until the expiry. Owners
+    who bought after the first notice are notified on the next run. One query per item due (a
+    handful a day), none per owner."""
     today = today or timezone.localdate()
-    horizon = deadlines.add_months(today, WARRANTY_NOTICE_MONTHS)
+    horizon = deadlines.add_months(today, WARRANTY_NOTICE_HORIZON_MONTHS)
     counts = {"items": 0, "notices": 0, "emails": 0}
-    items = WarrantyItem.objects.filter(ends_on__gte=today, ends_on__lte=horizon).select_related(
-        "project"
+    candidates = list(
+        WarrantyItem.objects.filter(ends_on__gte=today, ends_on__lte=horizon).select_related(
+            "project"
+        )
     )
+    policies = policies_for({item.project for item in candidates})
+    items = [
+        item
+        for item in candidates
+        if item.ends_on
+        <= deadlines.add_months(
+            today, rule_value(item, "warranty_notice_months", policies[item.project_id])
+        )
+    ]
     for item in items:
         with transaction.atomic():
             owners = Purchase.objects.filter(project_id=item.project_id, is_active=True)
@@ -174,12 +191,14 @@ def warranty_report_add(
 def warranty_reports_send(
     *,
     item: WarrantyItem,
-    response_days: int = WARRANTY_RESPONSE_DAYS,
+    response_days: int | None = None,
     today: datetime.date | None = None,
 ) -> int:
-    """Send the collected reports to the responsible unit with a deadline for its answer."""
+    """Send the collected reports to the responsible unit with a deadline for its answer (the
+    item's stored answer time from the policy, 15 days by default, unless one is given)."""
     today = today or timezone.localdate()
-    WarrantyItem.objects.select_for_update().get(pk=item.pk)
+    item = WarrantyItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+    response_days = response_days or rule_value(item, "warranty_response_days")
     n = WarrantyReport.objects.filter(item=item, status=WarrantyReport.Status.COLLECTED).update(
         status=WarrantyReport.Status.SENT,
         sent_on=today,

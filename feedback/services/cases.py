@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Notification
 from salesite.notifications import notify_each_once, notify_many
+from salesite.policy import policy_for
 from salesite.selectors import members_holding
 from salesite.workflow import transition
 
@@ -32,6 +33,9 @@ from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
 from .callback_generation import _create_case_callbacks
 
 # --- cases ---------------------------------------------------------------------------------
+
+# The service policy values a case's deadlines use; stored on the case (``rule_values``).
+CASE_RULES = ("dispatch_minutes", "answer_hours")
 
 
 @transaction.atomic
@@ -76,6 +80,7 @@ def case_create(
         complaint_category = ""
     if not contact_phone and customer is not None:
         contact_phone = customer.phone
+    rules = policy_for(project).values(*CASE_RULES)
     case = Case(
         project=project,
         kind=kind,
@@ -97,11 +102,19 @@ def case_create(
         promised_at=promised_at,
         source_callback=source_callback,
         dispatch_due=deadlines.dispatch_due(
-            kind=kind, received_at=now, settled_on_spot=settled_on_spot
+            kind=kind,
+            received_at=now,
+            settled_on_spot=settled_on_spot,
+            dispatch_minutes=rules["dispatch_minutes"],
         ),
         answer_due=deadlines.answer_due(
-            kind=kind, received_at=now, settled_on_spot=settled_on_spot, promised_at=promised_at
+            kind=kind,
+            received_at=now,
+            settled_on_spot=settled_on_spot,
+            promised_at=promised_at,
+            answer_hours=rules["answer_hours"],
         ),
+        rule_values=rules,
     )
     ambassador = ambassador_for(
         project_id=project.pk, building_id=building.pk if building else None, area=area

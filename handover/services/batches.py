@@ -172,21 +172,39 @@ def _responsible_codes(m: Milestone) -> list[str]:
     return [r.code for r in m.responsible_roles.all()]  # prefetched
 
 
-def milestones_remind(*, today: datetime.date | None = None, days: int = 7) -> int:
-    """Notify the responsible roles of open milestones due within ``days``; once per due date."""
+# The longest reminder lead the service policy allows (ServicePolicy.milestone_reminder_days).
+REMINDER_HORIZON_DAYS = 90
+
+
+def milestones_remind(*, today: datetime.date | None = None, days: int | None = None) -> int:
+    """Notify the responsible roles of open milestones due within the reminder lead of their
+    project's service policy (7 days by default; ``days`` forces one lead for all); once per
+    due date."""
     from salesite.models import Notification
     from salesite.notifications import notify_each_once
+    from salesite.policy import policies_for
 
     today = today or timezone.localdate()
-    return notify_each_once(
+    due_soon = list(
         Milestone.objects.filter(
             status=MilestoneStatus.OPEN,
             due_date__gte=today,
-            due_date__lte=today + datetime.timedelta(days=days),
+            due_date__lte=today + datetime.timedelta(days=days or REMINDER_HORIZON_DAYS),
         )
         .exclude(reminded_for=F("due_date"))
         .select_related("batch", "project")
-        .prefetch_related("responsible_roles"),
+        .prefetch_related("responsible_roles")
+    )
+    if days is None:
+        leads = {
+            pid: policy.milestone_reminder_days
+            for pid, policy in policies_for({m.project for m in due_soon}).items()
+        }
+        due_soon = [
+            m for m in due_soon if m.due_date <= today + datetime.timedelta(leads[m.project_id])
+        ]
+    return notify_each_once(
+        due_soon,
         roles=_responsible_codes,
         message=lambda m: {
             "title": _("交付前计划提醒：%(batch)s %(kind)s 将于 %(date)s 到期")

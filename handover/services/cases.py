@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from feedback import services as feedback_services
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer, Purchase, Unit
+from salesite.policy import policy_for
 from salesite.workflow import can_transition, transition
 
-from ..fees import PREPAID_MONTHS, fee_amount, prepaid_period
+from ..fees import fee_amount, prepaid_period
 from ..models import (
     STEP_REQUIRES,
     AcceptanceRecord,
@@ -204,7 +205,8 @@ def step_safety(*, case, user, signed: bool, now=None, note=""):
 
 @transaction.atomic
 def step_fees(*, case, user, handover_date: datetime.date, now=None):
-    """(5) Six months of every active fee item, from the handover date, with start and end."""
+    """(5) The prepaid months of the project's service policy (six by default) of every active
+    fee item, from the handover date, with start and end."""
     case = _lock_for_step(case, HandoverStep.FEES)
     items = list(FeeItem.objects.filter(project_id=case.project_id, is_active=True))
     if not items:
@@ -212,7 +214,8 @@ def step_fees(*, case, user, handover_date: datetime.date, now=None):
     area = case.unit.area
     if area is None and any(i.basis == FeeBasis.PER_SQM_MONTH for i in items):
         raise DomainError(_("该房屋未登记建筑面积，不能按面积计费。"))
-    start, end = prepaid_period(handover_date)
+    months = policy_for(case.project).prepaid_months  # 6 by default; each line stores it
+    start, end = prepaid_period(handover_date, months)
     lines = [
         FeeLine(
             project_id=case.project_id,
@@ -222,10 +225,10 @@ def step_fees(*, case, user, handover_date: datetime.date, now=None):
             basis=item.basis,
             rate=item.rate,
             area=area if item.basis == FeeBasis.PER_SQM_MONTH else None,
-            months=PREPAID_MONTHS,
+            months=months,
             period_start=start,
             period_end=end,
-            amount=fee_amount(basis=item.basis, rate=item.rate, area=area),
+            amount=fee_amount(basis=item.basis, rate=item.rate, area=area, months=months),
         )
         for item in items
     ]

@@ -158,9 +158,17 @@ class RenovationApplication(ProjectOwned):
     entry_notice_sent_at = models.DateTimeField(_("入场知会单发出时间"), null=True, blank=True)
     completion_accepted_on = models.DateField(_("竣工验收通过日期"), null=True, blank=True)
     refund_due_on = models.DateField(
-        _("押金可退日期"), null=True, blank=True, db_index=True, help_text=_("竣工验收满 3 个月")
+        _("押金可退日期"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("竣工验收满押金退还等待期（服务规则，默认 3 个月）"),
     )
     refund_due_notified_at = models.DateTimeField(_("押金到期提醒时间"), null=True, blank=True)
+    # The service policy values the review deadline and the refund date use (salesite.policy).
+    rule_values = models.JSONField(
+        _("所用规则值"), default=dict, blank=True, help_text=_("登记时适用的服务规则取值")
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,7 +8,6 @@ the active statuses) live in ``renovation.selectors`` and are re-exported for ol
 
 from ..selectors import (
     ACTIVE_STATUSES,
-    REFUND_AFTER,
     ledger_balance,
     ledger_totals,
     refund_due_date,
@@ -24,9 +23,9 @@ from .agreement import (
     worker_pass_add,
 )
 from .applications import (
+    APPLICATION_RULES,
     GOVERNMENT_GUIDANCE,
     REVIEW_SIDES,
-    REVIEW_WORKING_DAYS,
     application_review,
     application_save,
     application_submit,
@@ -73,14 +72,13 @@ from .violations import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "APPLICATION_RULES",
     "CENT",
     "GOVERNMENT_GUIDANCE",
     "INSPECTORS",
     "PATROL_CATCH_UP_DAYS",
     "PROHIBITIONS_NAMES",
-    "REFUND_AFTER",
     "REVIEW_SIDES",
-    "REVIEW_WORKING_DAYS",
     "agreement_sign",
     "application_close",
     "application_review",

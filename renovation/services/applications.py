@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.notifications import notify_each_once, notify_many, send_sms
+from salesite.policy import policy_for, rule_value
 from salesite.selectors import members_holding
 from salesite.workflow import transition
 
@@ -26,7 +27,10 @@ from ..models import (
 from ..working_days import add_working_days
 from .common import _lock, _require_status
 
-REVIEW_WORKING_DAYS = 1
+# The service policy values an application's deadlines use, stored on it (``rule_values``):
+# the review within 1 working day (R-REN-2) and the refund 3 months after completion (R-REN-8)
+# by default.
+APPLICATION_RULES = ("review_working_days", "refund_wait_months")
 GOVERNMENT_GUIDANCE = _(
     "您的装修方案涉及消防、结构或燃气改动，须先报政府相关部门审批：消防改动报消防部门，"
     "结构改动报住建部门（须原设计单位或相应资质设计单位出具方案），燃气改动报燃气公司。"
@@ -73,6 +77,7 @@ def application_save(*, application: RenovationApplication, user) -> RenovationA
     if creating:
         application.created_by = user
         application.status = Status.DRAFT
+        application.rule_values = policy_for(application.unit.project).values(*APPLICATION_RULES)
     application.save()
     if creating:
         application.number = f"ZX{timezone.localdate():%Y%m%d}-{application.pk:05d}"
@@ -135,7 +140,7 @@ def application_submit(*, application, user, now: datetime.datetime | None = Non
             dedupe_key=f"ren-gov-guidance-{app.pk}",
         )
         return app
-    app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
+    app.review_due_at = add_working_days(now, rule_value(app, "review_working_days"))
     transition(app, Status.SUBMITTED, by=user, at=now, fields=[*fields, "review_due_at"])
     _notify_reviewers(app)
     return app
@@ -181,7 +186,7 @@ def government_approval_record(
     )
     if app.status == Status.WAITING_GOVERNMENT:
         app.submitted_at = now
-        app.review_due_at = add_working_days(now, REVIEW_WORKING_DAYS)
+        app.review_due_at = add_working_days(now, rule_value(app, "review_working_days"))
         transition(
             app,
             Status.SUBMITTED,

@@ -14,7 +14,7 @@ from salesite.workflow import can_transition, refusal, transition
 
 from ..exceptions import InvalidTransition
 from ..models import OPEN_VIOLATION_STATES, CompletionInspection, Status
-from ..selectors import ACTIVE_STATUSES, REFUND_AFTER
+from ..selectors import ACTIVE_STATUSES, refund_due_date
 from .common import _lock, _require_status
 
 INSPECTORS = ["engineering", "security", "security_lead"]
@@ -120,7 +120,7 @@ def completion_inspect(
             transition(app, Status.RECTIFICATION, by=user, at=now, note=problems)
         return inspection
     app.completion_accepted_on = timezone.localdate(now)
-    app.refund_due_on = app.completion_accepted_on + REFUND_AFTER
+    app.refund_due_on = refund_due_date(app)
     transition(
         app,
         Status.COMPLETION_ACCEPTED,

@@ -14,7 +14,7 @@ from salesite.workflow import transition
 
 from ..exceptions import InsufficientDeposit, InvalidTransition, RefundNotDue
 from ..models import DepositLedgerEntry, DepositRefund, EntryKind, RenovationApplication, Status
-from ..selectors import ledger_balance, ledger_totals, refund_due_date
+from ..selectors import ledger_balance, ledger_totals, refund_due_date, refund_wait_months
 from .common import CENT, _lock, _require_status
 
 
@@ -72,9 +72,10 @@ def refund_request(
     due = refund_due_date(app)
     if due is None or today < due:
         raise RefundNotDue(
-            _("押金须在竣工验收（%(accepted)s）满 3 个月后退还，最早 %(due)s 可申请。")
+            _("押金须在竣工验收（%(accepted)s）满 %(months)s 个月后退还，最早 %(due)s 可申请。")
             % {
                 "accepted": app.completion_accepted_on,
+                "months": refund_wait_months(app),
                 "due": due.strftime("%Y-%m-%d") if due else "—",
             }
         )

@@ -5,6 +5,7 @@ from .infra import Attachment, FormToken, ImportBatch, JobRun, Notification, SMS
 from .org import Company, Department
 from .outbox import JobLease, OutboundMessage
 from .people import Contact, ProjectMembership, Role, User
+from .policy import ServicePolicy
 from .projects import (
     Building,
     Customer,
@@ -38,6 +39,7 @@ __all__ = [
     "Purchase",
     "Role",
     "SMSMessage",
+    "ServicePolicy",
     "StatusHistory",
     "Tenant",
     "Unit",
