@@ -77,6 +77,7 @@ def application_save(*, application: RenovationApplication, user) -> RenovationA
     if creating:
         application.created_by = user
         application.status = Status.DRAFT
+    if not application.rule_values:  # made here, or by hand before its first save here
         application.rule_values = policy_for(application.unit.project).values(*APPLICATION_RULES)
     application.save()
     if creating:
