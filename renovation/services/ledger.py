@@ -212,8 +212,8 @@ def refunds_due_notify(*, today: datetime.date | None = None) -> dict:
         roles=["front_desk", "cs_lead"],
         message=lambda app: {
             "title": _("装修押金可退还：%(unit)s") % {"unit": app.unit},
-            "body": _("竣工验收已满 3 个月（%(d)s），请通知业主或装修负责人办理押金退还。")
-            % {"d": app.refund_due_on},
+            "body": _("竣工验收已满 %(m)s 个月（%(d)s），请通知业主或装修负责人办理押金退还。")
+            % {"m": refund_wait_months(app), "d": app.refund_due_on},
             "url": app.get_absolute_url(),
         },
         key=lambda app: f"ren-refund-due-{app.pk}",

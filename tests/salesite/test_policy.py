@@ -187,3 +187,20 @@ def test_recompute_action_reports_changes_and_leaves_closed_items(admin_client, 
         follow=True,
     )
     assert "变更 0 处" in response.content.decode()
+
+
+def test_data_migration_creates_rows_for_existing_companies(project_a, project_b):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("salesite.migrations.0011_policy_service_policy")
+    ServicePolicy.objects.all().delete()
+    migration.create_company_rows(apps, None)
+    migration.create_company_rows(apps, None)  # a second run adds nothing
+    rows = ServicePolicy.objects.order_by("company_id")
+    assert [r.company_id for r in rows] == sorted(
+        [project_a.property_company_id, project_b.property_company_id]
+    )
+    assert all(r.values == SPEC for r in rows)
+    assert migration.SPEC_DEFAULTS == SPEC
