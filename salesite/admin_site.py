@@ -43,6 +43,7 @@ CONFIGURATION_GROUPS = [
     (
         _("服务规则、节点计划与回访规则"),
         [
+            "feedback.CallbackRule",
             "feedback.Questionnaire",
             "feedback.Question",
         ],
