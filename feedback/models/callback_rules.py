@@ -29,6 +29,9 @@ class RuleCode(models.TextChoices):
 
 
 class CallbackRule(models.Model):
+    """One callback rule: its trigger, the offset after it, the channel, the role that makes
+    the call and its retries. Tasks and questionnaires point at it by ``code``."""
+
     class Trigger(models.TextChoices):
         SIGNED_IN_MONTH = "signed_in_month", _("上月签约的客户（每月初）")
         HANDED_OVER_IN_MONTH = "handed_over_in_month", _("上月交房的客户（每月初）")
