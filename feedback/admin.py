@@ -1,6 +1,9 @@
 """Admin of the feedback app: every model; project-owned ones scoped to the staff's projects."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from salesite.admin import ProjectScopedAdmin
 
@@ -71,11 +74,71 @@ class QuestionInline(admin.TabularInline):
     extra = 1
 
 
+class QuestionnaireInline(admin.StackedInline):
+    model = models.Questionnaire
+    extra = 0
+    max_num = 1
+    fields = ["name", "questions_link"]
+    readonly_fields = ["questions_link"]
+    verbose_name = _("问卷")
+
+    @admin.display(description=_("问题"))
+    def questions_link(self, obj):
+        if not obj.pk:
+            return _("保存后可编辑问题")
+        url = reverse("admin:feedback_questionnaire_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("编辑问卷的问题"))
+
+
+@admin.register(models.CallbackRule)
+class CallbackRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "trigger",
+        "offset_display",
+        "channel",
+        "role",
+        "max_attempts",
+        "is_active",
+        "order",
+    ]
+    list_filter = ["trigger", "channel", "is_active", "role"]
+    list_editable = ["is_active", "order"]
+    search_fields = ["code", "name", "help_text"]
+    list_select_related = ["role"]
+    inlines = [QuestionnaireInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "is_active", "order"]}),
+        (
+            _("何时回访"),
+            {
+                "fields": ["trigger", "offset_value", "offset_unit"],
+                "description": _(
+                    "回访任务的期限 = 触发时刻 + 偏移。按日期的规则由每日任务提前一周生成；"
+                    "新增或启用的规则在下一次运行时生成近期（两个月内）到期的任务，且只生成一次。"
+                ),
+            },
+        ),
+        (_("如何回访"), {"fields": ["channel", "role", "max_attempts"]}),
+        (_("说明"), {"fields": ["help_text"]}),
+    ]
+
+    @admin.display(description=_("偏移"), ordering="offset_value")
+    def offset_display(self, obj):
+        return f"{obj.offset_value} {obj.get_offset_unit_display()}"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Tasks point at the rule by its code: it is fixed once the rule exists.
+        return ["code"] if obj else []
+
+
 @admin.register(models.Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["name", "rule"]
-    list_filter = ["rule"]
-    search_fields = ["name"]
+    list_filter = ["rule__trigger", "rule__channel", "rule__is_active"]
+    search_fields = ["name", "rule__name", "rule__code"]
+    list_select_related = ["rule"]
     inlines = [QuestionInline]
 
 
@@ -99,7 +162,7 @@ class CallbackTaskAdmin(ProjectScopedAdmin):
     raw_id_fields = ["customer", "case", "assigned_to"]
     date_hierarchy = "due_date"
     inlines = [AttemptInline]
-    list_select_related = ["customer", "project", "assigned_to"]
+    list_select_related = ["customer", "project", "assigned_to", "rule"]
 
 
 @admin.register(models.CallbackAttempt)

@@ -40,7 +40,7 @@ def _callback_items(user, today, leads) -> list[WorkItem]:
     rows = (
         CallbackTask.objects.visible_to(user)
         .filter(mine, status__in=OPEN_CALLBACK_STATUSES, due_date__lte=today)
-        .select_related("project", "customer")
+        .select_related("project", "customer", "rule")
         .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
     )
     return [

@@ -1,5 +1,7 @@
-"""Deadline arithmetic of the front desk (R-FB-2, R-FB-4, R-FB-5): pure functions of the time a
-case was received, closed or completed. All times are aware; months are calendar months."""
+"""Deadline arithmetic of the front desk (R-FB-2, R-FB-4): pure functions of the time a case
+was received. All times are aware; months are calendar months. The callback deadlines (24 h
+after a repair, 2 months for a major one, 1 week for a rectification survey) are rows of
+``feedback.CallbackRule``."""
 
 import datetime
 
@@ -7,9 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 # The dispatch and answer limits are the project's service policy (salesite.policy): 10 minutes
 # and 24 hours by default; the caller passes the values, which the case stores (rule_values).
-FIRST_CALLBACK_WITHIN = datetime.timedelta(hours=24)
-SECOND_CALLBACK_WITHIN = relativedelta(months=2)
-SURVEY_WITHIN = datetime.timedelta(weeks=1)
+# The callback offsets are the callback rules' rows (feedback.CallbackRule).
 
 
 def dispatch_due(*, kind: str, received_at, settled_on_spot: bool, dispatch_minutes: int):

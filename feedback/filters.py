@@ -54,7 +54,9 @@ class CaseFilter(ScopedFilterSet):
 
 
 class CallbackFilter(ScopedFilterSet):
-    rule = django_filters.ChoiceFilter(choices=CallbackRule.choices, label=_("回访类型"))
+    rule = django_filters.ModelChoiceFilter(
+        queryset=CallbackRule.objects.all(), to_field_name="code", label=_("回访类型")
+    )
     status = django_filters.ChoiceFilter(choices=CallbackStatus.choices, label=_("状态"))
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("期限不晚于")

@@ -1,10 +1,10 @@
 """Models of the feedback app (SPEC R-FB-*), split by sub-domain."""
 
 from .assessment import QuarterlyAssessment, quarter_bounds, quarter_of
+from .callback_rules import CallbackRule, RuleCode, rule_due
 from .callbacks import (
     OPEN_CALLBACK_STATUSES,
     CallbackAttempt,
-    CallbackRule,
     CallbackStatus,
     CallbackTask,
     HandoverFact,
@@ -74,6 +74,7 @@ __all__ = [
     "Referral",
     "RepeatPurchase",
     "RewardRule",
+    "RuleCode",
     "Step",
     "StepAction",
     "WarrantyItem",
@@ -81,4 +82,5 @@ __all__ = [
     "WarrantyReport",
     "quarter_bounds",
     "quarter_of",
+    "rule_due",
 ]

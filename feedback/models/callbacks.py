@@ -9,15 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite.models.scoping import ProjectScopedQuerySet
 from salesite.models.workflow import ProjectOwned
 
-
-class CallbackRule(models.TextChoices):
-    SALES = "sales", _("销售服务回访（签约次月）")
-    DELIVERY = "delivery", _("交付及集中整改回访（交房次月）")
-    RESIDENCE_3M = "residence_3m", _("入住3个月回访（嘘寒问暖）")
-    QUALITY_1Y = "quality_1y", _("入住1年质量回访（承担责任）")
-    REPAIR = "repair", _("维修回访（关闭后24小时）")
-    REPAIR_MAJOR = "repair_major", _("重点工程第二次回访（2个月内）")
-    RECTIFICATION = "rectification", _("整改满意度回访（完成后1周）")
+from .callback_rules import RuleForeignKey, RuleOneToOneField
 
 
 class CallbackStatus(models.TextChoices):
@@ -70,7 +62,14 @@ class HandoverFact(ProjectOwned):
 class Questionnaire(models.Model):
     """The questions asked for one callback rule; edited in admin."""
 
-    rule = models.CharField(_("回访类型"), max_length=20, choices=CallbackRule.choices, unique=True)
+    rule = RuleOneToOneField(
+        "feedback.CallbackRule",
+        verbose_name=_("回访规则"),
+        to_field="code",
+        db_column="rule",
+        on_delete=models.CASCADE,
+        related_name="questionnaire",
+    )
     name = models.CharField(_("问卷名称"), max_length=100)
 
     class Meta:
@@ -132,7 +131,14 @@ class CallbackTask(ProjectOwned):
         on_delete=models.CASCADE,
         related_name="callback_tasks",
     )
-    rule = models.CharField(_("回访类型"), max_length=20, choices=CallbackRule.choices)
+    rule = RuleForeignKey(
+        "feedback.CallbackRule",
+        verbose_name=_("回访类型"),
+        to_field="code",
+        db_column="rule",
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     # The period ("2026-10") for monthly batches, "handover:<id>" or "case:<id>" otherwise.
     source_key = models.CharField(_("来源"), max_length=50)
     case = models.ForeignKey(
@@ -184,6 +190,10 @@ class CallbackTask(ProjectOwned):
 
     def get_absolute_url(self):
         return reverse("feedback:callback_detail", args=[self.pk])
+
+    def get_rule_display(self) -> str:
+        """The rule's name (as when the rule was a choice); select_related("rule") in lists."""
+        return self.rule.name
 
     @property
     def is_open(self) -> bool:

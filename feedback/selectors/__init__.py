@@ -99,7 +99,7 @@ def case_status_counts(user) -> dict:
 
 def callbacks_visible(user):
     return CallbackTask.objects.visible_to(user).select_related(
-        "project", "customer", "assigned_to", "case"
+        "project", "customer", "assigned_to", "case", "rule"
     )
 
 

@@ -24,7 +24,7 @@ from .callback_generation import (
     callbacks_generate,
     record_handover,
 )
-from .callbacks import callback_assign, callback_record_outcome, max_attempts, score_answers
+from .callbacks import callback_assign, callback_record_outcome, score_answers
 from .care import (
     GREETING_CATCH_UP_DAYS,
     WARRANTY_RULES,
@@ -84,7 +84,6 @@ __all__ = [
     "club_event_register",
     "deadline_breaches_mark",
     "greetings_send",
-    "max_attempts",
     "official_holidays_load",
     "patrol_record",
     "questions_for",

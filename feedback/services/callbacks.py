@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,20 +14,16 @@ from salesite.workflow import transition
 from ..exceptions import CallbackClosed, DomainError
 from ..models import (
     CallbackAttempt,
-    CallbackRule,
     CallbackStatus,
     CallbackTask,
     CaseKind,
     ComplaintCategory,
     Question,
+    RuleCode,
 )
 from ..selectors import questions_for
 from .cases import case_create
 from .steps import tick_step
-
-
-def max_attempts() -> int:
-    return int(getattr(settings, "FEEDBACK_CALLBACK_MAX_ATTEMPTS", 3))
 
 
 def score_answers(questions, answers: dict) -> tuple[Decimal | None, bool]:
@@ -71,7 +66,7 @@ def callback_record_outcome(
     now = now or timezone.now()
     task = (
         CallbackTask.objects.select_for_update(of=("self",))
-        .select_related("customer")
+        .select_related("customer", "rule")
         .get(pk=task.pk)
     )
     if not task.is_open:
@@ -85,7 +80,7 @@ def callback_record_outcome(
         note=note[:200],
     )
     if not reached:
-        if task.attempts >= max_attempts():
+        if task.attempts >= task.rule.max_attempts:
             task.completed_at = now
             transition(
                 task, CallbackStatus.DONE, by=user, at=now, fields=["attempts", "completed_at"]
@@ -139,8 +134,8 @@ def _is_bad(q, raw) -> bool:
 
 def _tick_for_callback(task, now) -> None:
     code = {
-        CallbackRule.RESIDENCE_3M: "callback_3m",
-        CallbackRule.QUALITY_1Y: "check_1y",
+        RuleCode.RESIDENCE_3M: "callback_3m",
+        RuleCode.QUALITY_1Y: "check_1y",
     }.get(task.rule, "continuous_feedback")
     tick_step(
         customer=task.customer,

@@ -20,7 +20,6 @@ from .. import deadlines
 from ..exceptions import CaseNotReplied, DomainError
 from ..models import (
     BreachKind,
-    CallbackRule,
     CallbackStatus,
     CallbackTask,
     Case,
@@ -28,6 +27,8 @@ from ..models import (
     CaseKind,
     CaseStatus,
     DeadlineBreach,
+    RuleCode,
+    rule_due,
 )
 from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
 from .callback_generation import _create_case_callbacks
@@ -244,7 +245,8 @@ def case_reply(*, case: Case, reply: str, user=None, handling: str = "", now=Non
 
 @transaction.atomic
 def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
-    """Close a replied case; a repair gets its callback deadlines and tasks (R-FB-4)."""
+    """Close a replied case; a repair gets its callback deadlines, and a repair or complaint
+    its callback tasks (R-FB-4, the callback rules)."""
     now = now or timezone.now()
     case = _lock(case)
     if not case.reply.strip():
@@ -252,14 +254,16 @@ def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
     case.closed_at = now
     fields = ["closed_at"]
     if case.kind == CaseKind.REPAIR:
-        case.callback_due = now + deadlines.FIRST_CALLBACK_WITHIN
+        # The deadlines tracked on the case come from the rule rows as they are now; a later
+        # change of a rule does not move them.
+        case.callback_due = rule_due(RuleCode.REPAIR, now)
         fields.append("callback_due")
         if case.is_major:
-            case.second_callback_due = now + deadlines.SECOND_CALLBACK_WITHIN
+            case.second_callback_due = rule_due(RuleCode.REPAIR_MAJOR, now)
             fields.append("second_callback_due")
     transition(case, CaseStatus.CLOSED, by=user, at=now, note=note, fields=fields)
-    if case.kind == CaseKind.REPAIR:
-        _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    # The callbacks of every active rule a closing starts (repair, major repair, complaint).
+    _create_case_callbacks(Case.objects.filter(pk=case.pk))
     return case
 
 
@@ -273,7 +277,7 @@ def case_rectification_done(*, case: Case, user=None, now=None) -> Case:
     if case.rectification_done_at:
         return case
     case.rectification_done_at = now
-    case.survey_due = now + deadlines.SURVEY_WITHIN
+    case.survey_due = rule_due(RuleCode.RECTIFICATION, now)
     case.save(update_fields=["rectification_done_at", "survey_due"])
     CaseEvent.objects.create(
         case=case,
@@ -310,19 +314,18 @@ def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:
         (
             BreachKind.CALLBACK,
             "callback_due",
-            Q(callback_due__lt=now) & ~Q(Exists(done_callback.filter(rule=CallbackRule.REPAIR))),
+            Q(callback_due__lt=now) & ~Q(Exists(done_callback.filter(rule=RuleCode.REPAIR))),
         ),
         (
             BreachKind.SECOND_CALLBACK,
             "second_callback_due",
             Q(second_callback_due__lt=now)
-            & ~Q(Exists(done_callback.filter(rule=CallbackRule.REPAIR_MAJOR))),
+            & ~Q(Exists(done_callback.filter(rule=RuleCode.REPAIR_MAJOR))),
         ),
         (
             BreachKind.SURVEY,
             "survey_due",
-            Q(survey_due__lt=now)
-            & ~Q(Exists(done_callback.filter(rule=CallbackRule.RECTIFICATION))),
+            Q(survey_due__lt=now) & ~Q(Exists(done_callback.filter(rule=RuleCode.RECTIFICATION))),
         ),
     ]
     counts = {}

@@ -150,7 +150,7 @@ def case_detail(request, pk):
             "now": now,
             "events": case.events.select_related("by"),
             "breaches": case.breaches.all(),
-            "callbacks": case.callback_tasks.select_related("assigned_to"),
+            "callbacks": case.callback_tasks.select_related("assigned_to", "rule"),
             "dispatch_form": DispatchForm(case=case),
             "reply_form": ReplyForm(),
             "allowed": case.allowed_next(),

@@ -42,7 +42,7 @@ def customer_timeline(request, pk):
             f"{t.get_rule_display()} · {t.get_status_display()}",
             t.get_absolute_url(),
         )
-        for t in customer.callback_tasks.all()
+        for t in customer.callback_tasks.select_related("rule")
     ]
     events += [
         (h.handover_date, _("交房"), str(h.unit_id), "") for h in customer.handover_facts.all()

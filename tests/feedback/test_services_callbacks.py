@@ -8,12 +8,12 @@ from feedback import services
 from feedback.exceptions import CallbackClosed
 from feedback.models import (
     AmbassadorAssignment,
-    CallbackRule,
     CallbackStatus,
     CallbackTask,
     Case,
     CustomerStepRecord,
     Question,
+    RuleCode,
 )
 from tests import factories as f
 
@@ -36,7 +36,7 @@ def test_sales_callbacks_for_previous_month_signings(project, member):
     f.PurchaseFactory(unit__building__project=project, signed_on=D(2026, 3, 1))
     counts = services.callbacks_generate(today=D(2026, 3, 1))
     assert counts["sales"] == 1
-    task = CallbackTask.objects.get(rule=CallbackRule.SALES)
+    task = CallbackTask.objects.get(rule=RuleCode.SALES)
     assert task.customer_id == in_month.customer_id
     assert task.due_date == D(2026, 3, 1)
     assert task.source_key == "2026-02"

@@ -7,13 +7,13 @@ from feedback.exceptions import CaseNotReplied, DomainError, InvalidTransition
 from feedback.models import (
     AmbassadorAssignment,
     BreachKind,
-    CallbackRule,
     CallbackStatus,
     CallbackTask,
     Case,
     CaseEvent,
     CaseStatus,
     DeadlineBreach,
+    RuleCode,
 )
 from salesite.models import Notification
 
@@ -196,8 +196,8 @@ def test_repair_close_sets_callback_deadlines_and_tasks(project, owner, unit):
     assert case.callback_due == sh(2026, 3, 3, 23, 30)
     assert case.second_callback_due == sh(2026, 5, 2, 23, 30)
     tasks = {t.rule: t for t in CallbackTask.objects.filter(case=case)}
-    assert tasks[CallbackRule.REPAIR].due_date == datetime.date(2026, 3, 3)
-    assert tasks[CallbackRule.REPAIR_MAJOR].due_date == datetime.date(2026, 5, 2)
+    assert tasks[RuleCode.REPAIR].due_date == datetime.date(2026, 3, 3)
+    assert tasks[RuleCode.REPAIR_MAJOR].due_date == datetime.date(2026, 5, 2)
     assert case.repair_contractor == "甲公司"
 
 
@@ -212,7 +212,7 @@ def test_rectification_survey_within_a_week(project, owner):
     now = sh(2026, 3, 2, 10, 0)
     case = services.case_rectification_done(case=case, now=now)
     assert case.survey_due == sh(2026, 3, 9, 10, 0)
-    task = CallbackTask.objects.get(case=case, rule=CallbackRule.RECTIFICATION)
+    task = CallbackTask.objects.get(case=case, rule=RuleCode.RECTIFICATION)
     assert task.due_date == datetime.date(2026, 3, 9)
 
 
