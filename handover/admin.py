@@ -278,10 +278,11 @@ class PlanStepFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:  # admin inlines do not validate min_num: refuse an empty plan here
+            raise forms.ValidationError(_("计划至少需要一个节点。"))
         seen_orders, seen_codes = set(), set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
+        for form in kept:
             order, code = form.cleaned_data.get("order"), form.cleaned_data.get("code")
             if order in seen_orders:
                 raise forms.ValidationError(_("节点顺序 %(n)s 重复。") % {"n": order})
@@ -295,8 +296,7 @@ class MilestonePlanStepInline(admin.TabularInline):
     model = models.MilestonePlanStep
     formset = PlanStepFormSet
     extra = 0
-    min_num = 1
-    validate_min = True
+    min_num = 1  # one blank step shown on a new plan; the formset refuses an empty plan
     fields = [
         "order",
         "code",

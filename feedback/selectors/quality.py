@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from salesite.models import Purchase
@@ -56,7 +56,7 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
     opened by a callback are counted once, as the callback), dissatisfied callbacks completed
     (by rule: sales → sales, the 3-month callback → service, the others → engineering) and the
     ambassadors' patrol findings. The lines are the defect categories (``DefectCategoryOption``
-    rows; a deactivated one is shown only if it has counts). Five queries, whatever the number
+    rows; a deactivated one is shown only if it has counts). Four queries, whatever the number
     of projects."""
     ids = [p.pk for p in projects]
     start, end, start_dt, end_dt = _quarter_span(year, quarter)
@@ -66,7 +66,6 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
     def line(code):  # a code with no row still gets a line, under its code
         return table.setdefault(code, {"complaints": 0, "callbacks": 0, "patrols": 0})
 
-    complaint_lines = dict(ComplaintCategoryOption.objects.values_list("code", "defect_category"))
     complaints = (
         Case.objects.filter(
             project_id__in=ids,
@@ -75,12 +74,18 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
             received_at__gte=start_dt,
             received_at__lt=end_dt,
         )
-        .values("complaint_category")
+        .values(
+            line=Subquery(
+                ComplaintCategoryOption.objects.filter(code=OuterRef("complaint_category")).values(
+                    "defect_category"
+                )[:1]
+            )
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     for r in complaints:
-        cat = complaint_lines.get(r["complaint_category"]) or DefectCategory.SERVICE
+        cat = r["line"] or DefectCategory.SERVICE
         line(cat)["complaints"] += r["n"]
     callbacks = (
         CallbackTask.objects.filter(

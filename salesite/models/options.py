@@ -65,7 +65,7 @@ class OptionRow(models.Model):
 def option_label(obj, field: str, option_model) -> str:
     """The label of ``obj.<field>``: the ``<field>_label`` annotation if the selector added
     it, else one lookup."""
-    annotated = getattr(obj, f"{field}_label", None)
-    if annotated is not None:
-        return annotated
-    return option_model.label_of(getattr(obj, field))
+    code = getattr(obj, field)
+    if hasattr(obj, f"{field}_label"):  # annotated (None: no row has the code)
+        return getattr(obj, f"{field}_label") or code
+    return option_model.label_of(code)
