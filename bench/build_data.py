@@ -643,13 +643,13 @@ def feedback(steps: Steps, scale: float, per_project: int, today, now) -> None:
 
 def handover(steps: Steps, today) -> None:
     from handover.models import (
-        MILESTONE_PLAN,
         DeliveryBatch,
         HandoverCase,
         Milestone,
+        MilestonePlan,
         RectificationItem,
     )
-    from salesite.models import Building, Role
+    from salesite.models import Building
 
     t = f"DATE {literal(today.isoformat())}"
     steps.run(
@@ -661,6 +661,8 @@ def handover(steps: Steps, today) -> None:
                 "name": "b.name || '交付批次'",
                 "planned_delivery_date": "b.planned_delivery_date",
                 "note": "'压测批次'",
+                "plan": f"""(SELECT p.id FROM {MilestonePlan._meta.db_table} p
+                            WHERE p.company_id IS NULL AND p.is_default)""",
                 "created_at": "b.planned_delivery_date - interval '200 days'",
             },
             f"{Building._meta.db_table} b WHERE b.name LIKE 'B%'",
@@ -677,11 +679,16 @@ def handover(steps: Steps, today) -> None:
               ON d.project_id = b.project_id AND d.name = b.name || '交付批次'"""
         ),
     )
-    # (kind, days before delivery, scope); month offsets taken from a fixed reference date.
+    # The global default plan's steps, copied as batch_create copies them: (code, name,
+    # months, days, days before delivery, mock round, scope); month offsets turned into days
+    # from a fixed reference date.
     ref = datetime.date(2026, 12, 31)
+    default_plan = MilestonePlan.objects.get(company__isnull=True, is_default=True)
+    plan_steps = list(default_plan.steps.prefetch_related("responsible_roles").order_by("order"))
     plan = ", ".join(
-        f"({literal(str(kind))}, {(ref - (ref - offset)).days}, {literal(scope)})"
-        for kind, offset, _roles, scope in MILESTONE_PLAN
+        f"({literal(s.code)}, {literal(s.name)}, {s.offset_months}, {s.offset_days}, "
+        f"{(ref - s.due_for(ref)).days}, {s.mock_round or 'NULL'}::int, {literal(s.scope_note)})"
+        for s in plan_steps
     )
     steps.run(
         "handover milestones",
@@ -691,6 +698,10 @@ def handover(steps: Steps, today) -> None:
                 "project": "d.project_id",
                 "batch": "d.id",
                 "kind": "m.kind",
+                "name": "m.name",
+                "offset_months": "m.months",
+                "offset_days": "m.days_",
+                "mock_round": "m.mock_round",
                 "scope_note": "m.scope",
                 "due_date": "d.planned_delivery_date - m.days",
                 "status": f"""CASE WHEN d.planned_delivery_date - m.days < {t} - 10
@@ -702,15 +713,12 @@ def handover(steps: Steps, today) -> None:
                                     THEN d.planned_delivery_date - m.days END""",
             },
             f"""{DeliveryBatch._meta.db_table} d
-            CROSS JOIN (VALUES {plan}) AS m(kind, days, scope)
+            CROSS JOIN (VALUES {plan}) AS m(kind, name, months, days_, days, mock_round, scope)
             WHERE d.note = '压测批次'""",
         ),
     )
-    role_ids = dict(Role.objects.values_list("code", "pk"))
     kind_roles = ", ".join(
-        f"({literal(str(kind))}, {role_ids[code]})"
-        for kind, _offset, codes, _scope in MILESTONE_PLAN
-        for code in codes
+        f"({literal(s.code)}, {role.pk})" for s in plan_steps for role in s.responsible_roles.all()
     )
     steps.run(
         "handover milestone roles (m2m)",

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from salesite.admin import ProjectScopedAdmin
+from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
 
 from . import models
 
@@ -25,7 +26,8 @@ class BreachInline(admin.TabularInline):
 
 
 @admin.register(models.Case)
-class CaseAdmin(ProjectScopedAdmin):
+class CaseAdmin(OptionFieldsMixin, ProjectScopedAdmin):
+    option_fields = {"complaint_category": models.ComplaintCategoryOption}
     list_display = ["number", "project", "kind", "subject", "status", "received_at", "is_major"]
     list_filter = ["kind", "status", "complaint_category", "is_major", "project"]
     search_fields = ["subject", "walk_in_name", "contact_phone", "customer__name"]
@@ -292,7 +294,8 @@ class ClubEventAttendeeAdmin(ProjectScopedAdmin):
 
 
 @admin.register(models.AmbassadorPatrol)
-class AmbassadorPatrolAdmin(ProjectScopedAdmin):
+class AmbassadorPatrolAdmin(OptionFieldsMixin, ProjectScopedAdmin):
+    option_fields = {"category": models.DefectCategoryOption}
     list_display = ["patrolled_on", "project", "ambassador", "building", "area", "category"]
     list_filter = ["category", "project"]
     search_fields = ["finding", "area"]
@@ -321,3 +324,27 @@ class RepeatPurchaseAdmin(ProjectScopedAdmin):
     list_filter = ["project"]
     search_fields = ["purchase__customer__name"]
     raw_id_fields = ["purchase", "previous_purchase"]
+
+
+@admin.register(models.ComplaintCategoryOption)
+class ComplaintCategoryOptionAdmin(OptionRowAdmin):
+    list_display = [*OptionRowAdmin.list_display, "defect_category"]
+    list_filter = [*OptionRowAdmin.list_filter, "defect_category"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "defect_category":
+            from django import forms
+
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=lambda: list(
+                    models.DefectCategoryOption.objects.values_list("code", "name")
+                ),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(models.DefectCategoryOption)
+class DefectCategoryOptionAdmin(OptionRowAdmin):
+    pass

@@ -260,7 +260,7 @@ def defects(report: list[dict]) -> Export:
     """The rows of ``selectors.defect_report``."""
     headers = [_("类别"), _("投诉"), _("回访不满意"), _("巡查发现"), _("合计")]
     rows = (
-        [r["category"].label, r["complaints"], r["callbacks"], r["patrols"], r["total"]]
+        [r["category"].name, r["complaints"], r["callbacks"], r["patrols"], r["total"]]
         for r in report
     )
     return headers, rows

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
-from .models import CaseKind, Channel, ComplaintCategory, DefectCategory, Question
+from .models import (
+    CaseKind,
+    Channel,
+    ComplaintCategoryOption,
+    DefectCategoryOption,
+    Question,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -25,8 +31,11 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("方式"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.VISIT
     )
+    # The active categories, read when the form is shown (admins edit the list).
     complaint_category = forms.ChoiceField(
-        label=_("投诉类别"), choices=[("", "—")] + ComplaintCategory.choices, required=False
+        label=_("投诉类别"),
+        choices=lambda: ComplaintCategoryOption.choices(blank=True),
+        required=False,
     )
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     walk_in_name = forms.CharField(label=_("来访人（未登记客户）"), max_length=50, required=False)
@@ -340,7 +349,7 @@ class PatrolForm(CrispyMixin, forms.Form):
     patrolled_on = forms.DateField(label=_("巡查日期"), widget=DATE_WIDGET)
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=None, required=False)
     area = forms.CharField(label=_("区域"), max_length=50, required=False)
-    category = forms.ChoiceField(label=_("缺陷类别"), choices=DefectCategory.choices)
+    category = forms.ChoiceField(label=_("缺陷类别"), choices=DefectCategoryOption.choices)
     finding = forms.CharField(label=_("发现的问题"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, projects, **kwargs):

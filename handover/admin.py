@@ -1,8 +1,13 @@
 """Django admin for the handover app: every model, scoped to the staff user's projects."""
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from django import forms
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from salesite.admin import ProjectScopedAdmin, StatusHistoryInline
+from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
 
 from . import models
 
@@ -10,15 +15,15 @@ from . import models
 class MilestoneInline(admin.TabularInline):
     model = models.Milestone
     extra = 0
-    fields = ["kind", "due_date", "status", "result_note", "completed_on"]
-    readonly_fields = ["kind"]
+    fields = ["name", "due_date", "status", "result_note", "completed_on"]
+    readonly_fields = ["name"]
     show_change_link = True
 
 
 @admin.register(models.DeliveryBatch)
 class DeliveryBatchAdmin(ProjectScopedAdmin):
-    list_display = ["name", "project", "planned_delivery_date", "created_at"]
-    list_filter = ["project"]
+    list_display = ["name", "project", "planned_delivery_date", "plan", "created_at"]
+    list_filter = ["project", "plan"]
     search_fields = ["name", "project__name"]
     date_hierarchy = "planned_delivery_date"
     raw_id_fields = ["units"]
@@ -31,7 +36,7 @@ class MilestoneHistoryInline(StatusHistoryInline):
 
 @admin.register(models.Milestone)
 class MilestoneAdmin(ProjectScopedAdmin):
-    list_display = ["batch", "kind", "due_date", "status", "completed_on", "overdue_marked_at"]
+    list_display = ["batch", "name", "due_date", "status", "completed_on", "overdue_marked_at"]
     list_filter = ["status", "kind", "project"]
     search_fields = ["batch__name", "result_note"]
     list_select_related = ["batch"]
@@ -231,7 +236,8 @@ class ItemReleaseAdmin(ProjectScopedAdmin):
     raw_id_fields = ["unit"]
 
 
-class DefectInline(admin.TabularInline):
+class DefectInline(OptionFieldsMixin, admin.TabularInline):
+    option_fields = {"category": models.InspectionDefectCategoryOption}
     model = models.InspectionDefect
     fk_name = "inspection"
     extra = 0
@@ -248,7 +254,8 @@ class MockInspectionAdmin(ProjectScopedAdmin):
 
 
 @admin.register(models.InspectionDefect)
-class InspectionDefectAdmin(ProjectScopedAdmin):
+class InspectionDefectAdmin(OptionFieldsMixin, ProjectScopedAdmin):
+    option_fields = {"category": models.InspectionDefectCategoryOption}
     list_display = [
         "inspection",
         "location",
@@ -260,3 +267,81 @@ class InspectionDefectAdmin(ProjectScopedAdmin):
     list_filter = ["category", "verification", "project"]
     search_fields = ["description", "responsible_unit", "inspection__unit__number"]
     raw_id_fields = ["inspection", "verified_in"]
+
+
+# --- editable templates: milestone plans, progress milestones, defect categories -------------
+
+
+class PlanStepFormSet(forms.BaseInlineFormSet):
+    """A plan has at least one step (``min_num``) and no two steps with the same order or
+    code."""
+
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:  # admin inlines do not validate min_num: refuse an empty plan here
+            raise forms.ValidationError(_("计划至少需要一个节点。"))
+        seen_orders, seen_codes = set(), set()
+        for form in kept:
+            order, code = form.cleaned_data.get("order"), form.cleaned_data.get("code")
+            if order in seen_orders:
+                raise forms.ValidationError(_("节点顺序 %(n)s 重复。") % {"n": order})
+            if code in seen_codes:
+                raise forms.ValidationError(_("节点代码 %(c)s 重复。") % {"c": code})
+            seen_orders.add(order)
+            seen_codes.add(code)
+
+
+class MilestonePlanStepInline(admin.TabularInline):
+    model = models.MilestonePlanStep
+    formset = PlanStepFormSet
+    extra = 0
+    min_num = 1  # one blank step shown on a new plan; the formset refuses an empty plan
+    fields = [
+        "order",
+        "code",
+        "name",
+        "offset_months",
+        "offset_days",
+        "responsible_roles",
+        "scope_note",
+        "mock_round",
+    ]
+
+
+@admin.register(models.MilestonePlan)
+class MilestonePlanAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "company", "is_default", "step_count"]
+    list_filter = ["is_default", "company"]
+    search_fields = ["name", "company__name", "steps__name"]
+    inlines = [MilestonePlanStepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_steps=Count("steps"))
+
+    @admin.display(description=_("节点数"), ordering="n_steps")
+    def step_count(self, obj):
+        return obj.n_steps
+
+
+@admin.register(models.MilestonePlanStep)
+class MilestonePlanStepAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["plan", "order", "name", "code", "offset_months", "offset_days", "mock_round"]
+    list_filter = ["plan", "mock_round"]
+    search_fields = ["name", "code", "plan__name"]
+    filter_horizontal = ["responsible_roles"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A plan's last step is deleted only through the plan's page, which refuses an empty
+        # plan.
+        return False
+
+
+@admin.register(models.ProgressMilestoneOption)
+class ProgressMilestoneOptionAdmin(OptionRowAdmin):
+    pass
+
+
+@admin.register(models.InspectionDefectCategoryOption)
+class InspectionDefectCategoryOptionAdmin(OptionRowAdmin):
+    pass

@@ -13,9 +13,10 @@ from .models import (
     AcceptanceRecord,
     CarrierKind,
     CaseStatus,
-    DefectCategory,
+    InspectionDefectCategoryOption,
     InspectionRound,
     OccupantKind,
+    ProgressMilestoneOption,
     ReleaseReason,
 )
 
@@ -24,7 +25,6 @@ OccupantKindChoices = OccupantKind.choices
 CarrierKindChoices = CarrierKind.choices
 ReleaseReasonChoices = ReleaseReason.choices
 InspectionRoundChoices = InspectionRound.choices
-DefectCategoryChoices = DefectCategory.choices
 
 
 class BatchForm(CrispyMixin, forms.Form):
@@ -303,6 +303,15 @@ class NoticeForm(CrispyMixin, forms.ModelForm):
         self.fields["project"] = forms.ModelChoiceField(queryset=projects, label=_("项目"))
         if len(projects) == 1:
             self.fields["project"].initial = projects[0]
+        # The active progress milestones (admins edit the list), read when the form is shown.
+        self.fields["milestone"] = forms.ChoiceField(
+            label=_("工程节点"),
+            choices=lambda: ProgressMilestoneOption.choices(
+                current=self.instance.milestone, blank=True
+            ),
+            required=False,
+        )
+        self.order_fields(self.Meta.fields)
 
     def clean(self):
         data = super().clean()
@@ -466,7 +475,8 @@ class InspectionStartForm(UnitPickForm):
 class DefectForm(CrispyMixin, forms.Form):
     submit_label = _("登记问题")
     location = forms.CharField(label=_("部位"), max_length=60)
-    category = forms.ChoiceField(label=_("类别"), choices=DefectCategoryChoices)
+    # The active categories, read when the form is shown (admins edit the list).
+    category = forms.ChoiceField(label=_("类别"), choices=InspectionDefectCategoryOption.choices)
     description = forms.CharField(label=_("问题描述"), max_length=300)
     responsible_unit = forms.CharField(label=_("责任单位"), max_length=60)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE_WIDGET)

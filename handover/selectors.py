@@ -20,7 +20,7 @@ from .models import (
     MockInspection,
     NoticeKind,
     NoticeStatus,
-    ProgressMilestone,
+    ProgressMilestoneOption,
     ProgressNotice,
     RectificationItem,
     RectificationStatus,
@@ -178,20 +178,21 @@ def project_buyers(project):
 
 
 def missing_mandatory(project_ids) -> dict[int, list]:
-    """Per project, the mandatory milestones not yet notified (one query for all projects)."""
+    """Per project, the mandatory milestones (active ``ProgressMilestoneOption`` rows) not yet
+    notified (two queries for all projects)."""
     sent: dict[int, set] = {pid: set() for pid in project_ids}
     rows = ProgressNotice.objects.filter(
         project_id__in=project_ids, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
     ).values_list("project_id", "milestone")
     for pid, milestone in rows:
         sent[pid].add(milestone)
-    return {
-        pid: [m for m in ProgressMilestone if m.value not in done] for pid, done in sent.items()
-    }
+    mandatory = list(ProgressMilestoneOption.objects.filter(active=True))
+    return {pid: [m for m in mandatory if m.code not in done] for pid, done in sent.items()}
 
 
 def checklist(project) -> list[tuple]:
-    """The ten mandatory milestones with the date each was first notified (or None)."""
+    """The mandatory milestones (the active rows; ten by default) with the date each was
+    last notified (or None)."""
     sent = dict(
         ProgressNotice.objects.filter(
             project=project, kind=NoticeKind.PROGRESS, status=NoticeStatus.SENT
@@ -200,4 +201,4 @@ def checklist(project) -> list[tuple]:
         .annotate(last=Max("sent_at"))
         .values_list("milestone", "last")
     )
-    return [(m, sent.get(m.value)) for m in ProgressMilestone]
+    return [(m, sent.get(m.code)) for m in ProgressMilestoneOption.objects.filter(active=True)]

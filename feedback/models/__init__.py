@@ -33,6 +33,7 @@ from .cases import (
     ComplaintCategory,
     DeadlineBreach,
 )
+from .options import ComplaintCategoryOption, DefectCategoryOption
 from .quality import (
     AmbassadorPatrol,
     DefectCategory,
@@ -61,9 +62,11 @@ __all__ = [
     "ClubEvent",
     "ClubEventAttendee",
     "ComplaintCategory",
+    "ComplaintCategoryOption",
     "CustomerStepRecord",
     "DeadlineBreach",
     "DefectCategory",
+    "DefectCategoryOption",
     "Greeting",
     "HandoverFact",
     "Holiday",

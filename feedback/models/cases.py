@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite import workflow
+from salesite.models.options import option_label
 from salesite.models.scoping import ProjectScopedQuerySet
 from salesite.models.workflow import ProjectOwned, StatusHistory
 
@@ -26,6 +27,8 @@ class Channel(models.TextChoices):
 
 
 class ComplaintCategory(models.TextChoices):
+    """The default categories (the list itself is data: ``ComplaintCategoryOption``)."""
+
     DESIGN = "design", _("设计")
     BUILD_QUALITY = "build_quality", _("工程质量")
     SALES = "sales", _("销售")
@@ -67,9 +70,8 @@ class Case(ProjectOwned):
     channel = models.CharField(
         _("方式"), max_length=10, choices=Channel.choices, default=Channel.VISIT
     )
-    complaint_category = models.CharField(
-        _("投诉类别"), max_length=20, choices=ComplaintCategory.choices, blank=True
-    )
+    # The code of a ComplaintCategoryOption row.
+    complaint_category = models.CharField(_("投诉类别"), max_length=30, blank=True)
     customer = models.ForeignKey(
         "salesite.Customer",
         verbose_name=_("客户"),
@@ -191,6 +193,11 @@ class Case(ProjectOwned):
 
     def get_absolute_url(self):
         return reverse("feedback:case_detail", args=[self.pk])
+
+    def get_complaint_category_display(self) -> str:
+        from .options import ComplaintCategoryOption
+
+        return option_label(self, "complaint_category", ComplaintCategoryOption)
 
     def allowed_next(self) -> list[str]:
         return workflow.allowed_next(self)

@@ -5,10 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models.options import option_label
 from salesite.models.workflow import ProjectOwned
 
 
 class DefectCategory(models.TextChoices):
+    """The default categories (the list itself is data: ``DefectCategoryOption``)."""
+
     DESIGN = "design", _("设计")
     ENGINEERING = "engineering", _("工程")
     SALES = "sales", _("销售")
@@ -41,7 +44,8 @@ class AmbassadorPatrol(ProjectOwned):
     )
     area = models.CharField(_("区域"), max_length=50, blank=True)
     patrolled_on = models.DateField(_("巡查日期"), db_index=True)
-    category = models.CharField(_("缺陷类别"), max_length=20, choices=DefectCategory.choices)
+    # The code of a DefectCategoryOption row.
+    category = models.CharField(_("缺陷类别"), max_length=30)
     finding = models.TextField(_("发现的问题"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -53,6 +57,11 @@ class AmbassadorPatrol(ProjectOwned):
 
     def __str__(self):
         return f"{self.patrolled_on} {self.finding[:30]}"
+
+    def get_category_display(self) -> str:
+        from .options import DefectCategoryOption
+
+        return option_label(self, "category", DefectCategoryOption)
 
     @property
     def half_month(self) -> str:

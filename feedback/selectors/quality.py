@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from salesite.models import Purchase
@@ -16,7 +16,9 @@ from ..models import (
     AmbassadorPatrol,
     CallbackTask,
     Case,
+    ComplaintCategoryOption,
     DefectCategory,
+    DefectCategoryOption,
     Referral,
     RepeatPurchase,
     quarter_bounds,
@@ -25,13 +27,6 @@ from .assessment import _pct, _q2
 
 # --- defect report, contractor ranking (R-FB-11, R-FB-4) and loyalty rates (R-FB-12) --------
 
-COMPLAINT_DEFECT_CATEGORY = {
-    "design": DefectCategory.DESIGN,
-    "build_quality": DefectCategory.ENGINEERING,
-    "sales": DefectCategory.SALES,
-    "service": DefectCategory.SERVICE,
-    "other": DefectCategory.SERVICE,
-}
 CALLBACK_DEFECT_CATEGORY = {
     "sales": DefectCategory.SALES,
     "delivery": DefectCategory.ENGINEERING,
@@ -56,13 +51,21 @@ def _quarter_span(year, quarter):
 
 def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
     """Defects of a quarter by category (design, engineering, sales, service) and source
-    (R-FB-11): complaints received (by their category; "other" counts as service; follow-ups
+    (R-FB-11): complaints received (by their category's ``defect_category``, set in admin;
+    by default "other" counts as service; follow-ups
     opened by a callback are counted once, as the callback), dissatisfied callbacks completed
     (by rule: sales → sales, the 3-month callback → service, the others → engineering) and the
-    ambassadors' patrol findings. Three grouped queries, whatever the number of projects."""
+    ambassadors' patrol findings. The lines are the defect categories (``DefectCategoryOption``
+    rows; a deactivated one is shown only if it has counts). Four queries, whatever the number
+    of projects."""
     ids = [p.pk for p in projects]
     start, end, start_dt, end_dt = _quarter_span(year, quarter)
-    table = {c: {"complaints": 0, "callbacks": 0, "patrols": 0} for c in DefectCategory.values}
+    options = {o.code: o for o in DefectCategoryOption.objects.all()}
+    table = {c: {"complaints": 0, "callbacks": 0, "patrols": 0} for c in options}
+
+    def line(code):  # a code with no row still gets a line, under its code
+        return table.setdefault(code, {"complaints": 0, "callbacks": 0, "patrols": 0})
+
     complaints = (
         Case.objects.filter(
             project_id__in=ids,
@@ -71,13 +74,19 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
             received_at__gte=start_dt,
             received_at__lt=end_dt,
         )
-        .values("complaint_category")
+        .values(
+            line=Subquery(
+                ComplaintCategoryOption.objects.filter(code=OuterRef("complaint_category")).values(
+                    "defect_category"
+                )[:1]
+            )
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     for r in complaints:
-        cat = COMPLAINT_DEFECT_CATEGORY.get(r["complaint_category"], DefectCategory.SERVICE)
-        table[cat]["complaints"] += r["n"]
+        cat = r["line"] or DefectCategory.SERVICE
+        line(cat)["complaints"] += r["n"]
     callbacks = (
         CallbackTask.objects.filter(
             project_id__in=ids,
@@ -90,9 +99,7 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
         .order_by()
     )
     for r in callbacks:
-        table[CALLBACK_DEFECT_CATEGORY.get(r["rule"], DefectCategory.SERVICE)]["callbacks"] += r[
-            "n"
-        ]
+        line(CALLBACK_DEFECT_CATEGORY.get(r["rule"], DefectCategory.SERVICE))["callbacks"] += r["n"]
     patrols = (
         AmbassadorPatrol.objects.filter(
             project_id__in=ids, patrolled_on__gte=start, patrolled_on__lt=end
@@ -102,11 +109,14 @@ def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
         .order_by()
     )
     for r in patrols:
-        table[r["category"]]["patrols"] += r["n"]
-    return [
-        {"category": c, **v, "total": sum(v.values())}
-        for c, v in ((DefectCategory(k), v) for k, v in table.items())
-    ]
+        line(r["category"])["patrols"] += r["n"]
+    rows = []
+    for code, counts in table.items():
+        option = options.get(code) or DefectCategoryOption(code=code, name=code, active=False)
+        total = sum(counts.values())
+        if option.active or total:
+            rows.append({"category": option, **counts, "total": total})
+    return rows
 
 
 def contractor_ranking(projects, *, year: int, quarter: int) -> list[dict]:

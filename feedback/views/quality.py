@@ -22,6 +22,7 @@ from ..forms import (
 )
 from ..models import (
     AmbassadorPatrol,
+    DefectCategoryOption,
     Referral,
     RepeatPurchase,
 )
@@ -63,6 +64,7 @@ def patrol_list(request):
     qs = (
         AmbassadorPatrol.objects.visible_to(request.user)
         .select_related("project", "building", "ambassador")
+        .annotate(category_label=DefectCategoryOption.label_subquery("category"))
         .order_by("-patrolled_on", "-pk")
     )
     if export_format(request):

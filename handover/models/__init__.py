@@ -1,7 +1,6 @@
 """Models of the handover app (SPEC §3), split by sub-domain."""
 
 from .batches import (
-    MILESTONE_PLAN,
     DeliveryBatch,
     Milestone,
     MilestoneHistory,
@@ -48,9 +47,14 @@ from .notices import (
     ProgressNotice,
     SiteOpenDay,
 )
+from .plans import (
+    InspectionDefectCategoryOption,
+    MilestonePlan,
+    MilestonePlanStep,
+    ProgressMilestoneOption,
+)
 
 __all__ = [
-    "MILESTONE_PLAN",
     "STEP_REQUIRES",
     "AcceptanceRecord",
     "CarrierKind",
@@ -65,11 +69,14 @@ __all__ = [
     "HandoverStep",
     "HandoverStepRecord",
     "InspectionDefect",
+    "InspectionDefectCategoryOption",
     "InspectionRound",
     "ItemRelease",
     "Milestone",
     "MilestoneHistory",
     "MilestoneKind",
+    "MilestonePlan",
+    "MilestonePlanStep",
     "MilestoneStatus",
     "MockInspection",
     "MoveIn",
@@ -80,6 +87,7 @@ __all__ = [
     "OccupantKind",
     "OpenDayInvitation",
     "ProgressMilestone",
+    "ProgressMilestoneOption",
     "ProgressNotice",
     "RectificationHistory",
     "RectificationItem",

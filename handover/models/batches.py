@@ -15,6 +15,8 @@ from salesite.models.workflow import StatusHistory
 
 
 class MilestoneKind(models.TextChoices):
+    """The codes of the default plan's steps (the plan itself is data: ``MilestonePlan``)."""
+
     DESIGN_SURVEY = "design_survey", _("前期设计质量摸底")
     FIRST_MOCK = "first_mock", _("第一次模拟验收")
     RISK_MEETING = "risk_meeting", _("项目风险预控会议")
@@ -23,57 +25,6 @@ class MilestoneKind(models.TextChoices):
     RISK_SCREENING = "risk_screening", _("风险排查")
     FINISHING = "finishing", _("细部和收尾处理")
     PREVIEW_EVENT = "preview_event", _("提前看房活动")
-
-
-# (kind, offset before the delivery date, responsible role codes, what it covers).
-# Month offsets are calendar months: relativedelta clamps to the end of a shorter month.
-MILESTONE_PLAN: list[tuple[str, relativedelta, list[str], str]] = [
-    (
-        MilestoneKind.DESIGN_SURVEY,
-        relativedelta(months=5),
-        ["engineering", "cs_lead"],
-        "摸底常见设计问题",
-    ),
-    (MilestoneKind.FIRST_MOCK, relativedelta(days=100), ["engineering", "cs_lead"], "逐户验收"),
-    (
-        MilestoneKind.RISK_MEETING,
-        relativedelta(months=3),
-        ["centre_head", "cs_lead"],
-        "项目风险预控",
-    ),
-    (
-        MilestoneKind.SECOND_MOCK,
-        relativedelta(days=70),
-        ["engineering", "cs_lead"],
-        "复核第一次验收问题的整改",
-    ),
-    (
-        MilestoneKind.PREVIEW_PREP,
-        relativedelta(months=2),
-        ["cs_lead", "centre_head"],
-        "提前看房准备",
-    ),
-    (
-        MilestoneKind.RISK_SCREENING,
-        relativedelta(days=50),
-        ["centre_head", "cs_lead", "engineering"],
-        "证照、合同、设计与施工质量、投诉、服务需求",
-    ),
-    (MilestoneKind.FINISHING, relativedelta(days=40), ["engineering"], "细部和收尾"),
-    (
-        MilestoneKind.PREVIEW_EVENT,
-        relativedelta(months=1),
-        ["cs_lead", "front_desk", "engineering"],
-        "业主发现问题分类并分派",
-    ),
-]
-
-
-def milestone_due(kind: str, delivery_date: datetime.date) -> datetime.date:
-    for k, offset, _roles, _scope in MILESTONE_PLAN:
-        if k == kind:
-            return delivery_date - offset
-    raise KeyError(kind)
 
 
 class MilestoneStatus(models.TextChoices):
@@ -102,6 +53,15 @@ class DeliveryBatch(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    plan = models.ForeignKey(
+        "handover.MilestonePlan",
+        verbose_name=_("节点计划"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("创建批次时复制其节点的计划。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -132,7 +92,13 @@ class Milestone(models.Model):
         on_delete=models.CASCADE,
         related_name="milestones",
     )
-    kind = models.CharField(_("节点"), max_length=30, choices=MilestoneKind.choices)
+    # Copied from the plan step when the batch is created: later edits of the plan do not
+    # change this batch (``kind`` is the step's code, ``name`` its label).
+    kind = models.CharField(_("节点代码"), max_length=30)
+    name = models.CharField(_("节点"), max_length=60, blank=True)
+    offset_months = models.PositiveSmallIntegerField(_("交付前（月）"), default=0)
+    offset_days = models.PositiveSmallIntegerField(_("交付前（天）"), default=0)
+    mock_round = models.PositiveSmallIntegerField(_("须完成的模拟验收轮次"), null=True, blank=True)
     scope_note = models.CharField(_("工作内容"), max_length=200, blank=True)
     due_date = models.DateField(_("完成期限"), db_index=True)
     responsible_roles = models.ManyToManyField(
@@ -186,6 +152,12 @@ class Milestone(models.Model):
     @property
     def is_open(self):
         return self.status != MilestoneStatus.DONE
+
+    def get_kind_display(self) -> str:
+        return self.name or self.kind
+
+    def due_for(self, delivery_date: datetime.date) -> datetime.date:
+        return delivery_date - relativedelta(months=self.offset_months, days=self.offset_days)
 
 
 class MilestoneHistory(StatusHistory):

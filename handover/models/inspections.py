@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models.options import option_label
 from salesite.models.scoping import ProjectScopedQuerySet
 
 
@@ -17,6 +18,8 @@ class InspectionRound(models.IntegerChoices):
 
 
 class DefectCategory(models.TextChoices):
+    """The default categories (the list itself is data: ``InspectionDefectCategoryOption``)."""
+
     CIVIL = "civil", _("土建")
     FINISH = "finish", _("装饰装修")
     PLUMBING = "plumbing", _("给排水")
@@ -83,7 +86,8 @@ class InspectionDefect(models.Model):
         MockInspection, verbose_name=_("模拟验收"), on_delete=models.CASCADE, related_name="defects"
     )
     location = models.CharField(_("部位"), max_length=60)
-    category = models.CharField(_("类别"), max_length=20, choices=DefectCategory.choices)
+    # The code of an InspectionDefectCategoryOption row.
+    category = models.CharField(_("类别"), max_length=30)
     description = models.CharField(_("问题描述"), max_length=300)
     responsible_unit = models.CharField(_("责任单位"), max_length=60)
     deadline = models.DateField(_("整改期限"))
@@ -112,3 +116,8 @@ class InspectionDefect(models.Model):
 
     def get_absolute_url(self):
         return reverse("handover:inspection_detail", args=[self.inspection_id])
+
+    def get_category_display(self) -> str:
+        from .plans import InspectionDefectCategoryOption
+
+        return option_label(self, "category", InspectionDefectCategoryOption)

@@ -7,10 +7,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from salesite.models.options import option_label
 from salesite.models.scoping import ProjectScopedQuerySet
 
 
 class ProgressMilestone(models.TextChoices):
+    """The codes of the ten default progress milestones (SPEC R-HO-3); the list itself is
+    data: ``ProgressMilestoneOption``, seeded with these."""
+
     SHOWROOM_OPEN = "showroom_open", _("样板示范区开放")
     TOPPED_OUT = "topped_out", _("主体结构封顶")
     EXTERIOR_DONE = "exterior_done", _("外装修工程竣工")
@@ -38,9 +42,8 @@ class ProgressNotice(models.Model):
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(_("类别"), max_length=20, choices=NoticeKind.choices)
-    milestone = models.CharField(
-        _("工程节点"), max_length=30, choices=ProgressMilestone.choices, blank=True
-    )
+    # The code of a ProgressMilestoneOption row.
+    milestone = models.CharField(_("工程节点"), max_length=30, blank=True)
     title = models.CharField(_("标题"), max_length=100)
     body = models.TextField(_("内容"))
     by_sms = models.BooleanField(_("短信"), default=True)
@@ -84,6 +87,11 @@ class ProgressNotice(models.Model):
 
     def get_absolute_url(self):
         return reverse("handover:notice_detail", args=[self.pk])
+
+    def get_milestone_display(self) -> str:
+        from .plans import ProgressMilestoneOption
+
+        return option_label(self, "milestone", ProgressMilestoneOption)
 
 
 class NoticeRecipient(models.Model):

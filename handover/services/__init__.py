@@ -6,7 +6,6 @@ working; moves, notices and inspections are used as modules (``services.moves.re
 
 from . import batches, cases, inspections, moves, notices
 from .batches import (
-    MOCK_ROUND_OF_MILESTONE,
     batch_change_date,
     batch_create,
     milestone_complete,
@@ -32,7 +31,6 @@ from .cases import (
 )
 
 __all__ = [
-    "MOCK_ROUND_OF_MILESTONE",
     "acceptance_record",
     "batch_change_date",
     "batch_create",

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.exceptions import DomainError, InvalidTransition
-from salesite.models import Role, Unit
+from salesite.models import Unit
 from salesite.workflow import can_transition, transition
 
 from ..models import (
-    MILESTONE_PLAN,
     DeliveryBatch,
+    InspectionRound,
     Milestone,
-    MilestoneKind,
+    MilestonePlan,
     MilestoneStatus,
 )
 from ..selectors import mock_round_pending_units
@@ -47,33 +47,38 @@ def batch_create(
     buildings=None,
     note: str = "",
 ) -> DeliveryBatch:
-    """Create a batch with its units and the eight milestones of the pre-delivery plan."""
+    """Create a batch with its units and a copy of the pre-delivery plan's milestones."""
     if buildings and any(b.project_id != project.pk for b in buildings):
         raise DomainError(_("所选楼栋不属于本项目。"))
     if DeliveryBatch.objects.filter(project=project, name=name).exists():
         raise DomainError(_("本项目已有同名交付批次。"))
     batch_units = _units_for(project, units, buildings)
+    plan = plan_for(project)
+    steps = list(plan.steps.prefetch_related("responsible_roles").order_by("order"))
     batch = DeliveryBatch.objects.create(
         project=project,
         name=name,
         planned_delivery_date=planned_delivery_date,
         note=note,
         created_by=user,
+        plan=plan,
     )
     batch.units.set(batch_units)
-    roles = {
-        r.code: r for r in Role.objects.filter(code__in={c for p in MILESTONE_PLAN for c in p[2]})
-    }
+    # The batch copies the steps: a later edit of the plan leaves this batch alone.
     milestones = Milestone.objects.bulk_create(
         [
             Milestone(
                 project=project,
                 batch=batch,
-                kind=kind,
-                scope_note=scope,
-                due_date=planned_delivery_date - offset,
+                kind=step.code,
+                name=step.name,
+                offset_months=step.offset_months,
+                offset_days=step.offset_days,
+                mock_round=step.mock_round,
+                scope_note=step.scope_note,
+                due_date=step.due_for(planned_delivery_date),
             )
-            for kind, offset, _codes, scope in MILESTONE_PLAN
+            for step in steps
         ]
     )
     if milestones[0].pk is None:  # backends that do not return pks from bulk_create
@@ -82,13 +87,27 @@ def batch_create(
     Through = Milestone.responsible_roles.through
     Through.objects.bulk_create(
         [
-            Through(milestone_id=by_kind[kind].pk, role_id=roles[code].pk)
-            for kind, _offset, codes, _scope in MILESTONE_PLAN
-            for code in codes
-            if code in roles
+            Through(milestone_id=by_kind[step.code].pk, role_id=role.pk)
+            for step in steps
+            for role in step.responsible_roles.all()
         ]
     )
     return batch
+
+
+def plan_for(project) -> MilestonePlan:
+    """The default plan of the project's property company, else the global default; a plan
+    without steps is refused (admin refuses to save one; this guards a plan emptied since)."""
+    plans = MilestonePlan.objects.filter(is_default=True)
+    plan = None
+    if project.property_company_id:
+        plan = plans.filter(company_id=project.property_company_id).first()
+    plan = plan or plans.filter(company__isnull=True).first()
+    if plan is None:
+        raise DomainError(_("没有默认的交付前节点计划，请管理员在后台设置。"))
+    if not plan.steps.exists():
+        raise DomainError(_("交付前节点计划“%(plan)s”没有节点。") % {"plan": plan.name})
+    return plan
 
 
 @transaction.atomic
@@ -99,10 +118,9 @@ def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.d
         return batch
     batch.planned_delivery_date = planned_delivery_date
     batch.save(update_fields=["planned_delivery_date"])
-    plan = {kind: offset for kind, offset, _c, _s in MILESTONE_PLAN}
     moved = []
     for m in batch.milestones.select_for_update().exclude(status=MilestoneStatus.DONE):
-        m.due_date = planned_delivery_date - plan[m.kind]
+        m.due_date = m.due_for(planned_delivery_date)  # the batch's own copy of the offset
         # A moved milestone is judged afresh: reminders and overdue marks may fire again.
         m.reminded_for = None
         m.overdue_marked_at = None
@@ -142,12 +160,10 @@ def milestone_complete(
     return milestone
 
 
-MOCK_ROUND_OF_MILESTONE = {MilestoneKind.FIRST_MOCK: 1, MilestoneKind.SECOND_MOCK: 2}
-
-
 def _check_mock_round_complete(milestone: Milestone) -> None:
-    """A mock-inspection milestone is done only when every unit of the batch has that round."""
-    round_ = MOCK_ROUND_OF_MILESTONE.get(milestone.kind)
+    """A milestone that requires a mock-inspection round (copied from its plan step) is done
+    only when every unit of the batch has that round."""
+    round_ = milestone.mock_round
     if round_ is None:
         return
     pending = mock_round_pending_units(milestone.batch, round_)
@@ -161,7 +177,7 @@ def _check_mock_round_complete(milestone: Milestone) -> None:
             _("还有 %(n)s 户未完成%(round)s（%(units)s%(more)s），不能标记该节点完成。")
             % {
                 "n": count,
-                "round": MilestoneKind(milestone.kind).label,
+                "round": InspectionRound(round_).label,
                 "units": labels,
                 "more": _("等") if count > 5 else "",
             }

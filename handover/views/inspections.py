@@ -19,6 +19,7 @@ from .. import exports, forms, selectors
 from ..models import (
     DeliveryBatch,
     InspectionDefect,
+    InspectionDefectCategoryOption,
     InspectionRound,
     MockInspection,
     Verification,
@@ -103,7 +104,13 @@ def inspection_detail(request, pk):
             )
         return {
             "inspection": inspection,
-            "defects": _photos_by_defect(list(inspection.defects.all())),
+            "defects": _photos_by_defect(
+                list(
+                    inspection.defects.annotate(
+                        category_label=InspectionDefectCategoryOption.label_subquery("category")
+                    )
+                )
+            ),
             "first_defects": first,
             "can_inspect": request.user.has_perm(INSPECT, inspection),
             "verifications": Verification.choices,

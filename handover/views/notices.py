@@ -18,6 +18,7 @@ from .. import exports, forms, selectors
 from ..filters import NoticeFilter
 from ..models import (
     OpenDayInvitation,
+    ProgressMilestoneOption,
     ProgressNotice,
     SiteOpenDay,
 )
@@ -31,6 +32,7 @@ def notice_list(request):
         request.GET,
         queryset=permitted_rows(request, ProgressNotice.objects)
         .select_related("project", "sent_by")
+        .annotate(milestone_label=ProgressMilestoneOption.label_subquery("milestone"))
         .order_by("-created_at"),
         request=request,
     )

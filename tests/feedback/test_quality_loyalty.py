@@ -20,7 +20,7 @@ D = datetime.date
 
 
 def _by_cat(rows):
-    return {r["category"].value: r for r in rows}
+    return {r["category"].code: r for r in rows}
 
 
 def test_defect_report_groups_by_category_and_source(project, other_project, customer):
