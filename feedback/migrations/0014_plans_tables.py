@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0009_holiday_source"),
+        ("feedback", "0013_callbacks_rule_links"),
     ]
 
     operations = [
