@@ -19,12 +19,19 @@ from ..models import (
     CallbackStatus,
     CallbackTask,
     CaseKind,
+    Channel,
     ComplaintCategory,
     Question,
 )
 from ..selectors import questions_for
 from .cases import case_create
 from .steps import tick_step
+
+# The channel of the follow-up case opened by a dissatisfied answer, by the attempt's channel.
+CASE_CHANNEL = {
+    CallbackAttempt.Channel.PHONE: Channel.CALL,
+    CallbackAttempt.Channel.SURVEY: Channel.SURVEY,
+}
 
 
 def max_attempts() -> int:
@@ -65,9 +72,13 @@ def callback_record_outcome(
     answers: dict | None = None,
     note: str = "",
     now: datetime.datetime | None = None,
+    channel: str = CallbackAttempt.Channel.PHONE,
 ) -> CallbackTask:
     """Record one call: not reached → retry until the maximum of attempts; reached → answers,
-    score, and a follow-up complaint for a dissatisfied answer (R-FB-6)."""
+    score, and a follow-up complaint for a dissatisfied answer (R-FB-6).
+
+    ``channel``: how the answers came (a phone call, or the owner's survey by SMS link); the
+    follow-up complaint of a dissatisfied answer carries the matching case channel."""
     now = now or timezone.now()
     task = (
         CallbackTask.objects.select_for_update(of=("self",))
@@ -83,6 +94,7 @@ def callback_record_outcome(
         outcome=CallbackAttempt.Outcome.REACHED if reached else CallbackAttempt.Outcome.NOT_REACHED,
         by=user,
         note=note[:200],
+        channel=channel,
     )
     if not reached:
         if task.attempts >= max_attempts():
@@ -120,7 +132,7 @@ def callback_record_outcome(
             customer=customer,
             building=task.case.building if task.case_id else None,
             user=user,
-            channel="call",
+            channel=CASE_CHANNEL.get(channel, Channel.CALL),
             source_callback=task,
             now=now,
         )
