@@ -57,6 +57,7 @@ from .quality import (
     repeat_purchase_record,
 )
 from .steps import tick_step, tick_steps_bulk
+from .surveys import CLOSED as SURVEY_CLOSED
 from .surveys import send_survey_link, survey_answer, survey_link_for, survey_url
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "GREETING_CATCH_UP_DAYS",
     "LEADER_ROLES",
     "LOOKAHEAD",
+    "SURVEY_CLOSED",
     "WARRANTY_NOTICE_MONTHS",
     "WARRANTY_RESPONSE_DAYS",
     "CallbackClosed",

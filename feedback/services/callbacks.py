@@ -22,6 +22,7 @@ from ..models import (
     Channel,
     ComplaintCategory,
     Question,
+    SurveyLink,
 )
 from ..selectors import questions_for
 from .cases import case_create
@@ -102,6 +103,7 @@ def callback_record_outcome(
             transition(
                 task, CallbackStatus.DONE, by=user, at=now, fields=["attempts", "completed_at"]
             )
+            _revoke_survey_links(task, now)
         elif task.status == CallbackStatus.NOT_REACHED:
             task.save(update_fields=["attempts"])  # still not reached: one more attempt
         else:
@@ -119,6 +121,7 @@ def callback_record_outcome(
         at=now,
         fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
     )
+    _revoke_survey_links(task, now)
     _tick_for_callback(task, now)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
@@ -137,6 +140,13 @@ def callback_record_outcome(
             now=now,
         )
     return task
+
+
+def _revoke_survey_links(task, now) -> None:
+    """A closed callback cannot be answered by a survey link any more."""
+    SurveyLink.objects.filter(task=task, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
 
 
 def _is_bad(q, raw) -> bool:

@@ -39,6 +39,7 @@ from .callbacks import callback_record_outcome
 # A second click on "send" within this many seconds returns the link just sent (one SMS).
 RESEND_GUARD = datetime.timedelta(seconds=60)
 TOKEN_BYTES = 24  # 192 random bits, 32 URL-safe characters
+CLOSED = "closed"  # the SurveyLinkGone state of a link whose callback was closed otherwise
 
 
 def survey_url(token: str) -> str:
@@ -111,7 +112,7 @@ def send_survey_link(
 def survey_link_for(token: str, *, now=None) -> SurveyLink:
     """The link of a token, ready to be answered: SurveyLinkNotFound for an unknown token,
     SurveyLinkGone (with the reason) for a used, revoked or expired one, or one whose task
-    was closed meanwhile (e.g. reached by phone)."""
+    was closed meanwhile (``CLOSED``: e.g. reached by phone)."""
     link = (
         SurveyLink.objects.select_related("task__project", "task__customer")
         .filter(token_hash=hash_token(token or ""))
@@ -120,10 +121,10 @@ def survey_link_for(token: str, *, now=None) -> SurveyLink:
     if link is None:
         raise SurveyLinkNotFound(_("问卷链接不存在。"))
     state = link.state(now)
+    if state != SurveyLinkState.USED and not link.task.is_open:
+        raise SurveyLinkGone(CLOSED)  # reached by phone, or out of attempts, meanwhile
     if state != SurveyLinkState.SENT:
         raise SurveyLinkGone(state)
-    if not link.task.is_open:
-        raise SurveyLinkGone(SurveyLinkState.USED)
     return link
 
 
@@ -139,7 +140,10 @@ def survey_answer(
     CallbackTask.objects.select_for_update(of=("self",)).get(pk=link.task_id)
     link = SurveyLink.objects.select_for_update().get(pk=link.pk)
     survey_link_for(token, now=now)
-    task = callback_record_outcome(
+    # Used first: closing the callback revokes the task's links that are still open.
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    return callback_record_outcome(
         task=link.task,
         reached=True,
         answers=answers,
@@ -147,6 +151,3 @@ def survey_answer(
         now=now,
         channel=CallbackAttempt.Channel.SURVEY,
     )
-    link.used_at = now
-    link.save(update_fields=["used_at"])
-    return task

@@ -25,8 +25,9 @@ def _gone(request, state):
         SurveyLinkState.USED: _("该问卷已提交，感谢您的参与。"),
         SurveyLinkState.EXPIRED: _("该问卷链接已过期。如需反馈，请联系您的客户大使或服务中心。"),
         SurveyLinkState.REVOKED: _(
-            "该问卷链接已失效（已发送新的链接）。请使用最新短信中的链接，或联系服务中心。"
+            "该问卷链接已失效。如收到过新的问卷短信，请使用最新短信中的链接，或联系服务中心。"
         ),
+        services.SURVEY_CLOSED: _("本次回访已完成，无需再填写问卷，感谢您的参与。"),
     }
     return render(
         request,

@@ -132,7 +132,7 @@ def test_answers_are_recorded_as_the_callback_outcome(client, task):
     # The 6+2 step a callback ticks is ticked as for a phone callback.
     assert CustomerStepRecord.objects.filter(source=f"callback:{task.pk}").exists()
     link.refresh_from_db()
-    assert link.used_at is not None
+    assert link.used_at is not None and link.revoked_at is None
 
 
 def test_missing_answers_are_refused_and_nothing_changes(client, task):
@@ -169,9 +169,13 @@ def test_an_expired_link_is_410_and_changes_nothing(client, task):
 
 
 def test_a_link_whose_task_was_reached_by_phone_is_410(client, task):
-    token = services.send_survey_link(task).token
+    link = services.send_survey_link(task)
+    token = link.token
     services.callback_record_outcome(task=task, reached=True, answers=_answers(task, 5))
-    assert client.get(_url(token)).status_code == 410
+    link.refresh_from_db()
+    assert link.revoked_at is not None and link.used_at is None
+    r = client.get(_url(token))
+    assert r.status_code == 410 and "本次回访已完成" in r.content.decode()
     assert client.post(_url(token), _all(task, 1)).status_code == 410
     task.refresh_from_db()
     assert task.attempts == 1
