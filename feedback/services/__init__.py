@@ -58,7 +58,13 @@ from .quality import (
 )
 from .steps import tick_step, tick_steps_bulk
 from .surveys import CLOSED as SURVEY_CLOSED
-from .surveys import send_survey_link, survey_answer, survey_link_for, survey_url
+from .surveys import (
+    send_survey_link,
+    survey_answer,
+    survey_link_for,
+    survey_links_send,
+    survey_url,
+)
 
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
@@ -103,6 +109,7 @@ __all__ = [
     "send_survey_link",
     "survey_answer",
     "survey_link_for",
+    "survey_links_send",
     "survey_url",
     "tick_step",
     "tick_steps_bulk",

@@ -6,9 +6,9 @@ and queues the SMS through the outbox in the same transaction (sent by a worker 
 phone callback (``callback_record_outcome``, channel "问卷"): the score, the 6+2 step and the
 follow-up complaint of a dissatisfied answer are exactly those of a phone callback.
 
-For a beat job (rules an admin marks "send by SMS"): call ``send_survey_link(task,
-reissue=False)`` per open task; a task that already has a link is left alone, so a second run
-sends nothing.
+For a beat job (rules an admin marks "send by SMS"): ``survey_links_send(open_tasks)``, i.e.
+``send_survey_link(task, reissue=False)`` per task; a task that already has a link is left
+alone, so a second run sends nothing.
 """
 
 from __future__ import annotations
@@ -151,3 +151,21 @@ def survey_answer(
         now=now,
         channel=CallbackAttempt.Channel.SURVEY,
     )
+
+
+def survey_links_send(tasks, *, now: datetime.datetime | None = None) -> dict:
+    """For a job: send a link to each open task of ``tasks`` (an iterable or queryset) that has
+    none yet; a task refused (no mobile, no question) is counted and skipped. Idempotent: a
+    second run sends nothing. Returns ``{"sent": n, "skipped": n}``."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "skipped": 0}
+    for task in tasks:
+        if task.survey_links.exists():
+            continue
+        try:
+            send_survey_link(task, reissue=False, now=now)
+        except DomainError:
+            counts["skipped"] += 1
+        else:
+            counts["sent"] += 1
+    return counts

@@ -208,6 +208,20 @@ def test_a_job_sends_one_link_per_task(task):
     assert SurveyLink.objects.count() == 1 and OutboundMessage.objects.count() == 1
 
 
+def test_the_job_helper_sends_once_and_skips_what_it_cannot_send(project, task):
+    no_phone = CallbackTask.objects.create(
+        project=project,
+        customer=f.CustomerFactory(project=project, phone=""),
+        rule="repair",
+        source_key="case:3",
+        due_date="2026-03-01",
+    )
+    tasks = CallbackTask.objects.filter(pk__in=[task.pk, no_phone.pk])
+    assert services.survey_links_send(tasks) == {"sent": 1, "skipped": 1}
+    assert services.survey_links_send(tasks) == {"sent": 0, "skipped": 1}
+    assert SurveyLink.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
 def test_a_customer_without_mobile_gets_no_link(task):
     task.customer.phone = ""
     task.customer.save()
