@@ -170,10 +170,29 @@ class CallbackTaskAdmin(ProjectScopedAdmin):
 @admin.register(models.CallbackAttempt)
 class CallbackAttemptAdmin(ProjectScopedAdmin):
     project_lookup = "task__project"
-    list_display = ["task", "at", "outcome", "by"]
-    list_filter = ["outcome"]
+    list_display = ["task", "at", "outcome", "channel", "by"]
+    list_filter = ["outcome", "channel"]
     search_fields = ["task__customer__name", "note"]
     raw_id_fields = ["task"]
+
+
+@admin.register(models.SurveyLink)
+class SurveyLinkAdmin(ProjectScopedAdmin):
+    """Links are created by "发送问卷链接" (feedback.services.send_survey_link), never here;
+    the token itself is not stored, only its hash."""
+
+    project_lookup = "task__project"
+    list_display = ["task", "sent_to", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["task__rule", "task__project"]
+    search_fields = ["task__customer__name", "sent_to"]
+    raw_id_fields = ["task", "created_by"]
+    readonly_fields = ["created_at", "expires_at", "used_at", "sent_to"]
+    exclude = ["token_hash"]
+    date_hierarchy = "created_at"
+    list_select_related = ["task__customer"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(models.StepAction)

@@ -34,6 +34,8 @@ class FeedbackConfig(AppConfig):
             models.RepeatPurchase,
         ):
             auditlog.register(model)
+        # The link's token hash stays out of the audit trail.
+        auditlog.register(models.SurveyLink, exclude_fields=["token_hash"])
 
         from salesite.access import register_record_view
 

@@ -27,9 +27,10 @@ from .models import (
     CallbackTask,
     Case,
     DeadlineBreach,
+    SurveyLink,
     quarter_of,
 )
-from .selectors import BREACH_RECIPIENT_ROLES, assessment_ranking
+from .selectors import BREACH_RECIPIENT_ROLES, assessment_ranking, survey_totals
 
 # Leads of a project see its callbacks nobody was given and all of its open cases.
 LEAD_ROLES = BREACH_RECIPIENT_ROLES
@@ -150,6 +151,11 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
         .annotate(mean=Avg("score"), n=Count("pk"))
         .order_by("week")
     )
+    surveys = survey_totals(
+        in_scope(SurveyLink.objects.all(), project_ids, "task__project_id").filter(
+            created_at__gte=start, created_at__lt=end
+        )
+    )
     scored = sum(w["n"] for w in weeks)
     mean = round(float(sum(w["mean"] * w["n"] for w in weeks) / scored), 2) if scored else None
     series = [
@@ -188,6 +194,14 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
             url=list_url("feedback:callback_list", project_ids, status=CallbackStatus.REACHED),
             group=group,
             series=series,
+        ),
+        Figure(
+            title=_("问卷回复率"),
+            value=percent(surveys["answered"], surveys["sent"]),
+            suffix="%",
+            note=_("短信问卷：已发送 %(sent)s，已回复 %(answered)s") % surveys,
+            url=list_url("feedback:callback_list", project_ids, survey="sent"),
+            group=group,
         ),
         _score_figure(project_ids, date_to, group),
     ]

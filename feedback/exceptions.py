@@ -11,4 +11,23 @@ class CallbackClosed(DomainError):
     """The callback task is no longer open."""
 
 
-__all__ = ["CallbackClosed", "CaseNotReplied", "DomainError", "InvalidTransition"]
+class SurveyLinkNotFound(DomainError):
+    """No survey link has this token."""
+
+
+class SurveyLinkGone(DomainError):
+    """The survey link was used, revoked or has expired; ``state`` says which."""
+
+    def __init__(self, state: str):
+        super().__init__(state)
+        self.state = state
+
+
+__all__ = [
+    "CallbackClosed",
+    "CaseNotReplied",
+    "DomainError",
+    "InvalidTransition",
+    "SurveyLinkGone",
+    "SurveyLinkNotFound",
+]

@@ -1,7 +1,7 @@
 """List filters of the feedback app; choices limited to what the user may see."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from salesite.filters import ScopedFilterSet, yes_no_filter
@@ -14,6 +14,7 @@ from .models import (
     Case,
     CaseKind,
     CaseStatus,
+    SurveyLink,
 )
 
 
@@ -62,13 +63,33 @@ class CallbackFilter(ScopedFilterSet):
         field_name="due_date", lookup_expr="lte", label=_("期限不晚于")
     )
     mine = yes_no_filter(_("分配给我"), method="filter_mine")
+    survey = django_filters.ChoiceFilter(
+        choices=[
+            ("sent", _("已发送问卷链接")),
+            ("answered", _("已通过问卷回复")),
+            ("unanswered", _("问卷未回复")),
+        ],
+        method="filter_survey",
+        label=_("短信问卷"),
+    )
 
     class Meta:
         model = CallbackTask
-        fields = ["project", "rule", "status", "due_before", "mine"]
+        fields = ["project", "rule", "status", "due_before", "mine", "survey"]
 
     def filter_mine(self, queryset, name, value):
         if value is None:
             return queryset
         user = self.request.user
         return queryset.filter(assigned_to=user) if value else queryset.exclude(assigned_to=user)
+
+    def filter_survey(self, queryset, name, value):
+        links = SurveyLink.objects.filter(task=OuterRef("pk"))
+        answered = Exists(links.filter(used_at__isnull=False))
+        if value == "sent":
+            return queryset.filter(Exists(links))
+        if value == "answered":
+            return queryset.filter(answered)
+        if value == "unanswered":
+            return queryset.filter(Exists(links)).exclude(answered)
+        return queryset

@@ -29,7 +29,11 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
         label=_("类型"), choices=CaseKind.choices, widget=forms.RadioSelect, initial=CaseKind.VISIT
     )
     channel = forms.ChoiceField(
-        label=_("方式"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.VISIT
+        label=_("方式"),
+        # "问卷" is the channel of a survey answered by SMS link, never typed at the desk.
+        choices=[c for c in Channel.choices if c[0] != Channel.SURVEY],
+        widget=forms.RadioSelect,
+        initial=Channel.VISIT,
     )
     # The active categories, read when the form is shown (admins edit the list).
     complaint_category = forms.ChoiceField(
@@ -154,6 +158,59 @@ class NoteForm(PlausibleInputMixin, forms.Form):
     note = forms.CharField(label=_("备注"), required=False)
 
 
+def question_field(q: Question, *, required: bool) -> forms.Field:
+    """The form field of one callback question (the phone callback and the survey by link)."""
+    if q.kind == Question.Kind.SCALE:
+        return forms.TypedChoiceField(
+            label=q.text,
+            choices=([] if required else [("", "—")]) + [(str(i), str(i)) for i in range(1, 6)],
+            coerce=int,
+            required=required,
+            widget=forms.RadioSelect,
+        )
+    if q.kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(
+            label=q.text,
+            choices=[("yes", _("是")), ("no", _("否"))],
+            required=required,
+            widget=forms.RadioSelect,
+        )
+    return forms.CharField(label=q.text, required=False, max_length=500)
+
+
+def answers_of(questions, cleaned_data) -> dict:
+    """{question pk: answer} of the answered questions, as the callback service takes them."""
+    out = {}
+    for q in questions:
+        v = cleaned_data.get(f"q_{q.pk}")
+        if v not in (None, ""):
+            out[str(q.pk)] = v
+    return out
+
+
+class SurveyForm(PlausibleInputMixin, forms.Form):
+    """The owner's answers to a callback questionnaire opened by SMS link: every scored
+    question must be answered; text questions and the comment are optional."""
+
+    comment = forms.CharField(
+        label=_("其他意见或建议"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        comment = self.fields.pop("comment")
+        for q in self.questions:
+            self.fields[f"q_{q.pk}"] = question_field(q, required=q.kind != Question.Kind.TEXT)
+        self.fields["comment"] = comment
+
+    def answers(self) -> dict:
+        return answers_of(self.questions, self.cleaned_data)
+
+
 class CallbackOutcomeForm(CrispyMixin, forms.Form):
     submit_label = _("保存回访结果")
 
@@ -170,32 +227,10 @@ class CallbackOutcomeForm(CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for q in self.questions:
-            name = f"q_{q.pk}"
-            if q.kind == Question.Kind.SCALE:
-                self.fields[name] = forms.TypedChoiceField(
-                    label=q.text,
-                    choices=[("", "—")] + [(str(i), str(i)) for i in range(1, 6)],
-                    coerce=int,
-                    required=False,
-                    widget=forms.RadioSelect,
-                )
-            elif q.kind == Question.Kind.YES_NO:
-                self.fields[name] = forms.ChoiceField(
-                    label=q.text,
-                    choices=[("yes", _("是")), ("no", _("否"))],
-                    required=False,
-                    widget=forms.RadioSelect,
-                )
-            else:
-                self.fields[name] = forms.CharField(label=q.text, required=False)
+            self.fields[f"q_{q.pk}"] = question_field(q, required=False)
 
     def answers(self) -> dict:
-        out = {}
-        for q in self.questions:
-            v = self.cleaned_data.get(f"q_{q.pk}")
-            if v not in (None, ""):
-                out[str(q.pk)] = v
-        return out
+        return answers_of(self.questions, self.cleaned_data)
 
     def clean(self):
         data = super().clean()

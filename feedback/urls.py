@@ -16,6 +16,11 @@ urlpatterns = [
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
     path("callbacks/", views.callback_list, name="callback_list"),
     path("callbacks/<int:pk>/", views.callback_detail, name="callback_detail"),
+    path(
+        "callbacks/<int:pk>/survey-link/",
+        views.callback_survey_send,
+        name="callback_survey_send",
+    ),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/enter/", views.assessment_enter, name="assessment_enter"),
     path("warranty/", views.warranty_list, name="warranty_list"),

@@ -34,4 +34,6 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("renovation/", include("renovation.urls")),
     path("feedback/", include("feedback.urls")),
+    # Public: callback surveys answered by SMS link, no login (feedback/survey_urls.py).
+    path("s/", include("feedback.survey_urls")),
 ]

@@ -42,11 +42,13 @@ from .quality import (
     RewardRule,
 )
 from .steps import CustomerStepRecord, ProjectStepRecord, Step, StepAction
+from .surveys import SURVEY_LINK_DAYS, SurveyLink, SurveyLinkState, hash_token
 
 __all__ = [
     "CASE_TRANSITIONS",
     "OPEN_CALLBACK_STATUSES",
     "OPEN_STATUSES",
+    "SURVEY_LINK_DAYS",
     "AmbassadorAssignment",
     "AmbassadorPatrol",
     "BreachKind",
@@ -80,9 +82,12 @@ __all__ = [
     "RuleCode",
     "Step",
     "StepAction",
+    "SurveyLink",
+    "SurveyLinkState",
     "WarrantyItem",
     "WarrantyNotice",
     "WarrantyReport",
+    "hash_token",
     "quarter_bounds",
     "quarter_of",
     "rule_due",

@@ -205,6 +205,10 @@ class CallbackAttempt(models.Model):
         REACHED = "reached", _("已联系上")
         NOT_REACHED = "not_reached", _("未联系上")
 
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("电话")
+        SURVEY = "survey", _("问卷")  # answered by the owner through an SMS link
+
     task = models.ForeignKey(
         CallbackTask,
         verbose_name=_("回访任务"),
@@ -213,6 +217,9 @@ class CallbackAttempt(models.Model):
     )
     at = models.DateTimeField(_("时间"))
     outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices)
+    channel = models.CharField(
+        _("方式"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("回访人"),

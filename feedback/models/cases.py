@@ -23,6 +23,7 @@ class CaseKind(models.TextChoices):
 class Channel(models.TextChoices):
     VISIT = "visit", _("来访")
     CALL = "call", _("来电")
+    SURVEY = "survey", _("问卷")  # a dissatisfied answer to a survey sent by SMS link
     OTHER = "other", _("其他")
 
 

@@ -165,6 +165,7 @@ from .quality import (  # noqa: E402
     loyalty_rates,
     patrols_missing,
 )
+from .surveys import survey_response_rates, survey_totals  # noqa: E402
 
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
@@ -185,5 +186,7 @@ __all__ = [
     "my_cases",
     "patrols_missing",
     "questions_for",
+    "survey_response_rates",
+    "survey_totals",
     "warranty_items_visible",
 ]

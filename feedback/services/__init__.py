@@ -6,6 +6,8 @@ Other apps call these explicitly (no signals):
   the delivery, 3-month and 1-year callbacks and ticks the 6+2 step 恭迎乔迁.
 - ``tick_step(customer=, action_code=, on=, source=)`` when a workflow performs a 6+2 action
   (e.g. a progress notice → ``"progress_notice"``); idempotent.
+- ``send_survey_link(task, by=, reissue=)`` sends a callback's questionnaire by SMS link;
+  a job sending for rules marked "send by SMS" passes ``reissue=False`` (idempotent).
 """
 
 from ..exceptions import CallbackClosed, CaseNotReplied, DomainError, InvalidTransition
@@ -54,6 +56,14 @@ from .quality import (
     repeat_purchase_record,
 )
 from .steps import tick_step, tick_steps_bulk
+from .surveys import CLOSED as SURVEY_CLOSED
+from .surveys import (
+    send_survey_link,
+    survey_answer,
+    survey_link_for,
+    survey_links_send,
+    survey_url,
+)
 
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
@@ -61,6 +71,7 @@ __all__ = [
     "GREETING_CATCH_UP_DAYS",
     "LEADER_ROLES",
     "LOOKAHEAD",
+    "SURVEY_CLOSED",
     "WARRANTY_RULES",
     "CallbackClosed",
     "CaseNotReplied",
@@ -92,6 +103,11 @@ __all__ = [
     "referral_record",
     "repeat_purchase_record",
     "score_answers",
+    "send_survey_link",
+    "survey_answer",
+    "survey_link_for",
+    "survey_links_send",
+    "survey_url",
     "tick_step",
     "tick_steps_bulk",
     "warranty_item_create",

@@ -17,13 +17,21 @@ from ..models import (
     CallbackStatus,
     CallbackTask,
     CaseKind,
+    Channel,
     ComplaintCategory,
     Question,
     RuleCode,
+    SurveyLink,
 )
 from ..selectors import questions_for
 from .cases import case_create
 from .steps import tick_step
+
+# The channel of the follow-up case opened by a dissatisfied answer, by the attempt's channel.
+CASE_CHANNEL = {
+    CallbackAttempt.Channel.PHONE: Channel.CALL,
+    CallbackAttempt.Channel.SURVEY: Channel.SURVEY,
+}
 
 
 def score_answers(questions, answers: dict) -> tuple[Decimal | None, bool]:
@@ -60,9 +68,13 @@ def callback_record_outcome(
     answers: dict | None = None,
     note: str = "",
     now: datetime.datetime | None = None,
+    channel: str = CallbackAttempt.Channel.PHONE,
 ) -> CallbackTask:
     """Record one call: not reached → retry until the maximum of attempts; reached → answers,
-    score, and a follow-up complaint for a dissatisfied answer (R-FB-6)."""
+    score, and a follow-up complaint for a dissatisfied answer (R-FB-6).
+
+    ``channel``: how the answers came (a phone call, or the owner's survey by SMS link); the
+    follow-up complaint of a dissatisfied answer carries the matching case channel."""
     now = now or timezone.now()
     task = (
         CallbackTask.objects.select_for_update(of=("self",))
@@ -78,6 +90,7 @@ def callback_record_outcome(
         outcome=CallbackAttempt.Outcome.REACHED if reached else CallbackAttempt.Outcome.NOT_REACHED,
         by=user,
         note=note[:200],
+        channel=channel,
     )
     if not reached:
         if task.attempts >= task.rule.max_attempts:
@@ -85,6 +98,7 @@ def callback_record_outcome(
             transition(
                 task, CallbackStatus.DONE, by=user, at=now, fields=["attempts", "completed_at"]
             )
+            _revoke_survey_links(task, now)
         elif task.status == CallbackStatus.NOT_REACHED:
             task.save(update_fields=["attempts"])  # still not reached: one more attempt
         else:
@@ -102,6 +116,7 @@ def callback_record_outcome(
         at=now,
         fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
     )
+    _revoke_survey_links(task, now)
     _tick_for_callback(task, now)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
@@ -115,11 +130,18 @@ def callback_record_outcome(
             customer=customer,
             building=task.case.building if task.case_id else None,
             user=user,
-            channel="call",
+            channel=CASE_CHANNEL.get(channel, Channel.CALL),
             source_callback=task,
             now=now,
         )
     return task
+
+
+def _revoke_survey_links(task, now) -> None:
+    """A closed callback cannot be answered by a survey link any more."""
+    SurveyLink.objects.filter(task=task, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
 
 
 def _is_bad(q, raw) -> bool:

@@ -2,7 +2,7 @@
 fetch → permission → form → service → message."""
 
 from .assessment import assessment, assessment_enter
-from .callbacks import callback_detail, callback_list
+from .callbacks import callback_detail, callback_list, callback_survey_send
 from .care import (
     club_event_create,
     club_event_detail,
@@ -31,12 +31,14 @@ from .quality import (
     repeat_purchase_create,
 )
 from .steps import customer_timeline
+from .surveys import survey_answer
 
 __all__ = [
     "assessment",
     "assessment_enter",
     "callback_detail",
     "callback_list",
+    "callback_survey_send",
     "case_action",
     "case_create",
     "case_detail",
@@ -56,6 +58,7 @@ __all__ = [
     "referral_create",
     "referral_sign",
     "repeat_purchase_create",
+    "survey_answer",
     "warranty_create",
     "warranty_detail",
     "warranty_list",

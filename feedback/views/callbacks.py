@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from salesite.exceptions import DomainError
 from salesite.exports import export_format, export_response
+from salesite.masking import mask_phone
 from salesite.views import paginate, record_context
 from salesite.views_access import get_record, staff_view
 
@@ -18,6 +20,7 @@ from ..forms import (
     CallbackOutcomeForm,
 )
 from ..models import (
+    SURVEY_LINK_DAYS,
     CallbackTask,
     Question,
 )
@@ -34,8 +37,20 @@ def callback_list(request):
     return render(
         request,
         "feedback/callback_list.html",
-        {"filter": f, "page": paginate(request, f.qs), "today": timezone.localdate()},
+        {
+            "filter": f,
+            "page": paginate(request, f.qs),
+            "today": timezone.localdate(),
+            **_survey_rates(f.qs),
+        },
     )
+
+
+def _survey_rates(tasks) -> dict:
+    rates = selectors.survey_response_rates(tasks)
+    sent = sum(r["sent"] for r in rates)
+    answered = sum(r["answered"] for r in rates)
+    return {"survey_rates": rates, "survey_total": {"sent": sent, "answered": answered}}
 
 
 @staff_view(post="feedback.change_callbacktask")
@@ -76,6 +91,25 @@ def callback_detail(request, pk):
             "attempts": task.attempt_rows.select_related("by"),
             "follow_ups": task.follow_up_cases.all(),
             "question_kinds": Question.Kind,
+            "survey_links": task.survey_links.select_related("created_by")[:10],
             **record_context(request, task),
         },
     )
+
+
+@staff_view(post="feedback.change_callbacktask")
+@require_POST
+def callback_survey_send(request, pk):
+    """Send (or send again) the task's questionnaire to the customer as an SMS link."""
+    task = get_record(request, CallbackTask.objects.select_related("project"), pk=pk)
+    try:
+        link = services.send_survey_link(task, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("问卷链接已发送至客户手机（%(phone)s），%(days)s 天内有效。")
+            % {"phone": mask_phone(link.sent_to), "days": SURVEY_LINK_DAYS},
+        )
+    return redirect(task)

@@ -298,6 +298,11 @@ AXES_IPWARE_PROXY_TRUSTED_IPS = None
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
 
+# The site's public address, for links sent outside the site (callback surveys by SMS).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Public survey pages (/s/<token>/, no login): at most this many requests per hour per client IP.
+SURVEY_LIMIT_PER_IP = env.int("SURVEY_LIMIT_PER_IP", default=60)
+
 # Content-Security-Policy (django-csp): no inline script or style, no plugins, no framing.
 # Pages' scripts are static files (static/js/); data for them comes in json_script blocks.
 CONTENT_SECURITY_POLICY = {

@@ -52,8 +52,16 @@ OTHER_COMPANY = "haitang"  # a project of another property company (宁波物业
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 # Public by design, or (password_change) every logged-in user's own account, the same for every
-# role and without a project: tests/salesite/test_accounts.py covers them.
-SKIPPED_NAMES = {"login", "logout", "password_change", "password_reset", "password_reset_confirm"}
+# role and without a project: tests/salesite/test_accounts.py covers them, and
+# tests/feedback/test_survey_links.py the survey answered by SMS link (no login, by token).
+SKIPPED_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_reset",
+    "password_reset_confirm",
+    "survey_answer",
+}
 
 # Roles checked against another company's objects (R-X-1: "users see only their projects").
 CROSS_PROJECT_ROLES = ("front_desk", "security", "cashier", "engineering", "dev_sales_director")
@@ -523,6 +531,7 @@ URLS: dict[str, Spec] = {
     "feedback:customer_timeline": Obj(pk_of("salesite.Customer")),
     "feedback:callback_list": Page("feedback.view_callbacktask"),
     "feedback:callback_detail": Obj(pk_of("feedback.CallbackTask")),
+    "feedback:callback_survey_send": PostOnly(pk_of("feedback.CallbackTask")),
     "feedback:assessment": Page(),
     "feedback:assessment_enter": Page(),
     "feedback:warranty_list": Page("feedback.view_warrantyitem"),
