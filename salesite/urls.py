@@ -34,4 +34,7 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("renovation/", include("renovation.urls")),
     path("feedback/", include("feedback.urls")),
+    path("core/owner-access/", include("owners.staff_urls")),
+    # The owner portal (its own login; staff pages refuse owner sessions and vice versa).
+    path("owner/", include("owners.urls")),
 ]
