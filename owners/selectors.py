@@ -112,6 +112,16 @@ class UnitCard:
     ambassador: object | None  # the customer ambassador (User) following the building
     front_desk: list = field(default_factory=list)
 
+    # The contacts' work phones, published to the owner as service lines (not personal data
+    # of the owner; named *_service_phone like Project.service_phone).
+    @property
+    def ambassador_service_phone(self) -> str:
+        return getattr(self.ambassador, "phone", "") or ""
+
+    @property
+    def centre_service_phone(self) -> str:
+        return self.unit.project.service_centre.phone or ""
+
     @property
     def handover_state(self) -> str:
         """The unit's handover state as the owner reads it (a tenant is not shown it)."""
