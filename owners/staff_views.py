@@ -2,6 +2,7 @@
 salesite.panels) and the POST that disables or re-enables a number's portal access."""
 
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -25,8 +26,9 @@ def customer_panel(request, customer) -> str:
             "customer": customer,
             "access": access,
             "can_change": request.user.has_perm(CHANGE_ACCESS, customer),
+            # Not rendered with the request: its context processors would query again.
+            "csrf_token": get_token(request),
         },
-        request=request,
     )
 
 
