@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite import services
+from salesite import panels, services
 from salesite.exports import PersonalData, export_format, export_response
 from salesite.filters import CustomerFilter, UnitFilter
 from salesite.forms import (
@@ -246,6 +246,7 @@ def customer_detail(request, pk):
             "tenants": tenants,
             "can_add_purchase": request.user.has_perm("salesite.add_purchase", customer),
             "can_add_tenant": request.user.has_perm("salesite.add_tenant", customer),
+            "panels": panels.customer_panels(request, customer),
             **record_context(request, customer),
         },
     )

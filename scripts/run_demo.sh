@@ -66,6 +66,8 @@ cat <<MSG
  Celery worker and beat logs: var/log/celery-worker.log, var/log/celery-beat.log
  Demo logins: see the table above; $(echo "$logins" | grep -m1 '密码' || true)
    e.g. admin, binjiang_front_desk, binjiang_cs_lead, binjiang_hq_inspector
+ Owner portal: http://127.0.0.1:$port/owner/  $(echo "$logins" | grep -m1 -o '演示业主手机号: [0-9]*' || true)
+   login code: var/log/celery-worker.log ("SMS to ...") or admin 短信
  Press Ctrl-C to stop the web server, the worker and beat.
 ================================================================================
 

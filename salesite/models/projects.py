@@ -54,6 +54,12 @@ class Project(models.Model):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     service_phone = models.CharField(_("服务电话"), max_length=30, blank=True)
+    service_hours = models.CharField(
+        _("服务中心服务时间"),
+        max_length=100,
+        blank=True,
+        help_text=_("业主端“我的房屋”中显示，例如：每日 8:30–17:30（节假日 9:00–17:00）"),
+    )
     marketing_phase = models.CharField(
         _("营销阶段"),
         max_length=20,

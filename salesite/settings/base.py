@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "handover",
     "renovation",
     "feedback",
+    "owners",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +196,8 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Salesite <noreply@salesite.local>")
 
-# SMS gateway: the default backend records each message in the database.
+# SMS gateway: the default backend records each message in the database (the local settings
+# also print it to the worker's log: ConsoleSMSBackend).
 SMS_BACKEND = env("SMS_BACKEND", default="salesite.notifications.sms.DatabaseSMSBackend")
 
 # Outbox (salesite/outbox.py): attempts per email or SMS before it is marked failed.

@@ -10,6 +10,10 @@ kind of page it is and how to fill its URL kwargs from the demo data (``seed_dem
   object of that project (or None when the demo has none).
 * ``PostOnly(resolver)``: a ``require_POST`` view; GET answers 405 to a logged-in user (its
   project check is covered by the app's own POST tests, never by this GET-only matrix).
+* ``OwnerPage(resolver)``: a page of the owner portal (owners/): every staff role gets 403,
+  an anonymous visitor the owner login; the demo owner (``owners.demo``) gets 200 on their own
+  object and 404 on another owner's. Conversely, every staff URL sends the demo owner's
+  session to the staff login (``test_an_owner_session_is_refused_by_every_staff_url``).
 
 Attachments: every kind of record that may own files (each app declares it with
 ``access.register_record_view``) gets a file on a binjiang record, and its download must answer
@@ -62,6 +66,8 @@ SKIPPED_NAMES = {
     "password_reset_confirm",
     "survey_answer",
 }
+# The owner portal's own login and logout (public by design): tests/owners/test_views.py.
+SKIPPED_NAMES |= {"owners:login", "owners:login_verify", "owners:logout"}
 
 # Roles checked against another company's objects (R-X-1: "users see only their projects").
 CROSS_PROJECT_ROLES = ("front_desk", "security", "cashier", "engineering", "dev_sales_director")
@@ -293,7 +299,35 @@ class PostOnly:
     resolve: Resolver | None = None
 
 
-Spec = Page | Obj | PostOnly
+@dataclass(frozen=True)
+class OwnerPage:
+    resolve: Resolver | None = None
+
+
+Spec = Page | Obj | PostOnly | OwnerPage
+
+
+def demo_owner_unit(project):
+    """A unit of the demo owner (owners.demo) in the project."""
+    from owners.demo import DEMO_OWNER_MOBILE
+
+    p = _first("salesite.Purchase", project, customer__phone=DEMO_OWNER_MOBILE, is_active=True)
+    return None if p is None else {"pk": p.unit_id}
+
+
+def other_owner_unit(project):
+    """A unit of the project that the demo owner neither owns nor rents."""
+    from owners.demo import DEMO_OWNER_MOBILE
+
+    p = (
+        apps.get_model("salesite.Purchase")
+        .objects.filter(project=project)
+        .exclude(unit__purchases__customer__phone=DEMO_OWNER_MOBILE)
+        .exclude(unit__tenants__phone=DEMO_OWNER_MOBILE)
+        .order_by("pk")
+        .first()
+    )
+    return None if p is None else {"pk": p.unit_id}
 
 
 def project_self(project):
@@ -548,6 +582,10 @@ URLS: dict[str, Spec] = {
     "feedback:referral_create": Page(),
     "feedback:referral_sign": Obj(pk_of("feedback.Referral")),
     "feedback:repeat_purchase_create": Page(),
+    # owner portal (staff get 403 on its pages; the staff action on a customer's access)
+    "owners:home": OwnerPage(),
+    "owners:unit_detail": OwnerPage(demo_owner_unit),
+    "owners_staff:access_toggle": PostOnly(pk_of("salesite.Customer")),
 }
 
 # URL kwargs that are not objects (a report kind) for pages without a project object.
@@ -589,6 +627,8 @@ def site_url_patterns() -> dict[str, str]:
 
 
 URL_NAMES = sorted(site_url_patterns())
+STAFF_URL_NAMES = [n for n in URL_NAMES if not isinstance(URLS.get(n), OwnerPage)]
+OWNER_URL_NAMES = [n for n in URL_NAMES if isinstance(URLS.get(n), OwnerPage)]
 RECORD_KINDS = sorted(record_view_kinds())
 OBJECT_URLS = [n for n in URL_NAMES if isinstance(URLS.get(n), Obj)]
 
@@ -605,6 +645,7 @@ class Demo:
     perms: dict[str, set[str]]  # binjiang role → permissions on binjiang
     kwargs: dict[tuple[str, str], Kwargs | None]  # (url name, project code) → kwargs
     attachments: dict[str, object]  # kind of record → an attachment of a binjiang record
+    owner: Client  # the demo owner's portal session
 
     def url(self, name: str, project_code: str = OWN) -> str | None:
         spec = URLS[name]
@@ -639,11 +680,28 @@ def build_demo() -> Demo:
     kwargs = {}
     for name in URL_NAMES:
         spec = URLS.get(name)
-        if isinstance(spec, Obj | PostOnly) and spec.resolve is not None:
+        if isinstance(spec, Obj | PostOnly | OwnerPage) and spec.resolve is not None:
             for code, project in projects.items():
                 kwargs[(name, code)] = spec.resolve(project)
     attachments = attach_to_every_record_kind(projects[OWN])
-    return Demo(projects, sorted(users), clients, users, perms, kwargs, attachments)
+    return Demo(
+        projects, sorted(users), clients, users, perms, kwargs, attachments, demo_owner_client()
+    )
+
+
+def demo_owner_client() -> Client:
+    """A client with the demo owner's portal session (no staff login)."""
+    from owners.demo import DEMO_OWNER_MOBILE
+    from owners.selectors import load_owner
+    from owners.sessions import SESSION_KEY, session_data
+
+    owner = load_owner(DEMO_OWNER_MOBILE)
+    assert owner is not None and owner.owned_unit_ids, "seed_demo made no demo owner"
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = session_data(owner)
+    session.save()
+    return client
 
 
 @pytest.fixture(scope="module")
@@ -758,7 +816,7 @@ def test_anonymous_is_sent_to_login(in_demo, name):
     assert url, f"{name}: no demo object"
     response = Client().get(url)
     assert response.status_code == 302, f"{name} {url}: anonymous got {response.status_code}"
-    login = resolve_url(settings.LOGIN_URL)
+    login = resolve_url("owners:login" if isinstance(URLS[name], OwnerPage) else settings.LOGIN_URL)
     assert response["Location"] == f"{login}?next={quote(url)}", (
         f"{name}: anonymous redirected to {response['Location']}"
     )
@@ -775,6 +833,8 @@ def test_role_matrix(in_demo, expected, name):
         status = response.status_code
         row[role] = status
         allowed = {405} if isinstance(spec, PostOnly) else ALLOWED
+        if isinstance(spec, OwnerPage):
+            allowed = {403}  # owner pages refuse every staff session
         if status not in allowed:
             problems.append(f"{role}: {status}")
         elif status == 302 and not _is_local_redirect(response):
@@ -844,6 +904,35 @@ def test_subsidiary_gm_sees_own_company_only(in_demo, name):
     assert status == 404, f"{name} {other} (haitang): subsidiary_gm got {status}"
 
 
+# --- owner sessions × staff URLs, owner URLs × owners ------------------------------------------
+
+
+@pytest.mark.parametrize("name", STAFF_URL_NAMES)
+def test_an_owner_session_is_refused_by_every_staff_url(in_demo, name):
+    """An owner session is no staff login: every staff URL sends it to the staff login."""
+    url = in_demo.url(name)
+    assert url, f"{name}: no demo object"
+    response = in_demo.owner.get(url)
+    assert response.status_code == 302, f"{name} {url}: the demo owner got {response.status_code}"
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next={quote(url)}"
+
+
+@pytest.mark.parametrize("name", OWNER_URL_NAMES)
+def test_the_demo_owner_reaches_own_pages_only(in_demo, name):
+    url = in_demo.url(name)
+    assert in_demo.owner.get(url).status_code == 200, url
+    spec = URLS[name]
+    if spec.resolve is None:
+        return
+    resolver = {demo_owner_unit: other_owner_unit}[spec.resolve]
+    for code in (OWN, SAME_COMPANY, OTHER_COMPANY):
+        kwargs = resolver(in_demo.projects[code])
+        assert kwargs, f"{name}: no other owner's object in {code}"
+        other = reverse(name, kwargs=kwargs)
+        status = in_demo.owner.get(other).status_code
+        assert status == 404, f"{name} {other} ({code}): the demo owner got {status}"
+
+
 # --- attachments of every kind of record --------------------------------------------------------
 
 
@@ -880,7 +969,11 @@ DECLARED = sorted(
 
 
 def test_every_view_declares_its_permission_at_the_view():
-    undeclared = sorted(n for n, v in VIEWS.items() if not hasattr(v, "staff_permission"))
+    undeclared = sorted(
+        n
+        for n, v in VIEWS.items()
+        if not hasattr(v, "staff_permission") and not getattr(v, "owner_view", False)
+    )
     assert not undeclared, (
         "views without @staff_view (salesite.views_access): declare the permission they "
         "require at the view: " + ", ".join(undeclared)

@@ -73,7 +73,7 @@ BOUNDS = {
     "projects": 9,
     "home": 13,  # project table + the operations blocks (rosters, plans) of the home page
     "inbox": 5,
-    "customer_detail": 11,
+    "customer_detail": 12,  # +1: the owner portal panel (owners/staff_views.customer_panel)
 }
 
 

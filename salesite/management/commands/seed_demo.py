@@ -30,7 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = seed_core()
-        # Each module below may define seed_demo() (idempotent) to extend the demo.
+        notes: list[str] = []
+        # Each module below may define seed_demo() (idempotent) to extend the demo; it may
+        # return lines to print after the logins (e.g. the owner portal's demo mobile).
         for module in demo_modules():
             try:
                 seed = importlib.import_module(module).seed_demo
@@ -38,7 +40,7 @@ class Command(BaseCommand):
                 if not module.startswith(exc.name or "\0"):
                     raise
                 continue
-            seed()
+            notes += seed() or []
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
         if options["quiet_logins"]:
             return
@@ -47,3 +49,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{'用户名'.ljust(width)}  {'角色':<12}  项目")
         for u in logins:
             self.stdout.write(f"{u.username.ljust(width)}  {u.role:<12}  {u.project}")
+        for line in notes:
+            self.stdout.write(line)
