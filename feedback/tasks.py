@@ -54,3 +54,13 @@ def feedback_official_holidays() -> dict:
     with record_run("feedback_official_holidays") as counts:
         counts.update(services.official_holidays_load([year, year + 1]))
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("feedback_survey_links_send")
+def feedback_survey_links_send() -> dict:
+    """Daily: a one-time survey link by SMS for each open callback that has fallen due under a
+    rule answered by questionnaire (e.g. 设计回访); a task already sent a link gets none."""
+    with record_run("feedback_survey_links_send") as counts:
+        counts.update(services.survey_links_send(services.survey_link_tasks_due()))
+    return counts

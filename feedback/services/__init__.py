@@ -61,6 +61,7 @@ from .surveys import (
     send_survey_link,
     survey_answer,
     survey_link_for,
+    survey_link_tasks_due,
     survey_links_send,
     survey_url,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "send_survey_link",
     "survey_answer",
     "survey_link_for",
+    "survey_link_tasks_due",
     "survey_links_send",
     "survey_url",
     "tick_step",

@@ -153,6 +153,25 @@ def survey_answer(
     )
 
 
+def survey_link_tasks_due(*, today: datetime.date | None = None):
+    """Open callback tasks due by ``today`` whose rule is answered by a questionnaire sent by
+    SMS link, and that have no link yet (the job's selection)."""
+    from ..models import OPEN_CALLBACK_STATUSES, CallbackRule, CallbackTask
+
+    today = today or timezone.localdate()
+    return (
+        CallbackTask.objects.filter(
+            status__in=OPEN_CALLBACK_STATUSES,
+            due_date__lte=today,
+            rule__channel=CallbackRule.Channel.SMS_QUESTIONNAIRE,
+            rule__is_active=True,
+            survey_links__isnull=True,
+        )
+        .select_related("customer", "rule")
+        .order_by("due_date", "pk")
+    )
+
+
 def survey_links_send(tasks, *, now: datetime.datetime | None = None) -> dict:
     """For a job: send a link to each open task of ``tasks`` (an iterable or queryset) that has
     none yet; a task refused (no mobile, no question) is counted and skipped. Idempotent: a

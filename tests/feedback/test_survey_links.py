@@ -355,3 +355,25 @@ def test_callback_list_queries_bounded_with_links(
     with django_assert_max_num_queries(15):
         r = c.get(reverse("feedback:callback_list"))
     assert r.status_code == 200 and sum(x["sent"] for x in r.context["survey_rates"]) == n
+
+
+def test_the_daily_job_sends_links_for_due_design_callbacks_only_once(project, task):
+    """设计回访 is answered by SMS questionnaire: the beat job sends its link once it is due;
+    a phone rule (repair) and a design callback not yet due get nothing."""
+    from django_celery_beat.models import PeriodicTask
+
+    from feedback.tasks import feedback_survey_links_send
+
+    customer = f.CustomerFactory(project=project)
+    due = CallbackTask.objects.create(
+        project=project, customer=customer, rule="design", source_key="h:1", due_date="2026-03-01"
+    )
+    CallbackTask.objects.create(
+        project=project, customer=customer, rule="design", source_key="h:2", due_date="2099-01-01"
+    )
+    first = feedback_survey_links_send()
+    assert first["sent"] == 1
+    assert list(SurveyLink.objects.values_list("task", flat=True)) == [due.pk]
+    assert feedback_survey_links_send()["sent"] == 0
+    assert SurveyLink.objects.count() == 1
+    assert PeriodicTask.objects.filter(task="feedback.tasks.feedback_survey_links_send").exists()
