@@ -345,10 +345,36 @@ class RepeatPurchaseAdmin(ProjectScopedAdmin):
     raw_id_fields = ["purchase", "previous_purchase"]
 
 
+class DefectCategoryFilter(admin.SimpleListFilter):
+    """The defect categories by name (the field stores the option's code)."""
+
+    title = _("计入缺陷类别")
+    parameter_name = "defect_category"
+
+    def lookups(self, request, model_admin):
+        return list(models.DefectCategoryOption.objects.values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(defect_category=self.value()) if self.value() else queryset
+
+
 @admin.register(models.ComplaintCategoryOption)
 class ComplaintCategoryOptionAdmin(OptionRowAdmin):
-    list_display = [*OptionRowAdmin.list_display, "defect_category"]
-    list_filter = [*OptionRowAdmin.list_filter, "defect_category"]
+    list_display = [*OptionRowAdmin.list_display, "defect_category_name"]
+    list_filter = [*OptionRowAdmin.list_filter, DefectCategoryFilter]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                defect_category_label=models.DefectCategoryOption.label_subquery("defect_category")
+            )
+        )
+
+    @admin.display(description=_("计入缺陷类别"), ordering="defect_category")
+    def defect_category_name(self, obj):
+        return obj.defect_category_label or obj.defect_category
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "defect_category":
