@@ -1,6 +1,7 @@
 """Admin of the communication app: levels are configured here (R-COM-1); project-owned rows
 are scoped to the staff user's projects."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +14,26 @@ from communication.models import (
     ProblemEvent,
 )
 from salesite.admin import ProjectScopedAdmin
+from salesite.models import MarketingPhase
+
+
+class LevelForm(forms.ModelForm):
+    phases = forms.MultipleChoiceField(
+        label=_("适用营销阶段"),
+        choices=MarketingPhase.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CommunicationLevel._meta.get_field("phases").help_text,
+        error_messages={"required": _("请至少选择一个适用的营销阶段。")},
+    )
+
+    def clean_phases(self):
+        chosen = set(self.cleaned_data["phases"])
+        return [value for value in MarketingPhase.values if value in chosen]  # stable order
 
 
 @admin.register(CommunicationLevel)
 class CommunicationLevelAdmin(admin.ModelAdmin):
+    form = LevelForm
     list_display = [
         "name",
         "code",
@@ -28,12 +45,19 @@ class CommunicationLevelAdmin(admin.ModelAdmin):
         "property_role",
         "developer_role",
         "reminder_time",
+        "phases_label",
         "is_active",
     ]
     list_filter = ["kind", "period", "output", "is_active"]
     list_editable = ["min_count", "is_active"]
     search_fields = ["name", "code"]
     filter_horizontal = ["recorder_roles"]
+
+    @admin.display(description=_("适用营销阶段"))
+    def phases_label(self, obj):
+        labels = dict(MarketingPhase.choices)
+        return "、".join(str(labels.get(p, p)) for p in obj.phases or [])
+
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "is_active"]}),
         (
@@ -42,7 +66,16 @@ class CommunicationLevelAdmin(admin.ModelAdmin):
         ),
         (
             _("频次与输出"),
-            {"fields": ["period", "min_count", "output", "output_note", "has_next_plan"]},
+            {
+                "fields": [
+                    "period",
+                    "min_count",
+                    "phases",
+                    "output",
+                    "output_note",
+                    "has_next_plan",
+                ]
+            },
         ),
         (_("升级"), {"fields": ["rank", "escalates_to"]}),
         (_("提醒"), {"fields": ["reminder_time", "reminder_weekday", "reminder_monthday"]}),

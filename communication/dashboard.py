@@ -99,7 +99,9 @@ def _problem_items(user, today) -> list[WorkItem]:
 
 def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
     group = _("沟通机制")
-    projects = in_scope(Project.objects.all(), project_ids, "pk").only("pk", "name")
+    projects = in_scope(Project.objects.all(), project_ids, "pk").only(
+        "pk", "name", "marketing_phase"
+    )
     rows = compliance(projects, date_from, date_to, today=today)
     met = sum(r.met for r in rows)
     counted = sum(len(r.counted) for r in rows)

@@ -235,7 +235,8 @@ def record_counts(project_ids, levels, first: datetime.date, last: datetime.date
 def compliance(
     projects, first: datetime.date, last: datetime.date, *, today: datetime.date, levels=None
 ) -> list[ComplianceRow]:
-    """Every project × active level × period overlapping [first, last]: count vs minimum."""
+    """Every project × active level that applies in the project's marketing phase × period
+    overlapping [first, last]: count vs minimum."""
     projects = list(projects)
     levels = active_levels() if levels is None else list(levels)
     last = min(last, today)
@@ -246,6 +247,8 @@ def compliance(
     rows = []
     for project in projects:
         for lv in levels:
+            if not lv.applies_to(project):
+                continue
             row = ComplianceRow(project=project, level=lv)
             for start, end in spans[lv.period]:
                 row.periods.append(
@@ -279,7 +282,9 @@ def compliance_by_level(rows: list[ComplianceRow]) -> list[dict]:
 
 def compliance_rate_for(user, first, last, *, today) -> dict:
     """Per-level compliance rate over the user's visible projects (dashboard, R-DASH-1)."""
-    projects = Project.objects.visible_to(user).only("pk", "name", "property_company_id")
+    projects = Project.objects.visible_to(user).only(
+        "pk", "name", "property_company_id", "marketing_phase"
+    )
     return {
         t["level"].code: t["rate"]
         for t in compliance_by_level(compliance(projects, first, last, today=today))

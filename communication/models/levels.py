@@ -8,6 +8,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communication.periods import Period
+from salesite.models import MarketingPhase
+
+# The seed's communication mechanism runs while the sales site is open to customers: from the
+# public display through the opening to sell-out (not while preparing, nor after it closes).
+DEFAULT_PHASES = [
+    MarketingPhase.DISPLAYING.value,
+    MarketingPhase.OPENED.value,
+    MarketingPhase.SOLD_OUT.value,
+]
+
+
+def default_phases() -> list[str]:
+    return list(DEFAULT_PHASES)
 
 
 class LevelQuerySet(models.QuerySet):
@@ -78,6 +91,14 @@ class CommunicationLevel(models.Model):
     )
     participants_note = models.CharField(_("参加人员"), max_length=200, blank=True)
     output_note = models.CharField(_("输出要求"), max_length=200, blank=True)
+    phases = models.JSONField(
+        _("适用营销阶段"),
+        default=default_phases,
+        help_text=_(
+            "项目处于这些营销阶段时才要求本层级的记录、发送提醒和标记逾期；"
+            "默认为对外展示、开盘和售罄。"
+        ),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = LevelQuerySet.as_manager()
@@ -89,6 +110,10 @@ class CommunicationLevel(models.Model):
 
     def __str__(self):
         return str(self.name)
+
+    def applies_to(self, project) -> bool:
+        """Whether the level's records are required of ``project`` in its current phase."""
+        return project.marketing_phase in (self.phases or ())
 
     @property
     def uses_minutes(self) -> bool:

@@ -66,11 +66,13 @@ def communication_send_reminders(*, now=None) -> dict:
         counts["levels_due"] = len(due)
         if not due:
             return counts
-        projects = list(Project.objects.only("pk", "name").order_by("pk"))
+        projects = list(Project.objects.only("pk", "name", "marketing_phase").order_by("pk"))
         record_counts = selectors.record_counts(None, [d[0] for d in due], today, today)
         users = _users_by_project_role(None, [lv.property_role_id for lv, _s, _e in due])
         for project in projects:
             for lv, start, end in due:
+                if not lv.applies_to(project):
+                    continue  # not in a phase where the level applies (R-COM-6)
                 if record_counts.get((project.pk, lv.pk, start), 0) >= lv.min_count:
                     continue
                 counts["missing"] += 1
@@ -100,12 +102,14 @@ def communication_mark_overdue(*, now=None) -> dict:
         yesterday = today - datetime.timedelta(days=1)
         window_start = today - datetime.timedelta(days=BREACH_LOOKBACK_DAYS)
         levels = selectors.active_levels()
-        projects = list(Project.objects.only("pk", "created_at"))
+        projects = list(Project.objects.only("pk", "created_at", "marketing_phase"))
         record_counts = selectors.record_counts(None, levels, window_start, yesterday)
         rows = []
         for project in projects:
             since = local_date(project.created_at)
             for lv in levels:
+                if not lv.applies_to(project):
+                    continue  # not in a phase where the level applies (R-COM-6)
                 for start, end in periods_between(lv.period, window_start, yesterday):
                     if end >= today or start < since:
                         continue

@@ -21,3 +21,18 @@ def levels(db):
         "monthly_report",
     ]
     return {c: level(c) for c in codes}
+
+
+@pytest.fixture
+def project(db):
+    """A project whose sales site is open: the levels' default phases apply (R-COM-6)."""
+    from tests import factories as f
+
+    return f.ProjectFactory(marketing_phase="opened")
+
+
+@pytest.fixture
+def other_project(db):
+    from tests import factories as f
+
+    return f.ProjectFactory(marketing_phase="displaying")

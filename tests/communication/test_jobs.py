@@ -30,6 +30,27 @@ def test_reminder_sent_once_per_level_project_and_period(member, old_project, le
     assert runs.count() == 3 and all(r.status == JobRun.Status.SUCCESS for r in runs)
 
 
+@pytest.mark.parametrize("phase", ["preparing", "closed"])
+def test_no_reminder_nor_overdue_mark_outside_the_levels_phases(member, old_project, levels, phase):
+    Project.objects.filter(pk=old_project.pk).update(marketing_phase=phase)
+    lead = member("cs_lead", old_project)
+    services.communication_send_reminders(now=at(2026, 3, 2, 17, 35))
+    services.communication_mark_overdue(now=at(2026, 3, 4, 0, 20))
+    assert not Notification.objects.filter(recipient=lead).exists()
+    assert not ComplianceBreach.objects.filter(project=old_project).exists()
+    # An admin who extends a level to the phase brings its reminders and marks back.
+    levels["daily"].phases = ["preparing", "closed"]
+    levels["daily"].save()
+    services.communication_send_reminders(now=at(2026, 3, 2, 17, 40))
+    services.communication_mark_overdue(now=at(2026, 3, 4, 0, 25))
+    assert Notification.objects.filter(
+        recipient=lead, dedupe_key=f"com-remind:daily:{old_project.pk}:2026-03-02"
+    ).exists()
+    assert set(
+        ComplianceBreach.objects.filter(project=old_project).values_list("level__code", flat=True)
+    ) == {"daily"}
+
+
 def test_no_reminder_before_the_time_or_when_the_record_exists(member, old_project, levels):
     lead = member("cs_lead", old_project)
     services.communication_send_reminders(now=at(2026, 3, 2, 16, 59))

@@ -11,7 +11,7 @@ D = datetime.date
 
 
 def test_compliance_counts_periods_and_lists_missing_ones(project, levels):
-    other = f.ProjectFactory()
+    other = f.ProjectFactory(marketing_phase="sold_out")
     for day in [2, 3, 5]:  # Mar 4 missing
         RecordFactory(project=project, level=levels["daily"], held_at=at(2026, 3, day, 23, 59))
     RecordFactory(project=project, level=levels["daily"], held_at=at(2026, 3, 6, 0, 1))
@@ -32,6 +32,28 @@ def test_compliance_counts_periods_and_lists_missing_ones(project, levels):
     assert by[(other.pk, "daily")].rate == 0.0
     totals = {t["level"].code: t for t in selectors.compliance_by_level(rows)}
     assert totals["daily"]["missing"] == 6
+
+
+def test_compliance_leaves_out_levels_that_do_not_apply_in_the_phase(project, levels):
+    preparing = f.ProjectFactory(marketing_phase="preparing")
+    closed = f.ProjectFactory(marketing_phase="closed")
+    weekly_report = levels["weekly_report"]
+    weekly_report.phases = ["preparing", "opened"]
+    weekly_report.save()
+    rows = selectors.compliance(
+        [project, preparing, closed],
+        D(2026, 3, 2),
+        D(2026, 3, 8),
+        today=D(2026, 3, 9),
+        levels=[levels["daily"], weekly_report],
+    )
+    assert sorted((r.project.pk, r.level.code) for r in rows) == sorted(
+        [
+            (project.pk, "daily"),  # opened: the default phases
+            (project.pk, "weekly_report"),
+            (preparing.pk, "weekly_report"),  # preparing: only the level set to it
+        ]
+    )
 
 
 def test_compliance_uses_a_fixed_number_of_queries(project, levels, django_assert_num_queries):

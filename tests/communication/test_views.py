@@ -237,3 +237,27 @@ def test_problem_list_holds_only_projects_where_the_role_may_view_problems(
     assert c.get(f"/communication/problems/{hidden.pk}/").status_code == 403
     page = c.get("/communication/problems/")
     assert shown.title in page.text and hidden.title not in page.text
+
+
+def test_level_admin_requires_a_phase_and_keeps_the_chosen_ones(admin_client, levels):
+    from communication.models import CommunicationLevel
+
+    daily = levels["daily"]
+    url = f"/admin/communication/communicationlevel/{daily.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "适用营销阶段" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "recorder_roles"}
+    data.update(
+        property_role=daily.property_role_id or "",
+        developer_role=daily.developer_role_id or "",
+        escalates_to=daily.escalates_to_id or "",
+        reminder_time="17:00",
+        phases=[],
+    )
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200
+    assert "请至少选择一个适用的营销阶段。" in refused.content.decode()
+    data["phases"] = ["closed", "preparing"]
+    assert admin_client.post(url, data).status_code == 302
+    assert CommunicationLevel.objects.get(pk=daily.pk).phases == ["preparing", "closed"]
