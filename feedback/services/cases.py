@@ -55,6 +55,8 @@ def case_create(
     unit=None,
     building=None,
     area: str = "",
+    location: str = "",
+    preferred_visit_at: datetime.datetime | None = None,
     settled_on_spot: bool = False,
     is_major: bool = False,
     promised_at: datetime.datetime | None = None,
@@ -63,7 +65,10 @@ def case_create(
     source_callback=None,
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4)."""
+    """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4).
+
+    Every deadline starts at ``now``: for a case the owner submits on the owner portal
+    (channel 业主端) that is the moment of submission."""
     now = now or timezone.now()
     if customer is not None and customer.project_id != project.pk:
         raise DomainError(_("客户不属于该项目。"))
@@ -93,6 +98,8 @@ def case_create(
         unit=unit,
         building=building,
         area=area,
+        location=location.strip(),
+        preferred_visit_at=preferred_visit_at,
         subject=subject,
         content=content,
         handling=handling,
@@ -264,6 +271,12 @@ def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
     transition(case, CaseStatus.CLOSED, by=user, at=now, note=note, fields=fields)
     # The callbacks of every active rule a closing starts (repair, major repair, complaint).
     _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    if case.owner_rated_at is not None:
+        # The owner rated the repair on the portal before it was closed: that rating, given
+        # before the callback deadline, is the repair callback's outcome.
+        from .owner_cases import owner_rating_as_callback
+
+        owner_rating_as_callback(case, now=now)
     return case
 
 
