@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,7 +137,7 @@ def test_an_owner_cannot_submit_for_another_owners_unit(purchase, owner_client):
     response = _submit(owner_client(MOBILE), purchase, unit=other.unit_id)
     assert response.status_code == 200  # not among the choices
     assert not Case.objects.exists()
-    with pytest.raises(Exception):  # Http404 from the service itself
+    with pytest.raises(Http404):  # from the service itself
         owner_case_submit(
             owner=load_owner(MOBILE), unit_id=other.unit_id, kind="repair", content="x"
         )
