@@ -5,6 +5,7 @@ photos, and the switch that shares a unit's repairs with its tenants.
 Thin: form → service → message → redirect. Every case comes through
 ``owners.selectors_cases`` (another owner's case, or a tenant's without sharing → 404)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -71,7 +72,11 @@ def case_new(request):
                 % {"n": case.number, "m": case.rule_values.get("dispatch_minutes", 10)},
             )
             return redirect("owners:case_detail", pk=case.pk)
-    return render(request, "owners/cases/new.html", {"form": form, "nav": "cases"})
+    return render(
+        request,
+        "owners/cases/new.html",
+        {"form": form, "max_bytes": settings.ATTACHMENT_MAX_BYTES, "nav": "cases"},
+    )
 
 
 @sessions.owner_view

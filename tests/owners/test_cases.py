@@ -224,12 +224,12 @@ def test_my_cases_lists_only_the_owners_cases_in_bounded_queries(
     mine = [_case(purchase, content=f"问题{i}") for i in range(3)]
     other = _case(f.PurchaseFactory(customer__phone="13900000002"), content="别人的问题")
     client = owner_client(MOBILE)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         page = client.get(reverse("owners:cases")).content.decode()
     assert all(c.number in page for c in mine) and other.number not in page
     for i in range(10):
         _case(purchase, content=f"更多{i}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("owners:cases")).status_code == 200
 
 
