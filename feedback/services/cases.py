@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Notification
 from salesite.notifications import notify_each_once, notify_many
+from salesite.notifications.services import send_sms
 from salesite.policy import policy_for
 from salesite.selectors import members_holding
 from salesite.workflow import transition
@@ -26,6 +27,7 @@ from ..models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    Channel,
     DeadlineBreach,
     RuleCode,
     rule_due,
@@ -301,7 +303,33 @@ def case_rectification_done(*, case: Case, user=None, now=None) -> Case:
         note=_("整改完成"),
     )
     _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    if case.channel == Channel.OWNER and case.kind == CaseKind.REPAIR:
+        _ask_owner_to_confirm(case, now)
     return case
+
+
+def _owner_case_url(case: Case) -> str:
+    """The case's page on the owner portal (absolute, for an SMS)."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("owners:case_detail", args=[case.pk])
+    except NoReverseMatch:  # the portal is not mounted
+        path = "/"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _ask_owner_to_confirm(case: Case, now) -> None:
+    """An SMS to the owner who submitted the repair on the portal: confirm it or say it is
+    not fixed (once per "repair done", through the outbox)."""
+    send_sms(
+        phone=case.contact_phone,
+        body=_("您的报修 %(n)s 已维修完成，请确认是否修好并评价：%(url)s")
+        % {"n": case.number, "url": _owner_case_url(case)},
+        project=case.project,
+        dedupe_key=f"feedback:case:{case.pk}:repaired:{now.isoformat()}",
+    )
 
 
 def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:

@@ -157,3 +157,29 @@ def test_front_desk_my_work_has_the_unassigned_owner_cases_of_its_projects(
     assert not any(desk_case.number in t for t in titles)  # not an owner case, not assigned
     other_desk = member("front_desk", other_project)
     assert not any(case.number in i.title for i in work_items(other_desk, today))
+
+
+def test_the_owner_gets_one_sms_asking_to_confirm_each_time_the_repair_is_done(
+    project, owner, unit
+):
+    from salesite.models import OutboundMessage
+
+    case = _done(_owner_repair(project, owner, unit))
+    sms = OutboundMessage.objects.filter(recipient=owner.phone, channel="sms")
+    assert sms.count() == 1
+    assert case.number in sms.get().body and f"/owner/cases/{case.pk}/" in sms.get().body
+    services.case_rectification_done(case=case)  # already done: nothing again
+    assert sms.count() == 1
+    services.case_owner_confirm(case=case, fixed=False)
+    services.case_rectification_done(case=case, now=T0 + datetime.timedelta(days=1))
+    assert sms.count() == 2
+
+
+def test_a_desk_repair_sends_no_owner_sms(project, owner, unit):
+    from salesite.models import OutboundMessage
+
+    case = services.case_create(
+        project=project, kind="repair", subject="前台登记", customer=owner, unit=unit, now=T0
+    )
+    _done(case)
+    assert not OutboundMessage.objects.filter(channel="sms").exists()
