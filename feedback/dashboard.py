@@ -26,6 +26,7 @@ from .models import (
     CallbackStatus,
     CallbackTask,
     Case,
+    Channel,
     DeadlineBreach,
     SurveyLink,
     quarter_of,
@@ -34,6 +35,7 @@ from .selectors import BREACH_RECIPIENT_ROLES, assessment_ranking, survey_totals
 
 # Leads of a project see its callbacks nobody was given and all of its open cases.
 LEAD_ROLES = BREACH_RECIPIENT_ROLES
+FRONT_DESK_ROLE = "front_desk"
 
 
 def _callback_items(user, today, leads) -> list[WorkItem]:
@@ -59,9 +61,12 @@ def _callback_items(user, today, leads) -> list[WorkItem]:
     ]
 
 
-def _case_items(user, today, now, leads) -> list[WorkItem]:
+def _case_items(user, today, now, leads, desks=()) -> list[WorkItem]:
     end = day_start(today + datetime.timedelta(days=1))
     mine = Q(assignee=user) | Q(project_id__in=leads)
+    if desks:
+        # The front desk dispatches what owners submit on the owner portal (nobody took it in).
+        mine |= Q(channel=Channel.OWNER, assignee__isnull=True, project_id__in=desks)
     due = Q(dispatch_due__lt=end, dispatched_at__isnull=True) | Q(
         answer_due__lt=end, replied_at__isnull=True
     )
@@ -93,16 +98,20 @@ def _case_items(user, today, now, leads) -> list[WorkItem]:
 
 
 def work_items(user, today) -> list[WorkItem]:
-    """Callbacks and cases due by today: the user's own, and for leads those of their
-    projects (three queries). The lead projects are read first, as a list: inside the OR as
+    """Callbacks and cases due by today: the user's own, for leads those of their projects,
+    and for the front desk the owner-portal cases nobody was given yet (three queries). The lead projects are read first, as a list: inside the OR as
     a subquery they kept PostgreSQL from using the assignee and project indexes, and it
     walked every case by date looking for the user's (seconds at 500k cases)."""
-    leads = list(
+    rows = list(
         ProjectMembership.objects.filter(
-            user=user, is_active=True, role__code__in=LEAD_ROLES
-        ).values_list("project_id", flat=True)
+            user=user, is_active=True, role__code__in=[*LEAD_ROLES, FRONT_DESK_ROLE]
+        ).values_list("project_id", "role__code")
     )
-    return _callback_items(user, today, leads) + _case_items(user, today, timezone.now(), leads)
+    leads = sorted({p for p, code in rows if code in LEAD_ROLES})
+    desks = sorted({p for p, code in rows if code == FRONT_DESK_ROLE})
+    return _callback_items(user, today, leads) + _case_items(
+        user, today, timezone.now(), leads, desks
+    )
 
 
 def _score_figure(project_ids, date_to, group) -> Figure:

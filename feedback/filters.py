@@ -14,6 +14,7 @@ from .models import (
     Case,
     CaseKind,
     CaseStatus,
+    Channel,
     SurveyLink,
 )
 
@@ -21,13 +22,14 @@ from .models import (
 class CaseFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, label=_("类型"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("状态"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("方式"))
     q = django_filters.CharFilter(method="search", label=_("事由/客户/电话"))
     breached = yes_no_filter(_("有超时"), method="filter_breached")
     open = yes_no_filter(_("未关闭"), method="filter_open")
 
     class Meta:
         model = Case
-        fields = ["project", "kind", "status", "q", "breached", "open"]
+        fields = ["project", "kind", "status", "channel", "q", "breached", "open"]
 
     def search(self, queryset, name, value):
         value = value.strip()

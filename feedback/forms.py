@@ -30,8 +30,9 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("方式"),
-        # "问卷" is the channel of a survey answered by SMS link, never typed at the desk.
-        choices=[c for c in Channel.choices if c[0] != Channel.SURVEY],
+        # "问卷" is the channel of a survey answered by SMS link and "业主端" of a case the
+        # owner submitted on the owner portal; neither is typed at the desk.
+        choices=[c for c in Channel.choices if c[0] not in (Channel.SURVEY, Channel.OWNER)],
         widget=forms.RadioSelect,
         initial=Channel.VISIT,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_cases
 
 app_name = "owners"
 
@@ -12,4 +12,11 @@ urlpatterns = [
     path("login/code/", views.login_verify, name="login_verify"),
     path("logout/", views.logout, name="logout"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/sharing/", views_cases.unit_sharing, name="unit_sharing"),
+    path("cases/", views_cases.case_list, name="cases"),
+    path("cases/new/", views_cases.case_new, name="case_new"),
+    path("cases/<int:pk>/", views_cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/confirm/", views_cases.case_confirm, name="case_confirm"),
+    path("cases/<int:pk>/rate/", views_cases.case_rate, name="case_rate"),
+    path("cases/<int:pk>/photos/<int:photo_pk>/", views_cases.case_photo, name="case_photo"),
 ]

@@ -100,4 +100,10 @@ def unit_detail(request, pk):
     if not cards:
         raise Http404  # another owner's unit, or none
     (card,) = cards
-    return render(request, "owners/unit_detail.html", {"card": card, "nav": "home"})
+    from .selectors_cases import unit_sharing
+
+    return render(
+        request,
+        "owners/unit_detail.html",
+        {"card": card, "nav": "home", "sharing": unit_sharing(request.owner, pk)},
+    )

@@ -32,6 +32,7 @@ from .cases import (
     Channel,
     ComplaintCategory,
     DeadlineBreach,
+    OwnerConfirmation,
 )
 from .options import ComplaintCategoryOption, DefectCategoryOption
 from .quality import (
@@ -72,6 +73,7 @@ __all__ = [
     "Greeting",
     "HandoverFact",
     "Holiday",
+    "OwnerConfirmation",
     "ProjectStepRecord",
     "QuarterlyAssessment",
     "Question",

@@ -208,6 +208,7 @@ class CallbackAttempt(models.Model):
     class Channel(models.TextChoices):
         PHONE = "phone", _("电话")
         SURVEY = "survey", _("问卷")  # answered by the owner through an SMS link
+        OWNER = "owner", _("业主端")  # the owner's rating of a repair on the owner portal
 
     task = models.ForeignKey(
         CallbackTask,

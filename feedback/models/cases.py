@@ -24,7 +24,15 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("来访")
     CALL = "call", _("来电")
     SURVEY = "survey", _("问卷")  # a dissatisfied answer to a survey sent by SMS link
+    OWNER = "owner", _("业主端")  # submitted by the owner on the owner portal (owners/)
     OTHER = "other", _("其他")
+
+
+class OwnerConfirmation(models.TextChoices):
+    """The owner's answer on the portal once staff mark a repair done."""
+
+    FIXED = "fixed", _("业主确认已修好")
+    NOT_FIXED = "not_fixed", _("业主反馈未修好")
 
 
 class ComplaintCategory(models.TextChoices):
@@ -100,6 +108,8 @@ class Case(ProjectOwned):
         related_name="cases",
     )
     area = models.CharField(_("区域"), max_length=50, blank=True)
+    location = models.CharField(_("户内位置"), max_length=50, blank=True)
+    preferred_visit_at = models.DateTimeField(_("期望上门时间"), null=True, blank=True)
     subject = models.CharField(_("事由"), max_length=200)
     content = models.TextField(_("内容"), blank=True)
     handling = models.TextField(_("处理情况"), blank=True)
@@ -155,6 +165,14 @@ class Case(ProjectOwned):
     rule_values = models.JSONField(
         _("所用规则值"), default=dict, blank=True, help_text=_("登记时适用的服务规则取值")
     )
+    # The owner's answers on the owner portal (issue 14): the repair confirmed or not, a rating.
+    owner_confirmation = models.CharField(
+        _("业主确认"), max_length=12, choices=OwnerConfirmation.choices, blank=True
+    )
+    owner_confirmed_at = models.DateTimeField(_("业主确认时间"), null=True, blank=True)
+    owner_rating = models.PositiveSmallIntegerField(_("业主评分(1–5)"), null=True, blank=True)
+    owner_comment = models.TextField(_("业主评价"), blank=True)
+    owner_rated_at = models.DateTimeField(_("业主评价时间"), null=True, blank=True)
     source_callback = models.ForeignKey(
         "feedback.CallbackTask",
         verbose_name=_("来源回访"),
@@ -178,7 +196,13 @@ class Case(ProjectOwned):
                 condition=~models.Q(status="closed") | ~models.Q(reply=""),
                 name="case_closed_needs_reply",
                 violation_error_message=_("未答复客户的事项不能关闭。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(owner_rating__isnull=True)
+                | models.Q(owner_rating__gte=1, owner_rating__lte=5),
+                name="case_owner_rating_1_5",
+                violation_error_message=_("评分须在 1–5 之间。"),
+            ),
         ]
 
     def __str__(self):

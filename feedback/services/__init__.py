@@ -6,6 +6,8 @@ Other apps call these explicitly (no signals):
   the delivery, 3-month and 1-year callbacks and ticks the 6+2 step 恭迎乔迁.
 - ``tick_step(customer=, action_code=, on=, source=)`` when a workflow performs a 6+2 action
   (e.g. a progress notice → ``"progress_notice"``); idempotent.
+- ``case_create(..., channel="owner")`` for a case the owner submits on the owner portal, and
+  ``case_owner_confirm`` / ``case_owner_rate`` for the owner's answers (``owner_cases``).
 - ``send_survey_link(task, by=, reissue=)`` sends a callback's questionnaire by SMS link;
   a job sending for rules marked "send by SMS" passes ``reissue=False`` (idempotent).
 """
@@ -49,6 +51,13 @@ from .cases import (
     deadline_breaches_mark,
 )
 from .holidays_official import official_holidays_load
+from .owner_cases import (
+    case_owner_confirm,
+    case_owner_rate,
+    owner_may_confirm,
+    owner_may_rate,
+    owner_may_report_not_fixed,
+)
 from .quality import (
     patrol_record,
     referral_mark_signed,
@@ -88,6 +97,8 @@ __all__ = [
     "case_close",
     "case_create",
     "case_dispatch",
+    "case_owner_confirm",
+    "case_owner_rate",
     "case_rectification_done",
     "case_reply",
     "case_start",
@@ -97,6 +108,9 @@ __all__ = [
     "deadline_breaches_mark",
     "greetings_send",
     "official_holidays_load",
+    "owner_may_confirm",
+    "owner_may_rate",
+    "owner_may_report_not_fixed",
     "patrol_record",
     "questions_for",
     "record_handover",

@@ -31,6 +31,7 @@ from .steps import tick_step
 CASE_CHANNEL = {
     CallbackAttempt.Channel.PHONE: Channel.CALL,
     CallbackAttempt.Channel.SURVEY: Channel.SURVEY,
+    CallbackAttempt.Channel.OWNER: Channel.OWNER,
 }
 
 
@@ -69,12 +70,15 @@ def callback_record_outcome(
     note: str = "",
     now: datetime.datetime | None = None,
     channel: str = CallbackAttempt.Channel.PHONE,
+    rating: int | None = None,
 ) -> CallbackTask:
     """Record one call: not reached → retry until the maximum of attempts; reached → answers,
     score, and a follow-up complaint for a dissatisfied answer (R-FB-6).
 
     ``channel``: how the answers came (a phone call, or the owner's survey by SMS link); the
-    follow-up complaint of a dissatisfied answer carries the matching case channel."""
+    follow-up complaint of a dissatisfied answer carries the matching case channel.
+    ``rating``: one overall 1–5 score given instead of the questionnaire (the owner's rating
+    of a repair on the owner portal); it is the score, and 2 or less is dissatisfied."""
     now = now or timezone.now()
     task = (
         CallbackTask.objects.select_for_update(of=("self",))
@@ -106,7 +110,12 @@ def callback_record_outcome(
         return task
     answers = {str(k): v for k, v in (answers or {}).items()}
     questions = questions_for(task.rule)
-    task.score, task.dissatisfied = score_answers(questions, answers)
+    if rating is not None:
+        if not 1 <= int(rating) <= 5:
+            raise DomainError(_("评分须在 1–5 之间。"))
+        task.score, task.dissatisfied = Decimal(int(rating)).quantize(Decimal("0.01")), rating <= 2
+    else:
+        task.score, task.dissatisfied = score_answers(questions, answers)
     task.answers = answers
     task.completed_at = now
     transition(
@@ -120,6 +129,8 @@ def callback_record_outcome(
     _tick_for_callback(task, now)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
+        if rating is not None:
+            bad = [_("业主评分 %(n)s 分") % {"n": rating}]
         customer = task.customer
         case_create(
             project=task.project,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesite.models import Notification
 from salesite.notifications import notify_each_once, notify_many
+from salesite.notifications.services import send_sms
 from salesite.policy import policy_for
 from salesite.selectors import members_holding
 from salesite.workflow import transition
@@ -26,6 +27,7 @@ from ..models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    Channel,
     DeadlineBreach,
     RuleCode,
     rule_due,
@@ -55,6 +57,8 @@ def case_create(
     unit=None,
     building=None,
     area: str = "",
+    location: str = "",
+    preferred_visit_at: datetime.datetime | None = None,
     settled_on_spot: bool = False,
     is_major: bool = False,
     promised_at: datetime.datetime | None = None,
@@ -63,7 +67,10 @@ def case_create(
     source_callback=None,
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4)."""
+    """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4).
+
+    Every deadline starts at ``now``: for a case the owner submits on the owner portal
+    (channel 业主端) that is the moment of submission."""
     now = now or timezone.now()
     if customer is not None and customer.project_id != project.pk:
         raise DomainError(_("客户不属于该项目。"))
@@ -93,6 +100,8 @@ def case_create(
         unit=unit,
         building=building,
         area=area,
+        location=location.strip(),
+        preferred_visit_at=preferred_visit_at,
         subject=subject,
         content=content,
         handling=handling,
@@ -264,6 +273,12 @@ def case_close(*, case: Case, user=None, note: str = "", now=None) -> Case:
     transition(case, CaseStatus.CLOSED, by=user, at=now, note=note, fields=fields)
     # The callbacks of every active rule a closing starts (repair, major repair, complaint).
     _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    if case.owner_rated_at is not None:
+        # The owner rated the repair on the portal before it was closed: that rating, given
+        # before the callback deadline, is the repair callback's outcome.
+        from .owner_cases import owner_rating_as_callback
+
+        owner_rating_as_callback(case, now=now)
     return case
 
 
@@ -288,7 +303,33 @@ def case_rectification_done(*, case: Case, user=None, now=None) -> Case:
         note=_("整改完成"),
     )
     _create_case_callbacks(Case.objects.filter(pk=case.pk))
+    if case.channel == Channel.OWNER and case.kind == CaseKind.REPAIR:
+        _ask_owner_to_confirm(case, now)
     return case
+
+
+def _owner_case_url(case: Case) -> str:
+    """The case's page on the owner portal (absolute, for an SMS)."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("owners:case_detail", args=[case.pk])
+    except NoReverseMatch:  # the portal is not mounted
+        path = "/"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _ask_owner_to_confirm(case: Case, now) -> None:
+    """An SMS to the owner who submitted the repair on the portal: confirm it or say it is
+    not fixed (once per "repair done", through the outbox)."""
+    send_sms(
+        phone=case.contact_phone,
+        body=_("您的报修 %(n)s 已维修完成，请确认是否修好并评价：%(url)s")
+        % {"n": case.number, "url": _owner_case_url(case)},
+        project=case.project,
+        dedupe_key=f"feedback:case:{case.pk}:repaired:{now.isoformat()}",
+    )
 
 
 def deadline_breaches_mark(*, now: datetime.datetime | None = None) -> dict:

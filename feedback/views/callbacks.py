@@ -81,6 +81,10 @@ def callback_detail(request, pk):
     answers = [
         (q.text, task.answers.get(str(q.pk), "")) for q in questions if str(q.pk) in task.answers
     ]
+    if "owner_rating" in task.answers:  # rated by the owner on the owner portal
+        answers.append((_("业主端评分（1–5）"), task.answers["owner_rating"]))
+        if task.answers.get("owner_comment"):
+            answers.append((_("业主评价"), task.answers["owner_comment"]))
     return render(
         request,
         "feedback/callback_detail.html",

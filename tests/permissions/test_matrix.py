@@ -302,6 +302,7 @@ class PostOnly:
 @dataclass(frozen=True)
 class OwnerPage:
     resolve: Resolver | None = None
+    post: bool = False  # a POST-only owner action: its own object is checked with a POST
 
 
 Spec = Page | Obj | PostOnly | OwnerPage
@@ -328,6 +329,70 @@ def other_owner_unit(project):
         .first()
     )
     return None if p is None else {"pk": p.unit_id}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _owner_case(project, *, demo: bool, photo: bool = False):
+    """A case (with a photo) of the demo owner, or of another owner, in the project; made
+    through the services when the demo has none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from feedback.models import Case
+    from owners.demo import DEMO_OWNER_MOBILE
+    from owners.selectors import load_owner
+    from owners.services.cases import owner_case_submit
+    from salesite.attachments import attachment_add
+    from salesite.models import Attachment, Purchase
+
+    cases = Case.objects.filter(project=project, customer__isnull=False)
+    cases = (
+        cases.filter(customer__phone=DEMO_OWNER_MOBILE)
+        if demo
+        else cases.exclude(customer__phone=DEMO_OWNER_MOBILE)
+    )
+    case = cases.order_by("pk").first()
+    if case is None:
+        purchases = Purchase.objects.filter(project=project, is_active=True)
+        purchases = (
+            purchases.filter(customer__phone=DEMO_OWNER_MOBILE)
+            if demo
+            else purchases.exclude(customer__phone=DEMO_OWNER_MOBILE)
+        )
+        purchase = purchases.select_related("customer").order_by("pk").first()
+        if purchase is None:
+            return None
+        case = owner_case_submit(
+            owner=load_owner(purchase.customer.phone),
+            unit_id=purchase.unit_id,
+            kind="repair",
+            content="权限矩阵测试报修",
+        )
+    if not photo:
+        return {"pk": case.pk}
+    found = Attachment.objects.filter(
+        object_id=case.pk, content_type__model="case", mime_type__startswith="image/"
+    ).first() or attachment_add(
+        owner=case, uploaded=SimpleUploadedFile("m.png", PNG), user=None, description="matrix"
+    )
+    return {"pk": case.pk, "photo_pk": found.pk}
+
+
+def demo_owner_case(project):
+    return _owner_case(project, demo=True)
+
+
+def other_owner_case(project):
+    return _owner_case(project, demo=False)
+
+
+def demo_owner_photo(project):
+    return _owner_case(project, demo=True, photo=True)
+
+
+def other_owner_photo(project):
+    return _owner_case(project, demo=False, photo=True)
 
 
 def project_self(project):
@@ -585,6 +650,13 @@ URLS: dict[str, Spec] = {
     # owner portal (staff get 403 on its pages; the staff action on a customer's access)
     "owners:home": OwnerPage(),
     "owners:unit_detail": OwnerPage(demo_owner_unit),
+    "owners:unit_sharing": OwnerPage(demo_owner_unit, post=True),
+    "owners:cases": OwnerPage(),
+    "owners:case_new": OwnerPage(),
+    "owners:case_detail": OwnerPage(demo_owner_case),
+    "owners:case_confirm": OwnerPage(demo_owner_case, post=True),
+    "owners:case_rate": OwnerPage(demo_owner_case, post=True),
+    "owners:case_photo": OwnerPage(demo_owner_photo),
     "owners_staff:access_toggle": PostOnly(pk_of("salesite.Customer")),
 }
 
@@ -920,16 +992,22 @@ def test_an_owner_session_is_refused_by_every_staff_url(in_demo, name):
 @pytest.mark.parametrize("name", OWNER_URL_NAMES)
 def test_the_demo_owner_reaches_own_pages_only(in_demo, name):
     url = in_demo.url(name)
-    assert in_demo.owner.get(url).status_code == 200, url
     spec = URLS[name]
+    # A POST-only action: its own object answers a POST (then redirects), a GET is 405.
+    send = in_demo.owner.post if spec.post else in_demo.owner.get
+    assert send(url).status_code == (302 if spec.post else 200), url
     if spec.resolve is None:
         return
-    resolver = {demo_owner_unit: other_owner_unit}[spec.resolve]
+    resolver = {
+        demo_owner_unit: other_owner_unit,
+        demo_owner_case: other_owner_case,
+        demo_owner_photo: other_owner_photo,
+    }[spec.resolve]
     for code in (OWN, SAME_COMPANY, OTHER_COMPANY):
         kwargs = resolver(in_demo.projects[code])
         assert kwargs, f"{name}: no other owner's object in {code}"
         other = reverse(name, kwargs=kwargs)
-        status = in_demo.owner.get(other).status_code
+        status = send(other).status_code
         assert status == 404, f"{name} {other} ({code}): the demo owner got {status}"
 
 
