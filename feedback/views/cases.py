@@ -28,7 +28,9 @@ from ..models import (
     OPEN_CALLBACK_STATUSES,
     CallbackTask,
     Case,
+    CaseKind,
     CaseStatus,
+    Channel,
 )
 
 # --- home ----------------------------------------------------------------------------------
@@ -191,7 +193,14 @@ def case_action(request, pk, action):
             msg = _("事项已关闭。")
         elif action == "rectified":
             services.case_rectification_done(case=case, user=user)
-            msg = _("已记录整改完成，1周内须完成满意度回访。")
+            if case.kind == CaseKind.REPAIR:
+                msg = (
+                    _("已记录维修完成，已请业主在业主端确认并评价。")
+                    if case.channel == Channel.OWNER
+                    else _("已记录维修完成。")
+                )
+            else:
+                msg = _("已记录整改完成，1周内须完成满意度回访。")
         else:
             raise PermissionDenied
     except DomainError as exc:
