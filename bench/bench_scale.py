@@ -15,6 +15,11 @@ front-desk user of one project, after a warm-up request, and the script prints p
   processes it does not count; serial plans are what a busy 2-core server runs anyway;
 - the Python part of that CPU time (p50) and the number of SQL queries.
 
+The owner portal's pages (``bench_pages.owner_pages``: every owner page of the URL conf, with
+the owner's first unit where it takes an id) are timed as the demo owner (seed_demo's mobile,
+logged in through ``owners.sessions.log_in``), and the owner login page anonymously; their rows
+carry the user "owner" ("anonymous").
+
 With two or more runs it prints them side by side and flags the rows whose p95 (CPU time, or
 wall time with ``--flag-on wall``) reaches 150 ms, or whose query count differs between the
 sizes (it must not grow with the data); it exits non-zero when a row is flagged. ``--json``
@@ -37,7 +42,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_pages import configure, percentile  # noqa: E402
+from bench_pages import configure, owner_client, owner_pages, percentile  # noqa: E402
 
 TARGET_P95_MS = 150.0
 HQ_USER = "binjiang_hq_inspector"  # role with "all" scope
@@ -183,12 +188,18 @@ def measure(args) -> dict:
         flush=True,
     )
     load = [os.getloadavg()[0]]
-    print(HEADER, flush=True)
-    rows = []
+    runs = []
     for who, user_label, username in USERS:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for label, url, for_whom in pages(project.pk, project.property_company_id):
+        runs.append((user_label, client, pages(project.pk, project.property_company_id), who))
+    owner = owner_client()
+    runs.append(("owner", owner, [(lb, url, "owner") for lb, url in owner_pages(owner)], "owner"))
+    runs.append(("anonymous", Client(), [("owner login", "/owner/login/", "anon")], "anon"))
+    print(HEADER, flush=True)
+    rows = []
+    for user_label, client, run_pages, who in runs:
+        for label, url, for_whom in run_pages:
             if who not in for_whom.split():
                 continue
             if args.only and args.only not in label:
