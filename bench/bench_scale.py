@@ -42,7 +42,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_pages import configure, owner_client, owner_pages, percentile  # noqa: E402
+from bench_pages import OWNER_MOBILE, configure, owner_client, owner_pages, percentile  # noqa: E402
 
 TARGET_P95_MS = 150.0
 HQ_USER = "binjiang_hq_inspector"  # role with "all" scope
@@ -71,7 +71,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def pages(project_pk: int, company_pk: int) -> list[tuple[str, str, str]]:
+def pages(project_pk: int, company_pk: int, customer_pk: int) -> list[tuple[str, str, str]]:
     """(label, url, who): the dashboards and the main lists; who is "hq", "desk" or both."""
     both = "hq desk"
     return [
@@ -94,6 +94,8 @@ def pages(project_pk: int, company_pk: int) -> list[tuple[str, str, str]]:
         ("renovation application list", "/renovation/applications/", both),
         ("customer list", "/core/customers/", both),
         ("unit list", "/core/units/", both),
+        # the demo owner's customer record: the page with the owner portal's panel
+        ("customer detail (owner panel)", f"/core/customers/{customer_pk}/", both),
     ]
 
 
@@ -173,9 +175,10 @@ def measure(args) -> dict:
 
     from communication.models import Problem
     from feedback.models import Case
-    from salesite.models import Project, Unit, User
+    from salesite.models import Customer, Project, Unit, User
 
     project = Project.objects.select_related("property_company").get(code="binjiang")
+    customer = Customer.objects.filter(project=project, phone=OWNER_MOBILE).order_by("pk").first()
     sizes = {
         "projects": Project.objects.count(),
         "units": Unit.objects.count(),
@@ -192,7 +195,8 @@ def measure(args) -> dict:
     for who, user_label, username in USERS:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        runs.append((user_label, client, pages(project.pk, project.property_company_id), who))
+        urls = pages(project.pk, project.property_company_id, customer.pk)
+        runs.append((user_label, client, urls, who))
     owner = owner_client()
     runs.append(("owner", owner, [(lb, url, "owner") for lb, url in owner_pages(owner)], "owner"))
     runs.append(("anonymous", Client(), [("owner login", "/owner/login/", "anon")], "anon"))
