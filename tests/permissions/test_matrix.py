@@ -1094,6 +1094,39 @@ def test_every_owner_url_refuses_staff_and_anonymous_posts(in_demo, name):
 
 
 @pytest.mark.parametrize("name", OWNER_URL_NAMES)
+def test_a_staff_session_carrying_an_owner_key_is_refused(in_demo, name):
+    """Sessions never mix: a staff login whose session also holds an owner's data (e.g. set
+    by hand) still gets 403 from every owner page, not the owner's page."""
+    from owners.sessions import SESSION_KEY
+
+    staff = Client()
+    staff.force_login(in_demo.users["front_desk"])
+    session = staff.session
+    session[SESSION_KEY] = in_demo.owner.session[SESSION_KEY]
+    session.save()
+    url = in_demo.url(name)
+    assert staff.get(url).status_code == 403, url
+    assert staff.post(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("name", OWNER_URL_NAMES)
+def test_a_disabled_owner_is_logged_out_by_every_owner_url(in_demo, name):
+    """Staff disable the number (a lost phone): the owner's next request, on any owner page,
+    ends the session and answers with the owner login; the session stays ended."""
+    from owners.demo import DEMO_OWNER_MOBILE
+    from owners.services import set_access
+
+    client = portal_client(DEMO_OWNER_MOBILE)  # its own: this one's session is ended here
+    set_access(mobile=DEMO_OWNER_MOBILE, disabled=True, by=in_demo.users["front_desk"])
+    url = in_demo.url(name)
+    response = client.get(url)
+    assert response.status_code == 302, f"{name}: a disabled owner got {response.status_code}"
+    assert response["Location"].startswith(f"{reverse('owners:login')}?next=")
+    set_access(mobile=DEMO_OWNER_MOBILE, disabled=False, by=in_demo.users["front_desk"])
+    assert client.get(reverse("owners:home")).status_code == 302  # logged out, not paused
+
+
+@pytest.mark.parametrize("name", OWNER_URL_NAMES)
 def test_the_demo_owner_reaches_own_pages_only(in_demo, name):
     url = in_demo.url(name)
     spec = SPECS[name]
