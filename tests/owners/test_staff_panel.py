@@ -104,7 +104,7 @@ def test_a_registered_provider_adds_its_line(purchase, member, client_for, monke
 
     staff = client_for(member("front_desk", purchase.unit.project))
     panel, _ctx = _page(staff, purchase.customer)
-    assert "业主端报事</dt>" in panel and "<dd class=\"col-sm-7\">4</dd>" in panel
+    assert "业主端报事</dt>" in panel and '<dd class="col-sm-7">4</dd>' in panel
 
 
 def test_the_panel_is_not_shown_to_an_owner(purchase):
