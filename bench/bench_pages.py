@@ -4,7 +4,9 @@ Builds a throwaway SQLite database (var/bench.sqlite3, rebuilt on every run) wit
 three projects and users plus N units, N customers and N purchases spread over the projects,
 then requests the home page, the customer list, the unit list and a project detail page with
 Django's test client as a front-desk user (one project) and an HQ user (every project), and
-prints p50/p95 times and the number of SQL queries per page. It prints figures; it asserts
+the owner portal's pages (``owner_pages``: every owner page of the URL conf) as an owner
+logged in with their mobile (and its login page anonymously), and prints p50/p95 times and the
+number of SQL queries per page. It prints figures; it asserts
 nothing about timing. ``--database-url`` points it at another, empty database instead
 (e.g. a PostgreSQL database created for the purpose).
 """
@@ -27,6 +29,9 @@ sys.path.insert(0, str(ROOT))
 UNITS_PER_FLOOR = 10
 FLOORS = 20
 BATCH = 2000
+# The demo owner's mobile (owners.demo.DEMO_OWNER_MOBILE); in this script's own dataset it is
+# the second generated customer (one unit), in build_data.py's the demo owner (seed_demo).
+OWNER_MOBILE = "13900000001"
 
 
 def parse_args():
@@ -161,6 +166,68 @@ def time_page(client, url: str, n_requests: int, budget_s: float) -> tuple[list[
     return times, queries
 
 
+def owner_client(mobile: str = OWNER_MOBILE):
+    """A test client logged in to the owner portal as ``mobile``, the way the login page does
+    it (``owners.sessions.log_in`` on a fresh session), without a staff login."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+    from django.test import Client
+
+    from owners.selectors import load_owner
+    from owners.sessions import log_in
+
+    owner = load_owner(mobile)
+    if owner is None or not owner.unit_ids:
+        raise SystemExit(f"No owner with the mobile {mobile} in the bench data")
+    request = HttpRequest()
+    request.user = AnonymousUser()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    log_in(request, owner)
+    request.session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    client.owner = owner
+    return client
+
+
+def owner_pages(client) -> list[tuple[str, str]]:
+    """(label, url) of every owner page of the URL conf, found as the permission matrix finds
+    them (namespace "owners", an ``owner_view``): with no URL kwargs, or with int kwargs filled
+    with the owner's first unit (我的房屋's unit page). A page that does not answer the owner 200
+    with that id (it needs an object of another kind) is left out, with a note."""
+    from django.urls import URLPattern, URLResolver, get_resolver, reverse
+    from django.urls.converters import IntConverter
+
+    unit = min(client.owner.unit_ids)
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, ":".join(n for n in (namespace, p.namespace) if n) or None)
+            elif (
+                isinstance(p, URLPattern)
+                and namespace == "owners"
+                and getattr(p.callback, "owner_view", False) is True
+            ):
+                converters = p.pattern.converters
+                if not all(isinstance(c, IntConverter) for c in converters.values()):
+                    print(f"  (owners:{p.name} left out: URL kwargs other than ids)")
+                    continue
+                url = reverse(f"owners:{p.name}", kwargs={k: unit for k in converters} or None)
+                status = client.get(url).status_code
+                if status != 200:
+                    print(f"  (owners:{p.name} left out: {url} answers the owner {status})")
+                    continue
+                found.append((f"owner {p.name}", url))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
 def percentile(samples: list[float], pct: int) -> float:
     if len(samples) == 1:
         return samples[0]
@@ -197,15 +264,21 @@ def main() -> None:
         ("front desk (1 project)", "binjiang_front_desk"),
         ("HQ inspector (all)", "binjiang_hq_inspector"),
     ]
-    print(f"Up to {args.requests} requests per page after a warm-up; times in ms\n")
-    print(f"{'page':<16} {'user':<24} {'n':>3} {'p50':>8} {'p95':>8} {'max':>8} {'queries':>8}")
+    runs = []
     for user_label, username in users:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for page_label, url in pages:
+        runs.append((user_label, client, pages))
+    owner = owner_client()
+    runs.append(("owner (portal)", owner, owner_pages(owner)))
+    runs.append(("anonymous", Client(), [("owner login", "/owner/login/")]))
+    print(f"Up to {args.requests} requests per page after a warm-up; times in ms\n")
+    print(f"{'page':<20} {'user':<24} {'n':>3} {'p50':>8} {'p95':>8} {'max':>8} {'queries':>8}")
+    for user_label, client, run_pages in runs:
+        for page_label, url in run_pages:
             times, queries = time_page(client, url, args.requests, args.budget)
             print(
-                f"{page_label:<16} {user_label:<24} {len(times):3d} {percentile(times, 50):8.1f} "
+                f"{page_label:<20} {user_label:<24} {len(times):3d} {percentile(times, 50):8.1f} "
                 f"{percentile(times, 95):8.1f} {max(times):8.1f} {queries:8d}",
                 flush=True,
             )

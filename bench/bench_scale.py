@@ -15,6 +15,11 @@ front-desk user of one project, after a warm-up request, and the script prints p
   processes it does not count; serial plans are what a busy 2-core server runs anyway;
 - the Python part of that CPU time (p50) and the number of SQL queries.
 
+The owner portal's pages (``bench_pages.owner_pages``: every owner page of the URL conf, with
+the owner's first unit where it takes an id) are timed as the demo owner (seed_demo's mobile,
+logged in through ``owners.sessions.log_in``), and the owner login page anonymously; their rows
+carry the user "owner" ("anonymous").
+
 With two or more runs it prints them side by side and flags the rows whose p95 (CPU time, or
 wall time with ``--flag-on wall``) reaches 150 ms, or whose query count differs between the
 sizes (it must not grow with the data); it exits non-zero when a row is flagged. ``--json``
@@ -37,7 +42,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_pages import configure, percentile  # noqa: E402
+from bench_pages import OWNER_MOBILE, configure, owner_client, owner_pages, percentile  # noqa: E402
 
 TARGET_P95_MS = 150.0
 HQ_USER = "binjiang_hq_inspector"  # role with "all" scope
@@ -66,7 +71,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def pages(project_pk: int, company_pk: int) -> list[tuple[str, str, str]]:
+def pages(project_pk: int, company_pk: int, customer_pk: int) -> list[tuple[str, str, str]]:
     """(label, url, who): the dashboards and the main lists; who is "hq", "desk" or both."""
     both = "hq desk"
     return [
@@ -89,6 +94,8 @@ def pages(project_pk: int, company_pk: int) -> list[tuple[str, str, str]]:
         ("renovation application list", "/renovation/applications/", both),
         ("customer list", "/core/customers/", both),
         ("unit list", "/core/units/", both),
+        # the demo owner's customer record: the page with the owner portal's panel
+        ("customer detail (owner panel)", f"/core/customers/{customer_pk}/", both),
     ]
 
 
@@ -168,9 +175,10 @@ def measure(args) -> dict:
 
     from communication.models import Problem
     from feedback.models import Case
-    from salesite.models import Project, Unit, User
+    from salesite.models import Customer, Project, Unit, User
 
     project = Project.objects.select_related("property_company").get(code="binjiang")
+    customer = Customer.objects.filter(project=project, phone=OWNER_MOBILE).order_by("pk").first()
     sizes = {
         "projects": Project.objects.count(),
         "units": Unit.objects.count(),
@@ -183,12 +191,19 @@ def measure(args) -> dict:
         flush=True,
     )
     load = [os.getloadavg()[0]]
-    print(HEADER, flush=True)
-    rows = []
+    runs = []
     for who, user_label, username in USERS:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for label, url, for_whom in pages(project.pk, project.property_company_id):
+        urls = pages(project.pk, project.property_company_id, customer.pk)
+        runs.append((user_label, client, urls, who))
+    owner = owner_client()
+    runs.append(("owner", owner, [(lb, url, "owner") for lb, url in owner_pages(owner)], "owner"))
+    runs.append(("anonymous", Client(), [("owner login", "/owner/login/", "anon")], "anon"))
+    print(HEADER, flush=True)
+    rows = []
+    for user_label, client, run_pages, who in runs:
+        for label, url, for_whom in run_pages:
             if who not in for_whom.split():
                 continue
             if args.only and args.only not in label:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from salesite.models import Customer
 from salesite.views_access import get_record, staff_view
 
+from . import activity
 from .models import OwnerAccess
 from .services import set_access
 
@@ -18,13 +19,15 @@ CHANGE_ACCESS = "owners.change_owneraccess"
 
 
 def customer_panel(request, customer) -> str:
-    """The panel's HTML: last portal login and, for roles that may, the disable/enable form."""
+    """The panel's HTML: last portal login, access state, the owner's activity (owners.activity,
+    one query per kind) and, for roles that may, the disable/enable form."""
     access = OwnerAccess.objects.filter(mobile=customer.phone).select_related("changed_by").first()
     return render_to_string(
         "owners/customer_panel.html",
         {
             "customer": customer,
             "access": access,
+            "activity": activity.customer_activity(customer),
             "can_change": request.user.has_perm(CHANGE_ACCESS, customer),
             # Not rendered with the request: its context processors would query again.
             "csrf_token": get_token(request),

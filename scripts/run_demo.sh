@@ -20,13 +20,14 @@ echo "$logins"
 # The filesystem broker's folders (see CELERY_BROKER_TRANSPORT_OPTIONS in settings/base.py).
 mkdir -p var/log var/broker/out var/broker/processed
 pids=()
+echoes=()  # helpers that only echo to this console (not watched by `wait -n` below)
 
 stop_all() {
     trap - INT TERM EXIT
     echo
     echo "==> Stopping web server, Celery worker and beat"
     local pid
-    for pid in "${pids[@]}"; do
+    for pid in "${pids[@]}" "${echoes[@]}"; do
         # Each child leads its own process group (set -m): this also reaches runserver's
         # autoreload child and the worker's pool processes.
         kill -TERM -- "-$pid" 2>/dev/null || true
@@ -44,6 +45,11 @@ set -m
 "$bin/celery" -A salesite worker --loglevel info --concurrency "${CELERY_CONCURRENCY:-1}" \
     --logfile var/log/celery-worker.log &
 pids+=("$!")
+# The demo's SMS (an owner portal login code among them) are "sent" by the worker's console
+# SMS backend into its log: echo those lines here too, as they are sent.
+touch var/log/celery-worker.log
+(tail -n 0 -F var/log/celery-worker.log 2>/dev/null | grep --line-buffered "SMS to") &
+echoes+=("$!")
 "$bin/celery" -A salesite beat --loglevel info \
     --scheduler django_celery_beat.schedulers:DatabaseScheduler \
     --logfile var/log/celery-beat.log &
@@ -67,7 +73,8 @@ cat <<MSG
  Demo logins: see the table above; $(echo "$logins" | grep -m1 '密码' || true)
    e.g. admin, binjiang_front_desk, binjiang_cs_lead, binjiang_hq_inspector
  Owner portal: http://127.0.0.1:$port/owner/  $(echo "$logins" | grep -m1 -o '演示业主手机号: [0-9]*' || true)
-   login code: var/log/celery-worker.log ("SMS to ...") or admin 短信
+   login code: printed below as "SMS to ..." when sent; also var/log/celery-worker.log
+   and admin 短信 (SMS log)
  Press Ctrl-C to stop the web server, the worker and beat.
 ================================================================================
 

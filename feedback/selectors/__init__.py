@@ -165,7 +165,7 @@ from .quality import (  # noqa: E402
     loyalty_rates,
     patrols_missing,
 )
-from .surveys import survey_response_rates, survey_totals  # noqa: E402
+from .surveys import customer_survey_links, survey_response_rates, survey_totals  # noqa: E402
 
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
@@ -180,6 +180,7 @@ __all__ = [
     "club_events_visible",
     "contractor_ranking",
     "customer_search",
+    "customer_survey_links",
     "defect_report",
     "half_month_bounds",
     "loyalty_rates",

@@ -3,7 +3,7 @@ aggregate query whatever the number of tasks."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from salesite.dashboard.helpers import percent
 
@@ -40,4 +40,14 @@ def survey_totals(links) -> dict:
     return links.aggregate(
         sent=Count("task", distinct=True),
         answered=Count("task", filter=Q(used_at__isnull=False), distinct=True),
+    )
+
+
+def customer_survey_links(customer) -> dict:
+    """The survey links sent to one customer (their callback tasks): ``sent`` and
+    ``answered`` (tasks), and ``last_answered_at``. One query."""
+    return SurveyLink.objects.filter(task__customer=customer).aggregate(
+        sent=Count("task", distinct=True),
+        answered=Count("task", filter=Q(used_at__isnull=False), distinct=True),
+        last_answered_at=Max("used_at"),
     )

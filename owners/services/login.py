@@ -38,6 +38,9 @@ PER_IP_PER_HOUR = 20
 MAX_FAILURES = 5
 LOCK_FOR = datetime.timedelta(minutes=15)
 HOUR = datetime.timedelta(hours=1)
+# The cleanup job keeps a day of codes (the limits look back one hour) and forgets the wrong
+# codes of a number left alone for a day.
+KEEP_FOR = datetime.timedelta(days=1)
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
 
@@ -60,9 +63,9 @@ def code_hash(mobile: str, code: str) -> str:
 
 
 def _guard(mobile: str) -> LoginGuard:
-    """The number's guard row, locked for this transaction (created on first use)."""
-    LoginGuard.objects.get_or_create(mobile=mobile)
-    return LoginGuard.objects.select_for_update().get(mobile=mobile)
+    """The number's guard row, locked for this transaction (created on first use, or again
+    after the cleanup job deleted an idle one)."""
+    return LoginGuard.objects.select_for_update().get_or_create(mobile=mobile)[0]
 
 
 def _may_log_in(mobile: str) -> bool:
@@ -166,3 +169,17 @@ def _verify(*, mobile: str, code: str, ip: str | None, now) -> _Outcome:
     access.last_login_ip = ip
     access.save(update_fields=["last_login_at", "last_login_ip"])
     return _Outcome.OK
+
+
+@transaction.atomic
+def login_records_clean(*, now=None) -> dict[str, int]:
+    """The daily cleanup (idempotent): delete the codes older than a day (used, expired or
+    never used; none of them still counts for a limit) and the guard rows of numbers idle for
+    a day whose lock has run out, which resets their wrong-code count. A current lock stays."""
+    now = now or timezone.now()
+    cutoff = now - KEEP_FOR
+    codes, _by_model = LoginCode.objects.filter(created_at__lt=cutoff).delete()
+    guards, _by_model = (
+        LoginGuard.objects.filter(updated_at__lt=cutoff).exclude(locked_until__gt=now).delete()
+    )
+    return {"codes_deleted": codes, "guards_reset": guards}
