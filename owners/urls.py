@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_pages
 
 app_name = "owners"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("login/code/", views.login_verify, name="login_verify"),
     path("logout/", views.logout, name="logout"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    # 通知, 装修, 交房 (owners/views_pages.py)
+    path("notices/", views_pages.notice_list, name="notice_list"),
+    path("notices/<str:kind>/<int:pk>/", views_pages.notice_detail, name="notice_detail"),
+    path("renovation/", views_pages.renovation_list, name="renovation_list"),
+    path("renovation/<int:pk>/", views_pages.renovation_detail, name="renovation_detail"),
+    path("renovation/files/<int:pk>/", views_pages.renovation_file, name="renovation_file"),
+    path("handover/", views_pages.handover, name="handover"),
+    path("handover/photos/<int:pk>/", views_pages.handover_photo, name="handover_photo"),
 ]
