@@ -309,27 +309,38 @@ def owner_applications(qs):
     )
 
 
+def documents_with_files(app) -> list:
+    """The application's checklist lines, each with ``.files`` (its scans, e.g. uploaded by
+    the owner on the owner portal), in two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from salesite.models import Attachment
+
+    from .models import ApplicationDocument
+
+    documents = list(app.documents.select_related("checked_by").order_by("kind"))
+    files: dict[int, list] = {}
+    if documents:
+        ct = ContentType.objects.get_for_model(ApplicationDocument)
+        for a in (
+            Attachment.objects.filter(content_type=ct, object_id__in=[d.pk for d in documents])
+            .select_related("uploaded_by")
+            .order_by("pk")
+        ):
+            files.setdefault(a.object_id, []).append(a)
+    for d in documents:
+        d.files = files.get(d.pk, [])
+    return documents
+
+
 def owner_application_detail(app) -> dict:
     """What the owner sees of one application, in a fixed number of queries: the document
     checklist with the files on each line, the fees due (from the schedule, until paid) or
     paid (the cashier's charges), the permit, violations with their fines, and the deposit
     refund once known."""
-    from django.contrib.contenttypes.models import ContentType
+    from .models import FeeCharge, Fine, Violation
 
-    from salesite.models import Attachment
-
-    from .models import ApplicationDocument, FeeCharge, Fine, Violation
-
-    documents = list(app.documents.order_by("kind"))
-    files: dict[int, list] = {}
-    if documents:
-        ct = ContentType.objects.get_for_model(ApplicationDocument)
-        for a in Attachment.objects.filter(
-            content_type=ct, object_id__in=[d.pk for d in documents]
-        ).order_by("pk"):
-            files.setdefault(a.object_id, []).append(a)
-    for d in documents:
-        d.files = files.get(d.pk, [])
+    documents = documents_with_files(app)
     payment = getattr(app, "fee_payment", None)
     charges = list(FeeCharge.objects.filter(payment=payment)) if payment is not None else []
     fees_due = []

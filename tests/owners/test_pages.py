@@ -270,7 +270,7 @@ def test_a_tenant_sees_no_renovation(owner_client, purchase):
     assert tenant.get(reverse("owners:renovation_detail", args=[app.pk])).status_code == 404
 
 
-def test_owner_uploads_a_missing_document(client, purchase, member):
+def test_owner_uploads_a_missing_document(client, purchase, member, client_for):
     reviewer = member("engineering", purchase.unit.project)
     app = _application(purchase)
     doc = ApplicationDocument.objects.get(application=app, kind=DocumentKind.DRAWING_PLAN)
@@ -287,6 +287,12 @@ def test_owner_uploads_a_missing_document(client, purchase, member):
     download = client.get(reverse("owners:renovation_file", args=[att.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
     assert download["Cache-Control"] == "private, no-store"
+    # staff see it on the application's checklist and open it through the checked download
+    staff = client_for(reviewer)
+    html = staff.get(reverse("renovation:application_detail", args=[app.pk])).content.decode()
+    staff_url = reverse("salesite:attachment_download", args=[att.pk])
+    assert staff_url in html and "业主端上传" in html
+    assert staff.get(staff_url).status_code == 200
 
 
 def test_an_id_scan_is_personal_and_not_served_back(client, purchase):
