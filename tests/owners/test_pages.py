@@ -176,6 +176,11 @@ def test_open_day_rsvp_feeds_the_staff_attendance_list(client, notices, purchase
     staff_page = client_for(lead).get(reverse("handover:openday_detail", args=[notices["day"].pk]))
     html = staff_page.content.decode()
     assert "参加 3 人" in html and "报名参加 1 户共 3 人" in html
+    export = client_for(lead).get(
+        reverse("handover:openday_detail", args=[notices["day"].pk]) + "?format=csv"
+    )
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    assert "业主回复" in body.decode("utf-8-sig") and ",参加,3," in body.decode("utf-8-sig")
     # changed to not attending: the number is cleared
     client.post(url, {"attending": "no", "people": "3"})
     invitation.refresh_from_db()
