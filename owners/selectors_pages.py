@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, DateField, IntegerField, Value
 from django.db.models.functions import Cast, TruncDate
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import Owner, get_owned_or_404, owned
@@ -159,7 +160,7 @@ def notice_entry(owner: Owner, kind: str, pk: int) -> NoticeEntry:
             customer_field="customer",
             pk=pk,
         )
-        return NoticeEntry(kind, row, row.notice.sent_at.date())
+        return NoticeEntry(kind, row, timezone.localdate(row.notice.sent_at))
     if kind == WARRANTY:
         row = get_owned_or_404(
             owner,
@@ -177,7 +178,7 @@ def notice_entry(owner: Owner, kind: str, pk: int) -> NoticeEntry:
             customer_field="customer",
             pk=pk,
         )
-        return NoticeEntry(kind, row, row.open_day.invited_at.date())
+        return NoticeEntry(kind, row, timezone.localdate(row.open_day.invited_at))
     raise Http404
 
 
