@@ -83,15 +83,14 @@ def _open_day(project, lead, *, held_on, invited_at):
     return day
 
 
-def _warranty(project, *, sent_on, name="屋面防水"):
-    item = WarrantyItem.objects.create(
+def _warranty(project, *, name="屋面防水"):
+    return WarrantyItem.objects.create(
         project=project,
         name=name,
         responsible_unit="总包",
         starts_on=datetime.date(2021, 1, 1),
         ends_on=datetime.date(2026, 12, 31),
     )
-    return item
 
 
 def _at(day: datetime.date):
@@ -108,7 +107,7 @@ def notices(purchase, other, lead):
     design = _send_notice(
         project, lead, "景观设计变更", at=_at(today - datetime.timedelta(10)), kind="design_change"
     )
-    item = _warranty(project, sent_on=today - datetime.timedelta(5))
+    item = _warranty(project)
     for customer in (purchase.customer, other.customer):
         WarrantyNotice.objects.create(
             project=project, item=item, customer=customer, sent_on=today - datetime.timedelta(5)
@@ -470,6 +469,23 @@ def test_staff_see_the_rectification_photo_on_the_case_page(client_for, case):
     photo = Attachment.objects.get(object_id=case.item.pk)
     html = client_for(case.desk).get(reverse("handover:case_detail", args=[case.pk])).content
     assert reverse("salesite:attachment_download", args=[photo.pk]) in html.decode()
+
+
+def test_staff_add_a_rectification_item_with_a_photo(client_for, case):
+    response = client_for(case.desk).post(
+        reverse("handover:rectification_add", args=[case.pk]),
+        {
+            "location": "阳台",
+            "description": "栏杆松动",
+            "responsible_unit": "总包",
+            "deadline": "2099-02-01",
+            "photo": _png("rail.png"),
+        },
+    )
+    assert response.status_code == 302
+    item = case.rectifications.get(location="阳台")
+    photo = Attachment.objects.get(object_id=item.pk, content_type__model="rectificationitem")
+    assert photo.is_image and photo.owner == item
 
 
 def test_another_owners_handover_and_photo_are_hidden(owner_client, case, other):
