@@ -49,6 +49,7 @@ class HandoverConfig(AppConfig):
         ):
             register_record_view(model)
         register_record_view(models.InspectionDefect, via="inspection")  # photos of a defect
+        register_record_view(models.RectificationItem, via="case")  # photos of a leftover item
 
         from salesite.dashboard import registry
 

@@ -147,12 +147,14 @@ def opendays(qs) -> Export:
 
 def invitations(day, qs, user) -> Export:
     """The invitations of one open day with attendance and opinions; phones masked (R-X-5)."""
-    headers = [_("业主"), _("手机"), _("已到场"), _("意见")]
+    headers = [_("业主"), _("手机"), _("业主回复"), _("报名人数"), _("已到场"), _("意见")]
     personal = PersonalData(user)
     rows = (
         [
             i.customer.name,
             personal.phone(day.project, i.customer.phone),
+            i.get_rsvp_display(),
+            i.rsvp_people,
             i.attended,
             i.opinion,
         ]

@@ -246,6 +246,18 @@ class RectificationForm(CrispyMixin, forms.Form):
     description = forms.CharField(label=_("问题描述"), max_length=300)
     responsible_unit = forms.CharField(label=_("责任单位"), max_length=60)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE_WIDGET)
+    photo = forms.FileField(label=_("照片（业主端可见）"), required=False)
+
+    def clean_photo(self):
+        from salesite.attachments import validate_upload
+
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            try:
+                validate_upload(photo)
+            except Exception as exc:  # the core raises ValidationError with a message
+                raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
+        return photo
 
 
 class ReportFilterForm(PlausibleInputMixin, forms.Form):

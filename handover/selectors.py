@@ -103,7 +103,29 @@ def case_steps(case):
 
 
 def case_rectifications(case):
-    return RectificationItem.objects.filter(case=case).select_related("verified_by")
+    return with_photos(
+        list(RectificationItem.objects.filter(case=case).select_related("verified_by"))
+    )
+
+
+def with_photos(items):
+    """Set ``item.photos`` (its image attachments, oldest first) on each rectification item
+    of ``items``, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from salesite.models import Attachment
+
+    photos: dict[int, list] = {}
+    ids = [item.pk for item in items]
+    if ids:
+        ct = ContentType.objects.get_for_model(RectificationItem)
+        for a in Attachment.objects.filter(
+            content_type=ct, object_id__in=ids, mime_type__startswith="image/", personal=False
+        ).order_by("pk"):
+            photos.setdefault(a.object_id, []).append(a)
+    for item in items:
+        item.photos = photos.get(item.pk, [])
+    return items
 
 
 def visible_buildings(user, projects=None):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases
+from . import views, views_cases, views_pages
 
 app_name = "owners"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("cases/<int:pk>/confirm/", views_cases.case_confirm, name="case_confirm"),
     path("cases/<int:pk>/rate/", views_cases.case_rate, name="case_rate"),
     path("cases/<int:pk>/photos/<int:photo_pk>/", views_cases.case_photo, name="case_photo"),
+    # 通知, 装修, 交房 (owners/views_pages.py)
+    path("notices/", views_pages.notice_list, name="notice_list"),
+    path("notices/<str:kind>/<int:pk>/", views_pages.notice_detail, name="notice_detail"),
+    path("renovation/", views_pages.renovation_list, name="renovation_list"),
+    path("renovation/<int:pk>/", views_pages.renovation_detail, name="renovation_detail"),
+    path("renovation/files/<int:pk>/", views_pages.renovation_file, name="renovation_file"),
+    path("handover/", views_pages.handover, name="handover"),
+    path("handover/photos/<int:pk>/", views_pages.handover_photo, name="handover_photo"),
 ]

@@ -27,6 +27,8 @@ class RenovationConfig(AppConfig):
             models.RenovationLecture,
         ):
             register_record_view(model)
+        # Scans of a checklist line (the owner uploads them on the owner portal).
+        register_record_view(models.ApplicationDocument, via="application")
 
         from salesite.dashboard import registry
 

@@ -263,3 +263,110 @@ def refund_due_date(app) -> datetime.date | None:
     if app.completion_accepted_on is None:
         return None
     return app.completion_accepted_on + relativedelta(months=refund_wait_months(app))
+
+
+# --- the owner's view of their applications (owner portal) -------------------------------
+
+
+def owner_applications(qs):
+    """One row per application for the owner's list: unit, state, review deadline, and the
+    counts the owner looks for (documents still missing, violations, approved fines), all in
+    SQL (subqueries, no join fan-out). ``qs`` is already narrowed to the owner's rows."""
+    from django.db.models import Count, DecimalField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import ApplicationDocument, Fine, Violation
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def count_of(model, **filters):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(application=OuterRef("pk"), **filters)
+                .order_by()
+                .values("application")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        )
+
+    fines = (
+        Fine.objects.filter(application=OuterRef("pk"), state=Fine.State.APPROVED)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        qs.select_related("project", "unit__building", "fee_payment", "refund")
+        .annotate(
+            missing_documents=count_of(ApplicationDocument, received=False),
+            violation_count=count_of(Violation),
+            fines_total=Coalesce(Subquery(fines, output_field=money), Value(0), output_field=money),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def documents_with_files(app) -> list:
+    """The application's checklist lines, each with ``.files`` (its scans, e.g. uploaded by
+    the owner on the owner portal), in two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from salesite.models import Attachment
+
+    from .models import ApplicationDocument
+
+    documents = list(app.documents.select_related("checked_by").order_by("kind"))
+    files: dict[int, list] = {}
+    if documents:
+        ct = ContentType.objects.get_for_model(ApplicationDocument)
+        for a in (
+            Attachment.objects.filter(content_type=ct, object_id__in=[d.pk for d in documents])
+            .select_related("uploaded_by")
+            .order_by("pk")
+        ):
+            files.setdefault(a.object_id, []).append(a)
+    for d in documents:
+        d.files = files.get(d.pk, [])
+    return documents
+
+
+def owner_application_detail(app) -> dict:
+    """What the owner sees of one application, in a fixed number of queries: the document
+    checklist with the files on each line, the fees due (from the schedule, until paid) or
+    paid (the cashier's charges), the permit, violations with their fines, and the deposit
+    refund once known."""
+    from .models import FeeCharge, Fine, Violation
+
+    documents = documents_with_files(app)
+    payment = getattr(app, "fee_payment", None)
+    charges = list(FeeCharge.objects.filter(payment=payment)) if payment is not None else []
+    fees_due = []
+    if payment is None and app.status in (Status.APPROVED, Status.AGREEMENT_SIGNED):
+        from .services import fees_compute
+
+        fees_due = fees_compute(application=app, worker_pass_count=0)
+    violations = list(Violation.objects.filter(application=app).order_by("-found_at", "-pk"))
+    fines = list(Fine.objects.filter(application=app).order_by("-proposed_at", "-pk"))
+    by_violation: dict[int, list] = {}
+    for fine in fines:
+        by_violation.setdefault(fine.violation_id, []).append(fine)
+    for v in violations:
+        v.owner_fines = by_violation.get(v.pk, [])
+    refund = getattr(app, "refund", None)
+    return {
+        "documents": documents,
+        "missing": [d for d in documents if not d.received],
+        "payment": payment,
+        "charges": charges,
+        "fees_due": fees_due,
+        "fees_due_total": sum((line["amount"] for line in fees_due), ZERO_AMOUNT),
+        "violations": violations,
+        "fines_total": sum(
+            (f.amount for f in fines if f.state == Fine.State.APPROVED), ZERO_AMOUNT
+        ),
+        "refund": refund,
+        "refund_due_on": app.refund_due_on or refund_due_date(app),
+    }

@@ -39,12 +39,14 @@ from .moves import (
     UnitFeeStatus,
 )
 from .notices import (
+    RSVP_MAX_PEOPLE,
     NoticeKind,
     NoticeRecipient,
     NoticeStatus,
     OpenDayInvitation,
     ProgressMilestone,
     ProgressNotice,
+    Rsvp,
     SiteOpenDay,
 )
 from .plans import (
@@ -55,6 +57,7 @@ from .plans import (
 )
 
 __all__ = [
+    "RSVP_MAX_PEOPLE",
     "STEP_REQUIRES",
     "AcceptanceRecord",
     "CarrierKind",
@@ -93,6 +96,7 @@ __all__ = [
     "RectificationItem",
     "RectificationStatus",
     "ReleaseReason",
+    "Rsvp",
     "SiteOpenDay",
     "UnitFeeStatus",
     "Verification",

@@ -149,6 +149,14 @@ class SiteOpenDay(models.Model):
         return reverse("handover:openday_detail", args=[self.pk])
 
 
+class Rsvp(models.TextChoices):
+    YES = "yes", _("参加")
+    NO = "no", _("不参加")
+
+
+RSVP_MAX_PEOPLE = 10
+
+
 class OpenDayInvitation(models.Model):
     project = models.ForeignKey(
         "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
@@ -164,6 +172,11 @@ class OpenDayInvitation(models.Model):
     )
     attended = models.BooleanField(_("已到场"), default=False)
     opinion = models.TextField(_("意见"), blank=True)
+    # The owner's reply on the owner portal (before the day); ``attended`` stays the staff's
+    # record of who actually came.
+    rsvp = models.CharField(_("业主回复"), max_length=3, choices=Rsvp.choices, blank=True)
+    rsvp_people = models.PositiveSmallIntegerField(_("报名人数"), null=True, blank=True)
+    rsvp_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ProjectScopedQuerySet.as_manager()
@@ -173,7 +186,12 @@ class OpenDayInvitation(models.Model):
         verbose_name_plural = _("开放日邀请")
         ordering = ["open_day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["open_day", "customer"], name="invitation_unique")
+            models.UniqueConstraint(fields=["open_day", "customer"], name="invitation_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(rsvp="yes") & models.Q(rsvp_people__gte=1))
+                | (~models.Q(rsvp="yes") & models.Q(rsvp_people__isnull=True)),
+                name="invitation_rsvp_people",
+            ),
         ]
 
     def __str__(self):

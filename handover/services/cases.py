@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback import services as feedback_services
+from salesite.attachments import attachment_add
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer, Purchase, Unit
 from salesite.policy import policy_for
@@ -376,15 +377,17 @@ def rectification_add(
     description: str,
     responsible_unit: str,
     deadline: datetime.date,
+    photo=None,
     today: datetime.date | None = None,
 ) -> RectificationItem:
-    """A defect found at handover goes to the leftover-rectification record."""
+    """A defect found at handover goes to the leftover-rectification record; its photo (the
+    owner sees it on the owner portal) is an attachment of the item."""
     today = today or timezone.localdate()
     if case.status == CaseStatus.NOT_TAKEN:
         raise InvalidTransition(_("未接房的房屋不能登记遗留问题。"))
     if deadline < today:
         raise DomainError(_("整改期限不能早于今天。"))
-    return RectificationItem.objects.create(
+    item = RectificationItem.objects.create(
         project_id=case.project_id,
         case=case,
         location=location,
@@ -393,6 +396,9 @@ def rectification_add(
         deadline=deadline,
         found_on=today,
     )
+    if photo is not None:
+        attachment_add(owner=item, uploaded=photo, user=user, description=_("问题照片"))
+    return item
 
 
 @transaction.atomic

@@ -12,11 +12,13 @@ from salesite.notifications import send_email_many, send_sms_many
 from salesite.workflow import can_transition, transition
 
 from ..models import (
+    RSVP_MAX_PEOPLE,
     NoticeKind,
     NoticeRecipient,
     NoticeStatus,
     OpenDayInvitation,
     ProgressNotice,
+    Rsvp,
     SiteOpenDay,
 )
 from ..selectors import project_buyers
@@ -171,4 +173,29 @@ def invitation_record(*, invitation: OpenDayInvitation, attended: bool, opinion:
             on=invitation.open_day.held_on,
             source="handover",
         )
+    return invitation
+
+
+@transaction.atomic
+def invitation_rsvp(
+    *, invitation: OpenDayInvitation, attending: bool, people: int | None, now=None
+):
+    """The owner's reply to an open-day invitation (owner portal): attending and how many
+    people, or not attending. Changeable until the day; the staff's attendance list shows it."""
+    now = now or timezone.now()
+    invitation = (
+        OpenDayInvitation.objects.select_for_update(of=("self",))
+        .select_related("open_day")
+        .get(pk=invitation.pk)
+    )
+    if invitation.open_day.held_on < timezone.localdate(now):
+        raise DomainError(_("开放日已结束，不能再回复。"))
+    if attending:
+        if not people or not 1 <= people <= RSVP_MAX_PEOPLE:
+            raise DomainError(_("参加人数须为 1 至 %(max)s 人。") % {"max": RSVP_MAX_PEOPLE})
+        invitation.rsvp, invitation.rsvp_people = Rsvp.YES, people
+    else:
+        invitation.rsvp, invitation.rsvp_people = Rsvp.NO, None
+    invitation.rsvp_at = now
+    invitation.save(update_fields=["rsvp", "rsvp_people", "rsvp_at", "updated_at"])
     return invitation

@@ -241,7 +241,7 @@ def rectification_add(request, pk):
     case = get_record(request, selectors.case_records(), pk=pk)
     return service_form_page(
         request,
-        form=forms.RectificationForm(request.POST or None),
+        form=forms.RectificationForm(request.POST or None, request.FILES or None),
         call=lambda d: services.rectification_add(case=case, user=request.user, **d),
         success=_("遗留问题已登记。"),
         title=_("登记交接遗留问题"),

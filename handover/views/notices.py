@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -130,6 +131,11 @@ def openday_detail(request, pk):
     context = {
         "day": day,
         "page": paginate(request, invitations),
+        "rsvp": invitations.aggregate(
+            replied=Count("pk", filter=~Q(rsvp="")),
+            attending=Count("pk", filter=Q(rsvp="yes")),
+            people=Coalesce(Sum("rsvp_people"), 0),
+        ),
         "can_invite": request.user.has_perm(NOTICE_SEND, day),
         "can_record": request.user.has_perm("handover.change_opendayinvitation", day),
         **record_context(request, day),

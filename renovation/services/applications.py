@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.attachments import attachment_add
 from salesite.notifications import notify_each_once, notify_many, send_sms
 from salesite.policy import policy_for, rule_value
 from salesite.selectors import members_holding
@@ -19,6 +20,7 @@ from ..exceptions import DocumentExpired, DocumentsMissing, InvalidTransition
 from ..models import (
     ApplicationDocument,
     Decision,
+    DocumentKind,
     GovernmentApproval,
     RenovationApplication,
     Status,
@@ -103,6 +105,53 @@ def document_check(*, document: ApplicationDocument, received: bool, user, note:
     document.checked_at = timezone.now()
     document.save(update_fields=["received", "note", "checked_by", "checked_at"])
     return document
+
+
+# While the application is being prepared or reviewed, the owner may upload a missing
+# document on the owner portal; later the checklist is closed.
+OWNER_UPLOAD_STATUSES = (
+    Status.DRAFT,
+    Status.RETURNED,
+    Status.SUBMITTED,
+    Status.WAITING_GOVERNMENT,
+)
+# Scans with a person's identity data (R-X-5): only roles with personal-data access open them.
+PERSONAL_DOCUMENTS = (DocumentKind.CONTRACTOR_HEAD_ID, DocumentKind.POWER_OF_ATTORNEY)
+
+
+@transaction.atomic
+def document_upload_by_owner(*, document: ApplicationDocument, uploaded, description: str = ""):
+    """The owner uploads a scan of a document still missing (owner portal). The file gets the
+    same type and size checks as a staff attachment; the document stays "not received" until
+    staff check it, and the reviewers are told a file is waiting."""
+    app = _lock(document.application)
+    if app.status not in OWNER_UPLOAD_STATUSES:
+        raise InvalidTransition(
+            _("申请当前状态为“%(status)s”，不能再上传资料；如需补充请联系物业服务中心。")
+            % {"status": app.get_status_display()}
+        )
+    document = ApplicationDocument.objects.select_for_update().get(pk=document.pk)
+    if document.received:
+        raise InvalidTransition(_("物业已收取该资料，无需再上传。"))
+    attachment = attachment_add(
+        owner=document,
+        uploaded=uploaded,
+        user=None,
+        description=(description.strip() or _("业主端上传"))[:200],
+        personal=document.kind in PERSONAL_DOCUMENTS,
+    )
+    users = members_holding(recipients.REVIEWERS, [app.project_id]).get(app.project_id, [])
+    notify_many(
+        recipients=users,
+        title=_("业主上传装修资料：%(unit)s %(kind)s")
+        % {"unit": app.unit, "kind": document.get_kind_display()},
+        body=_("请核对后勾选“已收取”。"),
+        url=app.get_absolute_url(),
+        project=app.project,
+        dedupe_key=f"ren-owner-upload-{attachment.pk}",
+        email=False,
+    )
+    return attachment
 
 
 @transaction.atomic

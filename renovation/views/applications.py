@@ -104,7 +104,7 @@ def application_detail(request, pk):
         "review_overdue": app.status == Status.SUBMITTED
         and app.review_due_at
         and app.review_due_at < now,
-        "documents": app.documents.select_related("checked_by"),
+        "documents": selectors.documents_with_files(app),
         "government_approvals": app.government_approvals.select_related("recorded_by"),
         "history": app.status_changes.select_related("by"),
         "can_review_engineering": user.has_perm("renovation.review_engineering", app),

@@ -40,6 +40,7 @@ answer the SPEC asks for and the test is an expected failure until the view is f
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -413,6 +414,164 @@ def project_self(project):
     return {"pk": project.pk}
 
 
+# Rows of the owner portal's 通知/装修/交房 pages: the demo owner's own (binjiang) and another
+# owner's (every project), made by ``add_owner_rows`` where the demo has none.
+
+
+def _owner_purchases(project, *, demo: bool):
+    from owners.demo import DEMO_OWNER_MOBILE
+
+    purchases = apps.get_model("salesite.Purchase").objects.filter(project=project, is_active=True)
+    if demo:
+        return purchases.filter(customer__phone=DEMO_OWNER_MOBILE)
+    return purchases.exclude(customer__phone=DEMO_OWNER_MOBILE).exclude(
+        unit__purchases__customer__phone=DEMO_OWNER_MOBILE
+    )
+
+
+def _owner_notice(demo: bool) -> Resolver:
+    def resolve(project):
+        rows = apps.get_model("handover.NoticeRecipient").objects.filter(
+            project=project,
+            notice__status="sent",
+            customer__in=_owner_purchases(project, demo=demo).values("customer"),
+        )
+        row = rows.order_by("pk").first()
+        return None if row is None else {"kind": "notice", "pk": row.pk}
+
+    return resolve
+
+
+def _owner_application(demo: bool) -> Resolver:
+    def resolve(project):
+        row = (
+            apps.get_model("renovation.RenovationApplication")
+            .objects.filter(
+                project=project, owner__in=_owner_purchases(project, demo=demo).values("customer")
+            )
+            .order_by("pk")
+            .first()
+        )
+        return None if row is None else {"pk": row.pk}
+
+    return resolve
+
+
+def _owner_file(label: str, owner_path: str, demo: bool) -> Resolver:
+    def resolve(project):
+        from django.contrib.contenttypes.models import ContentType
+
+        from salesite.models import Attachment
+
+        model = apps.get_model(label)
+        rows = model.objects.filter(
+            **{f"{owner_path}__in": _owner_purchases(project, demo=demo).values("customer")}
+        )
+        att = (
+            Attachment.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=rows.values("pk"),
+                personal=False,
+            )
+            .order_by("pk")
+            .first()
+        )
+        return None if att is None else {"pk": att.pk}
+
+    return resolve
+
+
+demo_owner_notice, other_owner_notice = _owner_notice(True), _owner_notice(False)
+demo_owner_application, other_owner_application = (
+    _owner_application(True),
+    _owner_application(False),
+)
+demo_owner_document_file, other_owner_document_file = (
+    _owner_file("renovation.ApplicationDocument", "application__owner", True),
+    _owner_file("renovation.ApplicationDocument", "application__owner", False),
+)
+demo_owner_handover_photo, other_owner_handover_photo = (
+    _owner_file("handover.RectificationItem", "case__customer", True),
+    _owner_file("handover.RectificationItem", "case__customer", False),
+)
+# The demo owner's object → another owner's object of the same kind (a 404 for the demo owner).
+OTHER_OWNER_RESOLVER = {
+    demo_owner_unit: other_owner_unit,
+    demo_owner_notice: other_owner_notice,
+    demo_owner_application: other_owner_application,
+    demo_owner_document_file: other_owner_document_file,
+    demo_owner_handover_photo: other_owner_handover_photo,
+    demo_owner_case: other_owner_case,
+    demo_owner_photo: other_owner_photo,
+}
+
+
+def add_owner_rows(projects) -> None:
+    """For the demo owner (binjiang) and another owner (every project): a notice sent to them,
+    a renovation application with a file on a document line, and a rectification item of
+    their unit's handover with a photo — each where the demo has none."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from handover.models import HandoverCase, NoticeRecipient, ProgressNotice, RectificationItem
+    from renovation.models import ApplicationDocument, RenovationApplication
+    from salesite.models import Attachment
+    from tests.renovation.factories import ApplicationFactory
+
+    def attach(row, project, name, mime, data):
+        ct = ContentType.objects.get_for_model(row)
+        if not Attachment.objects.filter(content_type=ct, object_id=row.pk, personal=False):
+            Attachment.objects.create(
+                project=project,
+                content_type=ct,
+                object_id=row.pk,
+                file=ContentFile(data, name=name),
+                original_name=name,
+                mime_type=mime,
+                size=len(data),
+            )
+
+    for code, project in projects.items():
+        for demo in (True, False) if code == OWN else (False,):
+            purchase = _owner_purchases(project, demo=demo).order_by("pk").first()
+            customer = purchase.customer
+            if not NoticeRecipient.objects.filter(customer=customer, notice__status="sent"):
+                notice = ProgressNotice.objects.create(
+                    project=project,
+                    kind="design_change",
+                    title="矩阵通报",
+                    body="矩阵",
+                    status="sent",
+                    sent_at=timezone.now(),
+                )
+                NoticeRecipient.objects.create(project=project, notice=notice, customer=customer)
+            app = RenovationApplication.objects.filter(owner=customer).order_by("pk").first()
+            if app is None:
+                app = ApplicationFactory(unit=purchase.unit, owner=customer)
+            doc, _new = ApplicationDocument.objects.get_or_create(
+                project=project, application=app, kind="drawing_plan"
+            )
+            attach(doc, project, "plan.pdf", "application/pdf", b"%PDF-1.4 matrix")
+            case = HandoverCase.objects.filter(unit=purchase.unit).first()
+            if case is None:
+                case = HandoverCase.objects.create(
+                    project=project, unit=purchase.unit, purchase=purchase, customer=customer
+                )
+            item = RectificationItem.objects.filter(case=case).order_by("pk").first()
+            if item is None:
+                item = RectificationItem.objects.create(
+                    project=project,
+                    case=case,
+                    location="主卫",
+                    description="矩阵",
+                    responsible_unit="总包",
+                    deadline=datetime.date(2099, 1, 1),
+                    found_on=datetime.date(2026, 1, 5),
+                )
+            attach(item, project, "photo.png", "image/png", b"\x89PNG\r\n\x1a\nmatrix")
+
+
 DAY = "2026-01-05"
 
 # Every URL name of the site (minus admin, i18n, login and logout) → its classification.
@@ -671,6 +830,13 @@ URLS: dict[str, Spec] = {
     "owners:case_confirm": OwnerPage(demo_owner_case, post=True),
     "owners:case_rate": OwnerPage(demo_owner_case, post=True),
     "owners:case_photo": OwnerPage(demo_owner_photo),
+    "owners:notice_list": OwnerPage(),
+    "owners:notice_detail": OwnerPage(demo_owner_notice),
+    "owners:renovation_list": OwnerPage(),
+    "owners:renovation_detail": OwnerPage(demo_owner_application),
+    "owners:renovation_file": OwnerPage(demo_owner_document_file),
+    "owners:handover": OwnerPage(),
+    "owners:handover_photo": OwnerPage(demo_owner_handover_photo),
     "owners_staff:access_toggle": PostOnly(pk_of("salesite.Customer")),
 }
 
@@ -816,6 +982,7 @@ def build_demo() -> Demo:
         p.code: p for p in Project.objects.filter(code__in=[OWN, SAME_COMPANY, OTHER_COMPANY])
     }
     add_missing_objects(projects)
+    add_owner_rows(projects)
     users = {
         u.username.removeprefix(f"{OWN}_"): u
         for u in User.objects.filter(username__startswith=f"{OWN}_").order_by("username")
@@ -1215,11 +1382,7 @@ def test_the_demo_owner_reaches_own_pages_only(in_demo, name):
     assert status == (302 if spec.post else 200), f"{name} {url}: the demo owner got {status}"
     if spec.resolve is None:
         return
-    resolver = {
-        demo_owner_unit: other_owner_unit,
-        demo_owner_case: other_owner_case,
-        demo_owner_photo: other_owner_photo,
-    }[spec.resolve]
+    resolver = OTHER_OWNER_RESOLVER[spec.resolve]
     for code in (OWN, SAME_COMPANY, OTHER_COMPANY):
         kwargs = resolver(in_demo.projects[code])
         assert kwargs, f"{name}: no other owner's object in {code}"
