@@ -62,3 +62,19 @@ def survey_links_answered(customer) -> Activity | None:
         last_at=links["last_answered_at"],
         detail=_("已发送 %(sent)s 份") % {"sent": links["sent"]},
     )
+
+
+@register
+def portal_cases(customer) -> Activity | None:
+    """Requests, complaints and repairs the owner submitted on the portal (channel 业主端)."""
+    from feedback.selectors import customer_portal_cases
+
+    cases = customer_portal_cases(customer)
+    if not cases["submitted"]:
+        return None
+    return Activity(
+        label=_("业主端报事报修"),
+        count=cases["submitted"],
+        last_at=cases["last_at"],
+        detail=_("已评价 %(rated)s 件") % {"rated": cases["rated"]},
+    )

@@ -165,7 +165,12 @@ from .quality import (  # noqa: E402
     loyalty_rates,
     patrols_missing,
 )
-from .surveys import customer_survey_links, survey_response_rates, survey_totals  # noqa: E402
+from .surveys import (  # noqa: E402
+    customer_portal_cases,
+    customer_survey_links,
+    survey_response_rates,
+    survey_totals,
+)
 
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
@@ -179,6 +184,7 @@ __all__ = [
     "cases_visible",
     "club_events_visible",
     "contractor_ranking",
+    "customer_portal_cases",
     "customer_search",
     "customer_survey_links",
     "defect_report",

@@ -51,3 +51,15 @@ def customer_survey_links(customer) -> dict:
         answered=Count("task", filter=Q(used_at__isnull=False), distinct=True),
         last_answered_at=Max("used_at"),
     )
+
+
+def customer_portal_cases(customer) -> dict:
+    """The cases one customer submitted on the owner portal (channel 业主端): ``submitted``,
+    ``rated`` and ``last_at`` (the newest submission). One query."""
+    from feedback.models import Case, Channel
+
+    return Case.objects.filter(customer=customer, channel=Channel.OWNER).aggregate(
+        submitted=Count("pk"),
+        rated=Count("pk", filter=Q(owner_rating__isnull=False)),
+        last_at=Max("received_at"),
+    )

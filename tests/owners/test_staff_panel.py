@@ -114,3 +114,21 @@ def test_the_panel_is_not_shown_to_an_owner(purchase):
     client.post(reverse("owners:login_verify"), {"code": last_code(MOBILE)})
     response = client.get(reverse("salesite:customer_detail", args=[purchase.customer_id]))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_panel_counts_the_owners_portal_cases(purchase, member, client_for):
+    from feedback.models import Case
+    from owners.selectors import load_owner
+    from owners.services.cases import owner_case_submit
+
+    customer = purchase.customer
+    staff = client_for(member("front_desk", purchase.unit.project))
+    panel, _ctx = _page(staff, customer)
+    assert "业主端报事报修" not in panel  # none submitted: no line
+    owner = load_owner(MOBILE)
+    for text in ("厨房水龙头滴水", "卧室墙面开裂"):
+        owner_case_submit(owner=owner, unit_id=purchase.unit_id, kind="repair", content=text)
+    Case.objects.filter(content="卧室墙面开裂").update(owner_rating=5)
+    panel, _ctx = _page(staff, customer)
+    assert "业主端报事报修</dt>" in panel
+    assert '<dd class="col-sm-7">2 ' in panel and "已评价 1 件" in panel

@@ -73,9 +73,9 @@ BOUNDS = {
     "projects": 9,
     "home": 13,  # project table + the operations blocks (rosters, plans) of the home page
     "inbox": 5,
-    # +2: the owner portal panel (owners/staff_views.customer_panel): its access row, and one
-    # query per owners.activity provider (survey links answered)
-    "customer_detail": 13,
+    # +3: the owner portal panel (owners/staff_views.customer_panel): its access row, and one
+    # query per owners.activity provider (survey links answered, portal cases)
+    "customer_detail": 14,
 }
 
 
