@@ -14,10 +14,11 @@ from communication.models import (
     ProblemEvent,
 )
 from salesite.admin import ProjectScopedAdmin
+from salesite.forms import PlausibleInputMixin
 from salesite.models import MarketingPhase
 
 
-class LevelForm(forms.ModelForm):
+class LevelForm(PlausibleInputMixin, forms.ModelForm):
     phases = forms.MultipleChoiceField(
         label=_("适用营销阶段"),
         choices=MarketingPhase.choices,
