@@ -298,7 +298,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler that sends only while it holds the beat lease in the
+# database: a second beat started by mistake (or on a second node) stands by (salesite/beat.py).
+CELERY_BEAT_SCHEDULER = "salesite.beat:SingleBeatScheduler"
+# Seconds after which a beat that died without releasing the lease is replaced by a standby.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
+# Queues by kind (salesite/task_routes.py): notifications, imports, scheduled, and the default
+# "celery" queue, so that a long import or a daily job never delays an SMS.
+CELERY_TASK_ROUTES = ("salesite.task_routes.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when the broker is down or frozen: the outbox
 # and the sweeps deliver later (salesite/queue.py logs the error, never raises it).
