@@ -302,3 +302,30 @@ def test_throttle_counts_are_shared_through_the_redis_cache(settings):
     assert node_b.get(throttle._cache_key("reset", key)) == 3
     assert throttle.allow("reset", key, limit=3, period=60) is False
     caches["default"].delete(throttle._cache_key("reset", key))
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_owner_register_import_reads_its_file_from_the_bucket(bucket, project, media_root, kind):
+    """The worker reads the uploaded register from the bucket (an .xlsx is a zip: it must be
+    seekable there too) and imports it; nothing is written to the local disk."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from salesite import imports
+    from salesite.models import ImportBatch
+    from tests.salesite.test_imports import (
+        GOOD_ROWS,
+        assert_good_file_imported,
+        csv_bytes,
+        xlsx_bytes,
+    )
+
+    content = csv_bytes(GOOD_ROWS) if kind == "csv" else xlsx_bytes(GOOD_ROWS)
+    batch = imports.import_register(
+        project=project, uploaded=SimpleUploadedFile(f"register.{kind}", content)
+    )
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.errors
+    assert keys(bucket) == [batch.file.name]
+    assert body(bucket, batch.file.name) == content
+    assert stored_files(media_root) == []
+    assert_good_file_imported(project, batch)
