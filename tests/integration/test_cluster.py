@@ -26,6 +26,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -305,6 +306,28 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         time.sleep(max(0.0, started + second - time.monotonic()))
 
     timeline = []
+    # A second beat, started by mistake next to the supervisor's: it must stand by.
+    leader = sql("SELECT holder FROM salesite_joblease WHERE job_name = 'celery-beat'")
+    beat_log = Path(cluster_env()["CLUSTER_DIR"]) / "log" / "second-beat.log"
+    second_beat = subprocess.Popen(
+        [
+            str(ROOT / "deploy" / "run-with-env.sh"),
+            "celery",
+            "-A",
+            "salesite",
+            "beat",
+            "-l",
+            "INFO",
+            "--scheduler",
+            "salesite.beat:SingleBeatScheduler",
+            "--pidfile=",
+        ],
+        cwd=ROOT,
+        env={**cluster_env(), "SALESITE_ENV_FILE": str(beat_log.parent.parent / "salesite.env")},
+        stdout=beat_log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     queue_sms("before")
     at(LOAD_SECONDS * 0.2)
     cluster("ctl", "stop", "salesite:salesite-web-1")
@@ -323,6 +346,9 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
     for t in users:
         t.join(90)
     elapsed = time.monotonic() - started
+    os.killpg(second_beat.pid, signal.SIGTERM)
+    second_beat.wait(30)
+    second_beat_said = beat_log.read_text(errors="replace")
 
     # Files: uploaded through node 1, node 2 and the balancer; each read from both nodes.
     customer_id = sql("SELECT id FROM salesite_customer WHERE name LIKE '集群%' LIMIT 1")[0][0]
@@ -386,6 +412,7 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
     failed_pages = {k: v for k, v in figures.requests.items() if k[0] == "page" and k[1] != 200}
     page_count = sum(v for k, v in figures.requests.items() if k[0] == "page")
     beat_leases = sql("SELECT holder FROM salesite_joblease WHERE job_name = 'celery-beat'")
+    skipped_runs = sql("SELECT job_name FROM salesite_jobrun WHERE status = 'skipped'")
 
     report = [
         f"cluster run: {elapsed:.1f} s of load, {THREADS} users, " + "; ".join(timeline),
@@ -397,7 +424,8 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         f"lost: {lost_sms}",
         f"files: {len(files)} uploaded (node 1, node 2, balancer), {checked} reads from both "
         "nodes identical",
-        f"beat lease holder: {beat_leases}",
+        f"beat lease holder: {beat_leases} (before: {leader}); second beat stood by: "
+        f"{'standing by' in second_beat_said}; skipped job runs: {len(skipped_runs)}",
     ]
     print("\n" + "\n".join(report))
 
@@ -409,4 +437,10 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
     assert not [s for _, s in failed_posts if str(s).startswith("form-error")]
     assert duplicated_forms == 0 and not lost_forms
     assert duplicated_sms == 0 and lost_sms == 0
-    assert len(beat_leases) == 1
+    # One effective beat: the second one stood by and sent nothing, the leader kept the lease,
+    # and no job was started twice (a second start would leave a skipped run).
+    assert beat_leases == leader and len(leader) == 1
+    assert "standing by" in second_beat_said
+    assert "holds the beat lease" not in second_beat_said
+    assert "Sending due task" not in second_beat_said
+    assert skipped_runs == []
