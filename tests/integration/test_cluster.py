@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.salesite.test_import_jobs import register
+
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "deploy" / "cluster.sh"
 LB, NODE_1, NODE_2 = 8100, 8101, 8102
@@ -46,6 +48,7 @@ USER = "binjiang_front_desk"
 LOAD_SECONDS = float(os.environ.get("CLUSTER_LOAD_SECONDS", "40"))
 THREADS = 4
 SMS_BATCHES = 3
+IMPORT_ROWS = int(os.environ.get("CLUSTER_IMPORT_ROWS", "30000"))
 SMS_PER_BATCH = 20
 
 
@@ -183,12 +186,12 @@ class Browser:
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         return self.request("POST", path, body=b"".join(parts), headers=headers, port=port)
 
-    def login(self):
+    def login(self, user=USER):
         status, _, page = self.get("/accounts/login/")
         assert status == 200
         status, _, _ = self.post(
             "/accounts/login/",
-            {"csrfmiddlewaretoken": csrf(page), "username": USER, "password": PASSWORD},
+            {"csrfmiddlewaretoken": csrf(page), "username": user, "password": PASSWORD},
         )
         assert status == 302, f"login: {status}"
 
@@ -328,7 +331,20 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    queue_sms("before")
+    # A long owner-register import (imports queue) and, while it runs, SMS (notifications).
+    importer = Browser(LB)
+    importer.login("binjiang_cs_lead")
+    project_id = sql("SELECT id FROM salesite_project WHERE code = 'binjiang'")[0][0]
+    status, _, page = importer.get(f"/core/projects/{project_id}/import/")
+    assert status == 200
+    status, _, _ = importer.post_file(
+        f"/core/projects/{project_id}/import/",
+        {"csrfmiddlewaretoken": csrf(page), "form_token": form_token(page)},
+        "register.csv",
+        register(IMPORT_ROWS),
+    )
+    assert status == 302, f"import upload: {status}"
+    queue_sms("during-import")
     at(LOAD_SECONDS * 0.2)
     cluster("ctl", "stop", "salesite:salesite-web-1")
     timeline.append(f"{time.monotonic() - started:.1f}s web-1 stopped")
@@ -395,6 +411,24 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         return int(rows[0][0]) == total_sms
 
     wait_until(all_sent, 120, "every queued SMS sent")
+    wait_until(
+        lambda: (
+            sql("SELECT count(*) FROM salesite_importbatch WHERE finished_at IS NULL") == [["0"]]
+        ),
+        240,
+        "the import finished",
+    )
+    (import_status, import_rows, import_seconds, sms_queued_before_end, sms_sent_before_end) = sql(
+        "SELECT b.status, b.row_count, "
+        "round(extract(epoch FROM b.finished_at - b.started_at)::numeric, 1), "
+        "bool_and(m.created_at < b.finished_at), bool_and(m.sent_at < b.finished_at) "
+        "FROM salesite_importbatch b, salesite_outboundmessage m "
+        "WHERE m.dedupe_key LIKE 'cluster:during-import:%' GROUP BY b.id"
+    )[0]
+    sms_latency = sql(
+        "SELECT round(max(extract(epoch FROM sent_at - created_at))::numeric, 1) "
+        "FROM salesite_outboundmessage WHERE dedupe_key LIKE 'cluster:during-import:%'"
+    )[0][0]
     cluster("ctl", "start", "salesite:salesite-worker-1")
     sms = sql(
         "SELECT body, count(*) FROM salesite_smsmessage WHERE body LIKE '集群短信%' GROUP BY 1"
@@ -424,6 +458,8 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         f"lost: {lost_sms}",
         f"files: {len(files)} uploaded (node 1, node 2, balancer), {checked} reads from both "
         "nodes identical",
+        f"import: {import_rows} rows, {import_status}, {import_seconds} s; SMS queued during it "
+        f"sent within {sms_latency} s, before it ended: {sms_sent_before_end}",
         f"beat lease holder: {beat_leases} (before: {leader}); second beat stood by: "
         f"{'standing by' in second_beat_said}; skipped job runs: {len(skipped_runs)}",
     ]
@@ -437,6 +473,10 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
     assert not [s for _, s in failed_posts if str(s).startswith("form-error")]
     assert duplicated_forms == 0 and not lost_forms
     assert duplicated_sms == 0 and lost_sms == 0
+    # Queues by kind: the SMS queued while the import ran went out before it ended.
+    assert import_status == "imported" and int(import_rows) == IMPORT_ROWS
+    assert sms_queued_before_end == "t", "the import ended before the SMS were queued"
+    assert sms_sent_before_end == "t", f"SMS waited for the import ({sms_latency} s)"
     # One effective beat: the second one stood by and sent nothing, the leader kept the lease,
     # and no job was started twice (a second start would leave a skipped run).
     assert beat_leases == leader and len(leader) == 1
