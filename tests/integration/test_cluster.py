@@ -400,6 +400,28 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
             assert hashlib.sha256(body).hexdigest() == files[name], (name, port)
             checked += 1
 
+    # Login lockouts are shared: failures spread over both nodes lock the user on both.
+    victim = "binjiang_archivist"
+    for i in range(5):
+        browser = Browser(NODE_1 if i % 2 else NODE_2)
+        _, _, page = browser.get("/accounts/login/")
+        status, _, _ = browser.post(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": csrf(page), "username": victim, "password": "wrong"},
+        )
+        # The form again with an error; the fifth failure (AXES_FAILURE_LIMIT) locks.
+        assert status == (429 if i == 4 else 200), (i, status)
+    lockout = []
+    for port in (NODE_1, NODE_2):
+        browser = Browser(port)
+        _, _, page = browser.get("/accounts/login/")
+        status, _, _ = browser.post(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": csrf(page), "username": victim, "password": PASSWORD},
+        )
+        lockout.append(status)
+    assert lockout == [429, 429], lockout  # the right password too, on either node
+
     # Messages: every queued SMS sent once, the notifications worker being down for a while.
     total_sms = SMS_BATCHES * SMS_PER_BATCH
 
@@ -460,6 +482,7 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         "nodes identical",
         f"import: {import_rows} rows, {import_status}, {import_seconds} s; SMS queued during it "
         f"sent within {sms_latency} s, before it ended: {sms_sent_before_end}",
+        f"login lockout after 5 failures spread over both nodes: {lockout} on node 1, node 2",
         f"beat lease holder: {beat_leases} (before: {leader}); second beat stood by: "
         f"{'standing by' in second_beat_said}; skipped job runs: {len(skipped_runs)}",
     ]
