@@ -422,6 +422,19 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         lockout.append(status)
     assert lockout == [429, 429], lockout  # the right password too, on either node
 
+    # The password-reset throttle counts on the shared Redis cache: 3 requests an hour for an
+    # address (PASSWORD_RESET_LIMIT_PER_EMAIL), wherever they land; the 4th is refused.
+    resets = []
+    for i in range(4):
+        browser = Browser(NODE_1 if i % 2 else NODE_2)
+        _, _, page = browser.get("/accounts/password/reset/")
+        status, _, _ = browser.post(
+            "/accounts/password/reset/",
+            {"csrfmiddlewaretoken": csrf(page), "email": "cluster-reset@example.com"},
+        )
+        resets.append(status)
+    assert resets == [302, 302, 302, 429], resets
+
     # Messages: every queued SMS sent once, the notifications worker being down for a while.
     total_sms = SMS_BATCHES * SMS_PER_BATCH
 
@@ -483,6 +496,7 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         f"import: {import_rows} rows, {import_status}, {import_seconds} s; SMS queued during it "
         f"sent within {sms_latency} s, before it ended: {sms_sent_before_end}",
         f"login lockout after 5 failures spread over both nodes: {lockout} on node 1, node 2",
+        f"password resets for one address over both nodes: {resets}",
         f"beat lease holder: {beat_leases} (before: {leader}); second beat stood by: "
         f"{'standing by' in second_beat_said}; skipped job runs: {len(skipped_runs)}",
     ]
