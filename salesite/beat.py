@@ -40,6 +40,7 @@ class SingleBeatScheduler(DatabaseScheduler):
         self.holder = f"beat:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
         self.leading = False
         self._renewed_at = 0.0
+        self._told_standby = False
         self.lock_seconds = getattr(settings, "BEAT_LOCK_SECONDS", 30)
         super().__init__(*args, **kwargs)
 
@@ -69,7 +70,7 @@ class SingleBeatScheduler(DatabaseScheduler):
                 self._heap = None
         elif self.leading:
             logger.warning("Beat %s lost the beat lease: standing by", self.holder)
-        elif not getattr(self, "_told_standby", False):
+        elif not self._told_standby:
             logger.warning("Beat %s: another beat holds the lease; standing by", self.holder)
             self._told_standby = True
         self.leading = held
