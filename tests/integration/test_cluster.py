@@ -104,23 +104,27 @@ def cluster(*args, timeout=300) -> str:
     return result.stdout
 
 
-def manage(code: str) -> str:
-    """Run Python in a Django shell with the nodes' environment (the cluster's database)."""
+def manage_command(code: str) -> dict:
+    """Arguments of a Django shell running ``code`` with the nodes' environment."""
     env_file = Path(cluster_env()["CLUSTER_DIR"]) / "salesite.env"
     cmd = (
         f'set -a && . "{env_file}" && set +a && '
         f'"{sys.executable}" manage.py shell -v 0 -c "$SNIPPET"'
     )
-    result = subprocess.run(
-        ["bash", "-c", cmd],
-        cwd=ROOT,
-        env={**cluster_env(), "SNIPPET": code},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    return {
+        "args": ["bash", "-c", cmd],
+        "cwd": ROOT,
+        "env": {**cluster_env(), "SNIPPET": code},
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.STDOUT,
+        "text": True,
+    }
+
+
+def manage(code: str) -> str:
+    """Run Python in a Django shell with the nodes' environment (the cluster's database)."""
+    result = subprocess.run(**manage_command(code), timeout=180, check=False)
+    assert result.returncode == 0, result.stdout
     return result.stdout
 
 
@@ -265,8 +269,8 @@ def load_user(figures: Figures, stop: threading.Event, index: int):
             figures.posted.append((name, status))
 
 
-def queue_sms(tag: str) -> None:
-    manage(
+def queue_sms_code(tag: str) -> str:
+    return (
         "from django.db import transaction\n"
         "from salesite import outbox\n"
         "with transaction.atomic():\n"
@@ -274,6 +278,23 @@ def queue_sms(tag: str) -> None:
         f"body=f'集群短信 {tag} {{i}}', dedupe_key=f'cluster:{tag}:{{i}}') "
         f"for i in range({SMS_PER_BATCH})])\n"
     )
+
+
+def queue_sms(tag: str) -> None:
+    manage(queue_sms_code(tag))
+
+
+def queue_sms_once_an_import_runs(tag: str) -> subprocess.Popen:
+    """Start a shell that waits until an import is running, then queues the SMS at once."""
+    wait = (
+        "import time\n"
+        "from salesite.models import ImportBatch\n"
+        "deadline = time.monotonic() + 120\n"
+        "while time.monotonic() < deadline and not ImportBatch.objects.filter("
+        "started_at__isnull=False, finished_at__isnull=True).exists():\n"
+        "    time.sleep(0.05)\n"
+    )
+    return subprocess.Popen(**manage_command(wait + queue_sms_code(tag)))
 
 
 def wait_until(predicate, timeout: float, what: str):
@@ -336,6 +357,7 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
     importer = Browser(LB)
     importer.login("binjiang_cs_lead")
     project_id = sql("SELECT id FROM salesite_project WHERE code = 'binjiang'")[0][0]
+    sms_during_import = queue_sms_once_an_import_runs("during-import")
     status, _, page = importer.get(f"/core/projects/{project_id}/import/")
     assert status == 200
     status, _, _ = importer.post_file(
@@ -345,7 +367,6 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         register(IMPORT_ROWS),
     )
     assert status == 302, f"import upload: {status}"
-    queue_sms("during-import")
     at(LOAD_SECONDS * 0.2)
     cluster("ctl", "stop", "salesite:salesite-web-1")
     timeline.append(f"{time.monotonic() - started:.1f}s web-1 stopped")
@@ -450,6 +471,9 @@ def test_cluster_survives_a_node_and_a_worker_stopping(running_cluster):
         )
         resets.append(status)
     assert resets == [302, 302, 302, 429], resets
+
+    out, _ = sms_during_import.communicate(timeout=150)
+    assert sms_during_import.returncode == 0, out
 
     # Messages: every queued SMS sent once, the notifications worker being down for a while.
     total_sms = SMS_BATCHES * SMS_PER_BATCH
