@@ -42,8 +42,9 @@ trap stop_all EXIT
 # Job control: every background child gets its own process group, so stop_all can end the
 # whole tree, and Ctrl-C in the terminal reaches only this script (which then stops them all).
 set -m
+# One worker consumes every queue (production runs a worker per kind: README, Production run).
 "$bin/celery" -A salesite worker --loglevel info --concurrency "${CELERY_CONCURRENCY:-1}" \
-    --logfile var/log/celery-worker.log &
+    --queues celery,notifications,imports,scheduled --logfile var/log/celery-worker.log &
 pids+=("$!")
 # The demo's SMS (an owner portal login code among them) are "sent" by the worker's console
 # SMS backend into its log: echo those lines here too, as they are sent.
@@ -51,7 +52,7 @@ touch var/log/celery-worker.log
 (tail -n 0 -F var/log/celery-worker.log 2>/dev/null | grep --line-buffered "SMS to") &
 echoes+=("$!")
 "$bin/celery" -A salesite beat --loglevel info \
-    --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+    --scheduler salesite.beat:SingleBeatScheduler \
     --logfile var/log/celery-beat.log &
 pids+=("$!")
 "$bin/python" manage.py runserver "0.0.0.0:$port" &

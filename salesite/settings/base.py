@@ -144,10 +144,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # seconds a reset link stays valid
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
+# Sessions live in the database, which every web node shares (a login made on one node is
+# valid on the others behind the load balancer).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Cache: throttling counters (password reset) live here. Several web nodes must share it,
-# e.g. CACHE_URL=redis://redis-host:6379/1; the default is per process.
+# Cache: throttling counters (password reset, public survey pages) live here. Several web
+# nodes must share it, e.g. CACHE_URL=redis://redis-host:6379/1 (Django's own Redis backend);
+# the default is per process. Login lockouts (django-axes' database handler), owner login codes
+# and sessions are in the database, shared already.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://salesite")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is away must not hang a request: fail in seconds (the throttles then raise
+    # and the request is answered 500 rather than held).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
+    CACHES["default"].setdefault("KEY_PREFIX", "salesite")
 
 # Language and time (R-X-3)
 LANGUAGE_CODE = "zh-hans"
@@ -169,6 +180,40 @@ STORAGES = {
 # salesite.attachment_views.attachment_download, which checks that the user may see the owner.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "private-media"))
 MEDIA_URL = "/private-media/"  # not routed; downloads go through the checking view
+
+# Several web nodes and workers share uploads on S3-compatible object storage (Aliyun OSS,
+# Tencent COS, MinIO, AWS S3) once AWS_STORAGE_BUCKET_NAME is set; empty: the local disk
+# (MEDIA_ROOT). Objects are private and are streamed to the user by the checking view; no
+# signed URL is handed out (salesite.storage.PrivateS3Storage). `manage.py
+# move_files_to_storage` copies the files already on the disk into the bucket.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "salesite.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # e.g. https://oss-cn-hangzhou.aliyuncs.com, https://cos.ap-shanghai.myqcloud.com,
+            # http://minio:9000; empty: AWS S3 itself.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # Keys from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); empty: boto3
+            # looks further (instance role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "virtual" (bucket in the host name: Aliyun OSS needs it) or "path" (MinIO).
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "location": env("AWS_LOCATION", default=""),  # a key prefix inside the bucket
+            # Private objects; an empty AWS_DEFAULT_ACL sends no ACL (for buckets whose owner
+            # enforces ownership and refuses ACL headers; keep such a bucket private).
+            "default_acl": env("AWS_DEFAULT_ACL", default="private") or None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A download is buffered in memory up to this size, on the disk beyond it.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -253,7 +298,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler that sends only while it holds the beat lease in the
+# database: a second beat started by mistake (or on a second node) stands by (salesite/beat.py).
+CELERY_BEAT_SCHEDULER = "salesite.beat:SingleBeatScheduler"
+# Seconds after which a beat that died without releasing the lease is replaced by a standby.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
+# Queues by kind (salesite/task_routes.py): notifications, imports, scheduled, and the default
+# "celery" queue, so that a long import or a daily job never delays an SMS.
+CELERY_TASK_ROUTES = ("salesite.task_routes.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when the broker is down or frozen: the outbox
 # and the sweeps deliver later (salesite/queue.py logs the error, never raises it).
@@ -274,6 +327,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures and lockouts are rows in the database, so every web node sees the same counts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # The client address (lockouts, reset throttling) is REMOTE_ADDR unless the request comes from
