@@ -57,6 +57,26 @@ def test_check_deploy_flags_debug_in_production():
     assert "security.W018" in result.stderr + result.stdout
 
 
+PRINT_DB_AND_LOADERS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.template import engines; db = settings.DATABASES['default']; "
+    "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']); "
+    "print([type(l).__module__ for l in engines['django'].engine.template_loaders])"
+)
+
+
+@pytest.mark.parametrize(
+    ("conn_max_age", "expected"),
+    [(None, "60 True"), ("0", "0 False"), ("300", "300 True")],
+)
+def test_production_keeps_checked_connections_and_caches_templates(conn_max_age, expected):
+    result = run(["-c", PRINT_DB_AND_LOADERS], **production_env(CONN_MAX_AGE=conn_max_age))
+    assert result.returncode == 0, result.stderr
+    db_line, loaders_line = result.stdout.strip().splitlines()[-2:]
+    assert db_line == expected
+    assert loaders_line == "['django.template.loaders.cached']"
+
+
 def test_language_and_time_zone():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
