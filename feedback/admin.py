@@ -176,6 +176,30 @@ class CallbackAttemptAdmin(ProjectScopedAdmin):
     raw_id_fields = ["task"]
 
 
+@admin.register(models.CallbackReassignment)
+class CallbackReassignmentAdmin(ProjectScopedAdmin):
+    """The history of reassignments made on the staff pages (feedback.services
+    .callback_reassign); kept as it was, never edited here."""
+
+    project_lookup = "task__project"
+    list_display = ["task", "from_user", "to_user", "by", "at", "reason"]
+    list_filter = ["at", "task__project", "task__rule"]
+    search_fields = [
+        "task__customer__name",
+        "reason",
+        "to_user__username",
+        "to_user__last_name",
+        "from_user__username",
+        "from_user__last_name",
+    ]
+    raw_id_fields = ["task", "from_user", "to_user", "by"]
+    date_hierarchy = "at"
+    list_select_related = ["task__customer", "task__rule", "from_user", "to_user", "by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.SurveyLink)
 class SurveyLinkAdmin(ProjectScopedAdmin):
     """Links are created by "发送问卷链接" (feedback.services.send_survey_link), never here;
