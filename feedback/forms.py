@@ -268,7 +268,6 @@ class CallbackReassignForm(CrispyMixin, forms.Form):
         self.fields["assignee"].queryset = (
             candidates if candidates is not None else User.objects.none()
         )
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
         if action:
             self.helper.form_action = action
 

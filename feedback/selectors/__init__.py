@@ -125,7 +125,7 @@ def reassign_candidates(project_ids):
             memberships__is_active=True,
         )
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by("name", "username")
     )
 
 

@@ -225,7 +225,8 @@ def callback_reassign_bulk(
     active member, refuses the whole batch (DomainError, nothing written). Tasks already the
     assignee's are reported unchanged. One history row per changed task, and one notification
     to the assignee per reassignment (a single task's page, or the list for several).
-    Queries do not grow with the number of tasks beyond one save and one audit row each."""
+    Per task only its save and its audit row (the audit trail reads the row before)
+    are queries of their own."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     ids = sorted({int(pk) for pk in task_ids})
@@ -239,7 +240,7 @@ def callback_reassign_bulk(
         raise DomainError(_("请选择新的回访人。"))
     tasks = list(
         CallbackTask.objects.select_for_update(of=("self",))
-        .select_related("project", "customer", "assigned_to")
+        .select_related("project", "customer", "assigned_to", "rule")
         .filter(pk__in=ids)
         .order_by("pk")
     )
@@ -313,4 +314,4 @@ def _task_label(task) -> str:
 
 
 def _user_label(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return str(user) if user else ""

@@ -217,7 +217,7 @@ def _reassign(request, form, ids) -> bool:
     except DomainError as exc:
         messages.error(request, _("未改派任何任务：%(error)s") % {"error": exc})
         return False
-    name = assignee.get_full_name() or assignee.username
+    name = str(assignee)
     if report.changed:
         messages.success(
             request,
