@@ -158,7 +158,7 @@ def callback_survey_send(request, pk):
     return redirect(task)
 
 
-@staff_view(REASSIGN)
+@staff_view(post=REASSIGN)
 @require_POST
 def callback_reassign(request, pk):
     """Give one callback task to another member of its project, with the reason."""
@@ -170,7 +170,7 @@ def callback_reassign(request, pk):
     return redirect(task)
 
 
-@staff_view(REASSIGN)
+@staff_view(post=REASSIGN)
 @require_POST
 def callback_reassign_bulk(request):
     """Give the callback tasks ticked on the list to one person, all or nothing."""
