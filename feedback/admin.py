@@ -156,6 +156,18 @@ class AttemptInline(admin.TabularInline):
     extra = 0
 
 
+class ReassignmentInline(admin.TabularInline):
+    """The task's reassignments made on the staff pages (read only)."""
+
+    model = models.CallbackReassignment
+    extra = 0
+    readonly_fields = ["at", "from_user", "to_user", "by", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.CallbackTask)
 class CallbackTaskAdmin(ProjectScopedAdmin):
     list_display = ["customer", "project", "rule", "due_date", "assigned_to", "status", "score"]
@@ -163,7 +175,7 @@ class CallbackTaskAdmin(ProjectScopedAdmin):
     search_fields = ["customer__name", "source_key"]
     raw_id_fields = ["customer", "case", "assigned_to"]
     date_hierarchy = "due_date"
-    inlines = [AttemptInline]
+    inlines = [AttemptInline, ReassignmentInline]
     list_select_related = ["customer", "project", "assigned_to", "rule"]
 
 

@@ -358,3 +358,5 @@ def test_admin_lists_the_history(project, member, client_for):
     url = reverse("admin:feedback_callbackreassignment_changelist")
     r = c.get(url, {"q": "管理后台"})
     assert r.status_code == 200 and "管理后台可查" in r.content.decode()
+    r = c.get(reverse("admin:feedback_callbacktask_change", args=[task.pk]))
+    assert r.status_code == 200 and "管理后台可查" in r.content.decode()
