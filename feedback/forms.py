@@ -242,6 +242,42 @@ class CallbackOutcomeForm(CrispyMixin, forms.Form):
         return data
 
 
+class CallbackReassignForm(CrispyMixin, forms.Form):
+    """Give callback tasks to another member of their project, with the reason (R-FB-6).
+    ``candidates``: the users offered (the projects' active members); for several tasks the
+    selected ids come as ``tasks`` (checkboxes of the list page)."""
+
+    submit_label = _("改派")
+
+    assignee = forms.ModelChoiceField(
+        label=_("新回访人"),
+        queryset=None,
+        error_messages={
+            "required": _("请选择新的回访人。"),
+            "invalid_choice": _("所选人员不是该项目的在岗成员，不能接收回访任务。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("改派原因"),
+        max_length=200,
+        error_messages={"required": _("请填写改派原因。")},
+    )
+
+    def __init__(self, *args, candidates=None, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            candidates if candidates is not None else User.objects.none()
+        )
+        if action:
+            self.helper.form_action = action
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("请填写改派原因。"))
+        return reason
+
+
 class QuarterForm(PlausibleInputMixin, forms.Form):
     """The quarter picker of the assessment page."""
 

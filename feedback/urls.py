@@ -15,7 +15,9 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
     path("callbacks/", views.callback_list, name="callback_list"),
+    path("callbacks/reassign/", views.callback_reassign_bulk, name="callback_reassign_bulk"),
     path("callbacks/<int:pk>/", views.callback_detail, name="callback_detail"),
+    path("callbacks/<int:pk>/reassign/", views.callback_reassign, name="callback_reassign"),
     path(
         "callbacks/<int:pk>/survey-link/",
         views.callback_survey_send,

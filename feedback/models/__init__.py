@@ -5,6 +5,7 @@ from .callback_rules import CallbackRule, RuleCode, rule_due
 from .callbacks import (
     OPEN_CALLBACK_STATUSES,
     CallbackAttempt,
+    CallbackReassignment,
     CallbackStatus,
     CallbackTask,
     HandoverFact,
@@ -54,6 +55,7 @@ __all__ = [
     "AmbassadorPatrol",
     "BreachKind",
     "CallbackAttempt",
+    "CallbackReassignment",
     "CallbackRule",
     "CallbackStatus",
     "CallbackTask",

@@ -240,3 +240,51 @@ class CallbackAttempt(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.get_outcome_display()}"
+
+
+class CallbackReassignment(models.Model):
+    """One change of a callback task's assignee made on the staff pages, with its reason
+    (R-FB-6). Adding one is the permission to reassign (``add_callbackreassignment``)."""
+
+    task = models.ForeignKey(
+        CallbackTask,
+        verbose_name=_("回访任务"),
+        on_delete=models.CASCADE,
+        related_name="reassignments",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("原回访人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("新回访人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    reason = models.CharField(_("改派原因"), max_length=200)
+
+    objects = ProjectScopedQuerySet.as_manager()
+    project_lookup = "task__project"
+
+    class Meta:
+        verbose_name = _("回访任务改派记录")
+        verbose_name_plural = _("回访任务改派记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.from_user_id} → {self.to_user_id}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from salesite.models import Customer
+from salesite.models import Customer, ProjectMembership, User
 
 from ..models import (
     OPEN_STATUSES,
@@ -103,6 +103,36 @@ def callbacks_visible(user):
     )
 
 
+def active_member_project_ids(user) -> set[int]:
+    """The projects where ``user`` is an active member (and an active user): who may take a
+    project's callback tasks."""
+    if user is None or not user.is_active:
+        return set()
+    return set(
+        ProjectMembership.objects.filter(user=user, is_active=True).values_list(
+            "project_id", flat=True
+        )
+    )
+
+
+def reassign_candidates(project_ids):
+    """The active users who are active members of one of ``project_ids`` (a project's staff: a
+    short list, never every user)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__project_id__in=list(project_ids),
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("name", "username")
+    )
+
+
+def callback_reassignments(task):
+    return task.reassignments.select_related("from_user", "to_user", "by")
+
+
 def customer_search(user, *, project_id, q: str, limit: int = 15):
     """Customers of a visible project by name, phone (ending) or unit number; a short list."""
     q = (q or "").strip()
@@ -175,10 +205,12 @@ from .surveys import (  # noqa: E402
 __all__ = [
     "BREACH_RECIPIENT_ROLES",
     "LEADER_ROLES",
+    "active_member_project_ids",
     "active_reward",
     "ambassador_for",
     "ambassador_scope_q",
     "assessment_ranking",
+    "callback_reassignments",
     "callbacks_visible",
     "case_status_counts",
     "cases_visible",
@@ -193,6 +225,7 @@ __all__ = [
     "my_cases",
     "patrols_missing",
     "questions_for",
+    "reassign_candidates",
     "survey_response_rates",
     "survey_totals",
     "warranty_items_visible",

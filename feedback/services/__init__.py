@@ -28,7 +28,15 @@ from .callback_generation import (
     callbacks_generate,
     record_handover,
 )
-from .callbacks import callback_assign, callback_record_outcome, score_answers
+from .callbacks import (
+    REASSIGN_BULK_MAX,
+    ReassignReport,
+    callback_assign,
+    callback_reassign,
+    callback_reassign_bulk,
+    callback_record_outcome,
+    score_answers,
+)
 from .care import (
     GREETING_CATCH_UP_DAYS,
     WARRANTY_RULES,
@@ -81,17 +89,21 @@ __all__ = [
     "GREETING_CATCH_UP_DAYS",
     "LEADER_ROLES",
     "LOOKAHEAD",
+    "REASSIGN_BULK_MAX",
     "SURVEY_CLOSED",
     "WARRANTY_RULES",
     "CallbackClosed",
     "CaseNotReplied",
     "DomainError",
     "InvalidTransition",
+    "ReassignReport",
     "_add_months_sql",
     "active_reward",
     "ambassador_for",
     "assessment_record_a1",
     "callback_assign",
+    "callback_reassign",
+    "callback_reassign_bulk",
     "callback_record_outcome",
     "callbacks_generate",
     "case_close",

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.notifications import notify_many
 from salesite.workflow import transition
 
 from ..exceptions import CallbackClosed, DomainError
 from ..models import (
     CallbackAttempt,
+    CallbackReassignment,
     CallbackStatus,
     CallbackTask,
     CaseKind,
@@ -23,7 +27,7 @@ from ..models import (
     RuleCode,
     SurveyLink,
 )
-from ..selectors import questions_for
+from ..selectors import active_member_project_ids, questions_for
 from .cases import case_create
 from .steps import tick_step
 
@@ -180,7 +184,134 @@ def _tick_for_callback(task, now) -> None:
 
 @transaction.atomic
 def callback_assign(*, task: CallbackTask, assignee) -> CallbackTask:
+    """Set the assignee without a history row (generation and admin); staff pages reassign
+    through ``callback_reassign``."""
     task = CallbackTask.objects.select_for_update().get(pk=task.pk)
     task.assigned_to = assignee
     task.save(update_fields=["assigned_to"])
     return task
+
+
+# At most one list page of tasks per bulk reassignment (the list shows 25 rows a page).
+REASSIGN_BULK_MAX = 100
+
+
+@dataclass
+class ReassignReport:
+    """What a reassignment changed: the history rows made and the tasks already the
+    assignee's (left as they were)."""
+
+    assignee: object
+    changed: list = field(default_factory=list)  # CallbackReassignment rows
+    unchanged: list = field(default_factory=list)  # CallbackTask rows
+
+
+def callback_reassign(
+    *, task: CallbackTask, assignee, reason: str, user=None, now=None
+) -> ReassignReport:
+    """Give one callback task to another member of its project, keeping the reason (R-FB-6)."""
+    return callback_reassign_bulk(
+        task_ids=[task.pk], assignee=assignee, reason=reason, user=user, now=now
+    )
+
+
+@transaction.atomic
+def callback_reassign_bulk(
+    *, task_ids, assignee, reason: str, user=None, now=None
+) -> ReassignReport:
+    """Give several callback tasks to ``assignee``, all or nothing (R-FB-6).
+
+    The tasks are locked; any closed task, or a task of a project where ``assignee`` is not an
+    active member, refuses the whole batch (DomainError, nothing written). Tasks already the
+    assignee's are reported unchanged. One history row per changed task, and one notification
+    to the assignee per reassignment (a single task's page, or the list for several).
+    Per task only its save and its audit row (the audit trail reads the row before)
+    are queries of their own."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    ids = sorted({int(pk) for pk in task_ids})
+    if not ids:
+        raise DomainError(_("请先选择要改派的回访任务。"))
+    if len(ids) > REASSIGN_BULK_MAX:
+        raise DomainError(_("一次最多改派 %(n)s 条回访任务。") % {"n": REASSIGN_BULK_MAX})
+    if not reason:
+        raise DomainError(_("请填写改派原因。"))
+    if assignee is None:
+        raise DomainError(_("请选择新的回访人。"))
+    tasks = list(
+        CallbackTask.objects.select_for_update(of=("self",))
+        .select_related("project", "customer", "assigned_to", "rule")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if len(tasks) != len(ids):
+        raise DomainError(_("所选回访任务不存在或已被删除。"))
+    closed = [t for t in tasks if not t.is_open]
+    if closed:
+        raise CallbackClosed(
+            _("以下回访任务已结束，不能改派：%(tasks)s。")
+            % {"tasks": "、".join(_task_label(t) for t in closed)}
+        )
+    member_of = active_member_project_ids(assignee)
+    outside = sorted({t.project.name for t in tasks if t.project_id not in member_of})
+    if outside:
+        raise DomainError(
+            _("%(user)s 不是项目“%(projects)s”的在岗成员，不能接收回访任务。")
+            % {"user": _user_label(assignee), "projects": "、".join(outside)}
+        )
+    report = ReassignReport(assignee=assignee)
+    rows = []
+    for t in tasks:
+        if t.assigned_to_id == assignee.pk:
+            report.unchanged.append(t)
+            continue
+        rows.append(
+            CallbackReassignment(
+                task=t,
+                from_user=t.assigned_to,
+                to_user=assignee,
+                by=user,
+                at=now,
+                reason=reason[:200],
+            )
+        )
+        t.assigned_to = assignee
+        t.save(update_fields=["assigned_to"])  # one by one: each change is in the audit trail
+    report.changed = CallbackReassignment.objects.bulk_create(rows)
+    if rows:
+        _notify_reassigned(report, user)
+    return report
+
+
+def _notify_reassigned(report: ReassignReport, user) -> None:
+    changed = report.changed
+    first = changed[0]
+    if len(changed) == 1:
+        task = first.task
+        title = _("改派给您的回访任务：%(rule)s · %(customer)s（期限 %(due)s）") % {
+            "rule": task.get_rule_display(),
+            "customer": task.customer.name,
+            "due": task.due_date,
+        }
+        url = task.get_absolute_url()
+    else:
+        title = _("%(n)s 条回访任务已改派给您") % {"n": len(changed)}
+        url = reverse("feedback:callback_list") + "?mine=true&status=pending"
+    projects = {r.task.project_id: r.task.project for r in changed}
+    notify_many(
+        recipients=[report.assignee],
+        title=title,
+        body=_("改派人：%(by)s；原因：%(reason)s")
+        % {"by": _user_label(user) if user else _("系统"), "reason": first.reason},
+        url=url,
+        project=next(iter(projects.values())) if len(projects) == 1 else None,
+        dedupe_key=f"feedback:callback-reassign:{first.pk}",
+    )
+
+
+def _task_label(task) -> str:
+    return f"{task.customer.name}（{task.get_rule_display()}，{task.due_date}）"
+
+
+def _user_label(user) -> str:
+    return str(user) if user else ""

@@ -2,7 +2,13 @@
 fetch → permission → form → service → message."""
 
 from .assessment import assessment, assessment_enter
-from .callbacks import callback_detail, callback_list, callback_survey_send
+from .callbacks import (
+    callback_detail,
+    callback_list,
+    callback_reassign,
+    callback_reassign_bulk,
+    callback_survey_send,
+)
 from .care import (
     club_event_create,
     club_event_detail,
@@ -38,6 +44,8 @@ __all__ = [
     "assessment_enter",
     "callback_detail",
     "callback_list",
+    "callback_reassign",
+    "callback_reassign_bulk",
     "callback_survey_send",
     "case_action",
     "case_create",

@@ -804,6 +804,8 @@ URLS: dict[str, Spec] = {
     "feedback:callback_list": Page("feedback.view_callbacktask"),
     "feedback:callback_detail": Obj(pk_of("feedback.CallbackTask")),
     "feedback:callback_survey_send": PostOnly(pk_of("feedback.CallbackTask")),
+    "feedback:callback_reassign": PostOnly(pk_of("feedback.CallbackTask")),
+    "feedback:callback_reassign_bulk": PostOnly(),
     "feedback:assessment": Page(),
     "feedback:assessment_enter": Page(),
     "feedback:warranty_list": Page("feedback.view_warrantyitem"),
