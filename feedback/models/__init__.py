@@ -18,6 +18,7 @@ from .care import (
     Holiday,
     WarrantyItem,
     WarrantyNotice,
+    WarrantyNoticeChannel,
     WarrantyReport,
 )
 from .cases import (
@@ -88,6 +89,7 @@ __all__ = [
     "SurveyLinkState",
     "WarrantyItem",
     "WarrantyNotice",
+    "WarrantyNoticeChannel",
     "WarrantyReport",
     "hash_token",
     "quarter_bounds",
