@@ -118,7 +118,8 @@ def warranty_detail(request, pk):
     )
 
 
-@staff_view("feedback.add_warrantynoticechannel")
+# per_record: another project's item is a 404 for everyone, before the permission's 403.
+@staff_view("feedback.add_warrantynoticechannel", per_record=True)
 def warranty_channel_create(request, pk):
     """Record the notice-board posting or the phone calls of an item's expiry notice."""
     item = get_record(request, WarrantyItem.objects.select_related("project"), pk=pk)

@@ -234,6 +234,9 @@ def test_other_projects_staff_get_404_and_nothing_written(
     c = client_for(stranger)
     assert c.get(_url(item)).status_code == 404
     assert _post(c, item, done_by=stranger.pk).status_code == 404
+    # A role without the permission anywhere learns nothing either: 404, not 403.
+    guard = client_for(member("security", other_project))
+    assert guard.get(_url(item)).status_code == 404
     assert not WarrantyNoticeChannel.objects.exists()
 
 
