@@ -276,3 +276,16 @@ def test_admin_lists_and_filters(admin_client, project):
     r = admin_client.get(url, {"channel__exact": PHONE, "q": item.name})
     assert r.status_code == 200 and item.name in r.content.decode()
     assert WarrantyItem.objects.filter(pk=item.pk).exists()
+
+
+def test_export_names_the_channels(project, member, client_for):
+    told, _untold = _item(project, name="已公示外墙"), _item(project, name="未通知屋面")
+    services.warranty_channel_record(item=told, channel=BOARD, done_at=_ago(hours=1))
+    services.warranty_channel_record(item=told, channel=PHONE, done_at=_ago(hours=1), reached=True)
+    c = client_for(member("cs_lead", project))
+    r = c.get(reverse("feedback:warranty_list"), {"format": "csv"})
+    lines = b"".join(r.streaming_content).decode("utf-8-sig").splitlines()
+    assert "通知方式" in lines[0]
+    by_name = {line.split(",")[0]: line for line in lines[1:]}
+    assert ",公告栏、电话," in by_name["已公示外墙"]
+    assert ",未通知," in by_name["未通知屋面"]
