@@ -294,6 +294,16 @@ class WarrantyNoticeAdmin(ProjectScopedAdmin):
     raw_id_fields = ["item", "customer"]
 
 
+@admin.register(models.WarrantyNoticeChannel)
+class WarrantyNoticeChannelAdmin(ProjectScopedAdmin):
+    list_display = ["item", "channel", "project", "done_at", "done_by", "reached", "recorded_by"]
+    list_filter = ["channel", "reached", "project"]
+    search_fields = ["item__name", "note", "done_by__username", "done_by__first_name"]
+    raw_id_fields = ["item", "done_by", "recorded_by"]
+    date_hierarchy = "done_at"
+    list_select_related = ["item", "project", "done_by", "recorded_by"]
+
+
 @admin.register(models.WarrantyReport)
 class WarrantyReportAdmin(ProjectScopedAdmin):
     list_display = ["item", "customer", "project", "reported_on", "status", "response_due"]

@@ -25,6 +25,7 @@ class FeedbackConfig(AppConfig):
             models.QuarterlyAssessment,
             models.WarrantyItem,
             models.WarrantyReport,
+            models.WarrantyNoticeChannel,
             models.Holiday,
             models.ClubEvent,
             models.ClubEventAttendee,

@@ -61,6 +61,7 @@ def seed_demo() -> None:
     services.warranty_notices_send()
     services.greetings_send()
     _seed_warranty_reports()
+    _seed_warranty_channels()
     _seed_project_step()
 
 
@@ -326,6 +327,48 @@ def _seed_warranty_reports() -> None:
             customer=purchase.customer,
             unit=purchase.unit,
         )
+
+
+def _seed_warranty_channels() -> None:
+    """The notices given by hand (R-FB-7): the front desk posted each noticed item on the
+    notice board the next morning; the ambassador phoned the owners of the first one."""
+    from .models import WarrantyItem, WarrantyNoticeChannel
+
+    items = WarrantyItem.objects.filter(
+        project__code__in=["binjiang", "yunqi", "haitang"], notice_sent_on__isnull=False
+    ).select_related("project")
+    for n, item in enumerate(items.order_by("project__code", "ends_on")):
+        if WarrantyNoticeChannel.objects.filter(item=item).exists():
+            continue
+        code = item.project.code
+        desk = User.objects.filter(username=f"{code}_front_desk").first()
+        amb = User.objects.filter(username=f"{code}_customer_ambassador").first()
+        posted = min(
+            timezone.now() - datetime.timedelta(hours=1),
+            datetime.datetime.combine(
+                item.notice_sent_on + datetime.timedelta(days=1),
+                datetime.time(9, 30),
+                tzinfo=timezone.get_current_timezone(),
+            ),
+        )
+        services.warranty_channel_record(
+            item=item,
+            channel=WarrantyNoticeChannel.Kind.NOTICE_BOARD,
+            done_at=posted,
+            done_by=desk,
+            note="各单元大堂公告栏",
+            user=desk,
+        )
+        if n == 0 and amb is not None:
+            services.warranty_channel_record(
+                item=item,
+                channel=WarrantyNoticeChannel.Kind.PHONE,
+                done_at=posted,
+                done_by=amb,
+                reached=True,
+                note="顶层业主逐户电话告知",
+                user=amb,
+            )
 
 
 def _seed_repeat_purchase() -> None:

@@ -131,6 +131,17 @@ def assessment(ranking: list[dict]) -> Export:
     return headers, rows
 
 
+def _channels_done(item) -> str:
+    """The channels an item's owners were told by (flags of ``warranty_channel_flags``)."""
+    names = [
+        (item.by_sms, _("短信")),
+        (item.by_email, _("邮件")),
+        (item.by_board, _("公告栏")),
+        (item.by_phone, _("电话")),
+    ]
+    return "、".join(str(name) for done, name in names if done) or _("未通知")
+
+
 def warranty_items(qs) -> Export:
     headers = [
         _("部位/系统"),
@@ -141,6 +152,7 @@ def warranty_items(qs) -> Export:
         _("保修到期"),
         _("到期公示日期"),
         _("公示次数"),
+        _("通知方式"),
         _("问题收集截止"),
         _("问题数"),
         _("备注"),
@@ -155,6 +167,7 @@ def warranty_items(qs) -> Export:
             i.ends_on,
             i.notice_sent_on,
             i.notice_count,
+            _channels_done(i),
             i.collection_until,
             i.report_count,
             i.note,

@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesite.forms import DATE_WIDGET, CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
@@ -13,6 +14,7 @@ from .models import (
     ComplaintCategoryOption,
     DefectCategoryOption,
     Question,
+    WarrantyNoticeChannel,
 )
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -387,6 +389,50 @@ class WarrantyReportForm(CrispyMixin, UnitOwnerForm):
     submit_label = _("记录问题")
 
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WarrantyChannelForm(CrispyMixin, forms.Form):
+    """A notice given by hand for a warranty item: the notice board or the phone calls."""
+
+    one_time = True
+    submit_label = _("记录通知")
+
+    channel = forms.ChoiceField(
+        label=_("通知方式"), choices=WarrantyNoticeChannel.Kind.choices, widget=forms.RadioSelect
+    )
+    done_at = forms.DateTimeField(label=_("完成时间"), widget=DATETIME_WIDGET)
+    done_by = forms.ModelChoiceField(label=_("执行人"), queryset=None)
+    reached = forms.TypedChoiceField(
+        label=_("是否接通（电话通知）"),
+        choices=[("", "—"), ("yes", _("已接通")), ("no", _("未接通"))],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, item, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_by"].queryset = User.objects.filter(
+            memberships__project=item.project_id, memberships__is_active=True
+        ).distinct()
+        self.fields["done_by"].initial = user.pk
+        self.fields["done_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_done_at(self):
+        done_at = self.cleaned_data["done_at"]
+        if done_at > timezone.now():
+            raise forms.ValidationError(_("完成时间不能晚于现在。"))
+        return done_at
+
+    def clean(self):
+        data = super().clean()
+        phone = data.get("channel") == WarrantyNoticeChannel.Kind.PHONE
+        if phone and data.get("reached") is None:
+            self.add_error("reached", _("电话通知请填写是否接通。"))
+        if not phone:
+            data["reached"] = None
+        return data
 
 
 class ClubEventForm(CrispyMixin, forms.Form):

@@ -28,6 +28,11 @@ urlpatterns = [
     path("warranty/", views.warranty_list, name="warranty_list"),
     path("warranty/new/", views.warranty_create, name="warranty_create"),
     path("warranty/<int:pk>/", views.warranty_detail, name="warranty_detail"),
+    path(
+        "warranty/<int:pk>/channels/new/",
+        views.warranty_channel_create,
+        name="warranty_channel_create",
+    ),
     path("club/events/", views.club_event_list, name="club_event_list"),
     path("club/events/new/", views.club_event_create, name="club_event_create"),
     path("club/events/<int:pk>/", views.club_event_detail, name="club_event_detail"),

@@ -19,6 +19,7 @@ from .care import (
     Holiday,
     WarrantyItem,
     WarrantyNotice,
+    WarrantyNoticeChannel,
     WarrantyReport,
 )
 from .cases import (
@@ -90,6 +91,7 @@ __all__ = [
     "SurveyLinkState",
     "WarrantyItem",
     "WarrantyNotice",
+    "WarrantyNoticeChannel",
     "WarrantyReport",
     "hash_token",
     "quarter_bounds",

@@ -90,6 +90,68 @@ class WarrantyNotice(ProjectOwned):
         return f"{self.item_id} → {self.customer_id}"
 
 
+class WarrantyNoticeChannel(ProjectOwned):
+    """A warranty-expiry notice staff gave by hand (R-FB-7) beside the automatic SMS and
+    email: the posting on the notice board (公告栏张贴) or the phone calls to the owners
+    (电话通知), with who did it and when. One row per item and channel: recording a channel
+    twice is refused, except that a phone round that reached nobody is replaced by the next."""
+
+    class Kind(models.TextChoices):
+        NOTICE_BOARD = "notice_board", _("公告栏张贴")
+        PHONE = "phone", _("电话通知")
+
+    project = models.ForeignKey(
+        "salesite.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        WarrantyItem,
+        verbose_name=_("保修项目"),
+        on_delete=models.CASCADE,
+        related_name="notice_channels",
+    )
+    channel = models.CharField(_("通知方式"), max_length=20, choices=Kind.choices)
+    done_at = models.DateTimeField(_("完成时间"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("执行人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Only for a phone round: were the owners reached (null for the notice board).
+    reached = models.BooleanField(_("已接通"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("保修到期通知记录（公告栏/电话）")
+        verbose_name_plural = _("保修到期通知记录（公告栏/电话）")
+        ordering = ["item", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "channel"],
+                name="warrantynoticechannel_unique",
+                violation_error_message=_("该保修项目已记录过此通知方式。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} {self.get_channel_display()}"
+
+    @property
+    def counts_as_done(self) -> bool:
+        return self.channel != self.Kind.PHONE or bool(self.reached)
+
+
 class WarrantyReport(ProjectOwned):
     """A problem an owner reported during the collection window, sent on to the responsible
     unit with a deadline for its answer."""

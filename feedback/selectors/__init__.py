@@ -21,6 +21,7 @@ from ..models import (
     RewardRule,
     WarrantyItem,
     WarrantyNotice,
+    WarrantyNoticeChannel,
     WarrantyReport,
 )
 
@@ -169,8 +170,29 @@ def warranty_items_visible(user):
         .annotate(
             report_count=Coalesce(Subquery(reports), 0),
             notice_count=Coalesce(Subquery(notices), 0),
+            **warranty_channel_flags(),
         )
     )
+
+
+def warranty_channel_flags() -> dict:
+    """Annotations saying which notice channels an item's owners were reached by (R-FB-7):
+    SMS (a notice row), email (a notice sent by email), the notice board, and phone calls that
+    reached the owners (a round that reached nobody does not count)."""
+    own = WarrantyNoticeChannel.objects.filter(item=OuterRef("pk"))
+    notices = WarrantyNotice.objects.filter(item=OuterRef("pk"))
+    Kind = WarrantyNoticeChannel.Kind
+    return {
+        "by_sms": Exists(notices),
+        "by_email": Exists(notices.filter(by_email=True)),
+        "by_board": Exists(own.filter(channel=Kind.NOTICE_BOARD)),
+        "by_phone": Exists(own.filter(channel=Kind.PHONE, reached=True)),
+    }
+
+
+def warranty_items_unnotified(qs):
+    """The items whose owners were told by no channel at all."""
+    return qs.filter(by_sms=False, by_email=False, by_board=False, by_phone=False)
 
 
 def club_events_visible(user):
@@ -228,5 +250,7 @@ __all__ = [
     "reassign_candidates",
     "survey_response_rates",
     "survey_totals",
+    "warranty_channel_flags",
+    "warranty_items_unnotified",
     "warranty_items_visible",
 ]

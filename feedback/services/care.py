@@ -26,6 +26,7 @@ from ..models import (
     Holiday,
     WarrantyItem,
     WarrantyNotice,
+    WarrantyNoticeChannel,
     WarrantyReport,
 )
 from ..selectors import BREACH_RECIPIENT_ROLES
@@ -207,6 +208,52 @@ def warranty_reports_send(
     if not n:
         raise DomainError(_("没有待转交的问题。"))
     return n
+
+
+@transaction.atomic
+def warranty_channel_record(
+    *,
+    item: WarrantyItem,
+    channel: str,
+    done_at: datetime.datetime,
+    done_by=None,
+    reached: bool | None = None,
+    note: str = "",
+    user=None,
+) -> WarrantyNoticeChannel:
+    """Record a notice staff gave by hand (notice board or phone calls) for a warranty item.
+    A channel is recorded once per item: a second record is refused (DomainError), except a
+    phone round that reached nobody, which the next phone round replaces. The item is locked
+    so two people recording at once cannot both pass the check."""
+    item = WarrantyItem.objects.select_for_update().get(pk=item.pk)
+    Kind = WarrantyNoticeChannel.Kind
+    if channel not in Kind.values:
+        raise DomainError(_("请选择通知方式。"))
+    if done_at > timezone.now():
+        raise DomainError(_("完成时间不能晚于现在。"))
+    if channel == Kind.PHONE and reached is None:
+        raise DomainError(_("电话通知请填写是否接通。"))
+    if channel != Kind.PHONE:
+        reached = None
+    if (
+        done_by is not None
+        and not done_by.memberships.filter(project_id=item.project_id, is_active=True).exists()
+    ):
+        raise DomainError(_("执行人不是该项目的员工。"))
+    existing = WarrantyNoticeChannel.objects.filter(item=item, channel=channel).first()
+    if existing is not None and existing.counts_as_done:
+        raise DomainError(
+            _("该保修项目已记录过“%(channel)s”，不能重复记录。")
+            % {"channel": existing.get_channel_display()}
+        )
+    row = existing or WarrantyNoticeChannel(project_id=item.project_id, item=item, channel=channel)
+    row.done_at = done_at
+    row.done_by = done_by
+    row.reached = reached
+    row.note = note.strip()
+    row.recorded_by = user
+    row.save()
+    return row
 
 
 # --- club care: greetings and events (R-FB-8) -----------------------------------------------

@@ -19,6 +19,7 @@ from .. import exports, selectors, services
 from ..forms import (
     AttendeeForm,
     ClubEventForm,
+    WarrantyChannelForm,
     WarrantyItemForm,
     WarrantyReportForm,
 )
@@ -36,6 +37,8 @@ def warranty_list(request):
     project = query_pk(request.GET.get("project"))
     if project:
         qs = qs.filter(project_id=project)
+    if request.GET.get("unnotified") == "true":
+        qs = selectors.warranty_items_unnotified(qs)
     if request.GET.get("expiring") == "true":
         today = timezone.localdate()
         qs = qs.filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=62))
@@ -69,7 +72,13 @@ def warranty_create(request):
 # Sending the collected problems to the contractor also edits the ledger line.
 @staff_view(post="feedback.add_warrantyreport", actions={"send": "feedback.change_warrantyitem"})
 def warranty_detail(request, pk):
-    item = get_record(request, WarrantyItem.objects.select_related("project", "building"), pk=pk)
+    item = get_record(
+        request,
+        WarrantyItem.objects.select_related("project", "building").annotate(
+            **selectors.warranty_channel_flags()
+        ),
+        pk=pk,
+    )
     reports = item.reports.select_related("customer", "unit__building")
     if export_format(request):
         return export_response(
@@ -102,9 +111,25 @@ def warranty_detail(request, pk):
             "reports": reports,
             "form": form,
             "notice_count": item.notices.count(),
+            "channels": item.notice_channels.select_related("done_by"),
             "today": timezone.localdate(),
             **record_context(request, item),
         },
+    )
+
+
+# per_record: another project's item is a 404 for everyone, before the permission's 403.
+@staff_view("feedback.add_warrantynoticechannel", per_record=True)
+def warranty_channel_create(request, pk):
+    """Record the notice-board posting or the phone calls of an item's expiry notice."""
+    item = get_record(request, WarrantyItem.objects.select_related("project"), pk=pk)
+    return service_form_page(
+        request,
+        form=WarrantyChannelForm(request.POST or None, item=item, user=request.user),
+        call=lambda d: services.warranty_channel_record(item=item, user=request.user, **d),
+        success=_("通知记录已保存。"),
+        title=_("记录保修到期通知：%(name)s") % {"name": item.name},
+        back=item,
     )
 
 

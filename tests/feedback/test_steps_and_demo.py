@@ -40,6 +40,7 @@ def test_seed_demo_is_idempotent():
         m.QuarterlyAssessment,
         m.WarrantyItem,
         m.WarrantyNotice,
+        m.WarrantyNoticeChannel,
         m.WarrantyReport,
         m.ClubEvent,
         m.ClubEventAttendee,

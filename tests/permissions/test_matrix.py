@@ -811,6 +811,7 @@ URLS: dict[str, Spec] = {
     "feedback:warranty_list": Page("feedback.view_warrantyitem"),
     "feedback:warranty_create": Page(),
     "feedback:warranty_detail": Obj(pk_of("feedback.WarrantyItem")),
+    "feedback:warranty_channel_create": Obj(pk_of("feedback.WarrantyItem")),
     "feedback:club_event_list": Page("feedback.view_clubevent"),
     "feedback:club_event_create": Page(),
     "feedback:club_event_detail": Obj(pk_of("feedback.ClubEvent")),
