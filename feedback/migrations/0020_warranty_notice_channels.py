@@ -59,7 +59,7 @@ def grant_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0018_owner_cases"),
+        ("feedback", "0019_callback_reassignments"),
         ("salesite", "0012_project_service_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
