@@ -34,6 +34,7 @@ from operations.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.audit_bulk import bulk_update_objects_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.workflow import can_transition, refusal, transition
 
@@ -342,7 +343,9 @@ def inspection_create(*, project, checklist, date, inspector) -> Inspection:
 
 
 @transaction.atomic
-def inspection_score(*, inspection: Inspection, scores: dict[int, tuple[int | None, str]]):
+def inspection_score(
+    *, inspection: Inspection, scores: dict[int, tuple[int | None, str]], user=None
+):
     """Set scores by score id: {score_id: (score, note)}. A score above the item's maximum
     is refused and nothing is saved."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -364,7 +367,7 @@ def inspection_score(*, inspection: Inspection, scores: dict[int, tuple[int | No
                 % {"item": row.item.text, "max": row.item.max_score}
             )
         row.score, row.note = score, note
-    InspectionScore.objects.bulk_update(rows.values(), ["score", "note"])
+    bulk_update_objects_audited(rows.values(), ["score", "note"], actor=user)
     total = InspectionScore.objects.filter(inspection=inspection).aggregate(t=Sum("score"))
     inspection.total_score = total["t"] or 0
     inspection.save(update_fields=["total_score"])

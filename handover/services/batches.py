@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.audit_bulk import bulk_update_objects_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Unit
 from salesite.workflow import can_transition, transition
@@ -133,7 +134,9 @@ def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.d
             )
         else:
             moved.append(m)
-    Milestone.objects.bulk_update(moved, ["due_date", "reminded_for", "overdue_marked_at"])
+    bulk_update_objects_audited(
+        moved, ["due_date", "reminded_for", "overdue_marked_at"], actor=user
+    )
     return batch
 
 
