@@ -14,6 +14,7 @@ import contextlib
 from contextvars import ContextVar
 
 from django.db import router, transaction
+from django.db.models.signals import pre_save
 
 _job: ContextVar[str | None] = ContextVar("salesite_audit_job", default=None)
 
@@ -45,6 +46,9 @@ def _context(actor) -> dict:
     try:
         ctx = auditlog_value.get()
     except LookupError:
+        ctx = {}
+    # auditlog leaves the value set after its block; it is live while its receiver is.
+    if not any(r[0][0] == ctx.get("signal_duid") for r in pre_save.receivers):
         ctx = {}
     if actor is None:
         actor = ctx.get("actor")
