@@ -23,10 +23,14 @@ BATCH_SIZE = 2000
 
 @contextlib.contextmanager
 def audit_job(name: str):
-    """Within the block, bulk-written audit entries say which job wrote them."""
+    """Within the block, audit entries say which job wrote them: the bulk-written ones, and
+    (through auditlog's context) those of the job's saves."""
+    from auditlog.context import set_extra_data
+
     token = _job.set(name)
     try:
-        yield
+        with set_extra_data({"additional_data": {"job": name}}):
+            yield
     finally:
         _job.reset(token)
 
