@@ -13,7 +13,7 @@ job) and its entries carry ``additional_data = {"job": name}``."""
 import contextlib
 from contextvars import ContextVar
 
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.db.models.signals import pre_save
 
 _job: ContextVar[str | None] = ContextVar("salesite_audit_job", default=None)
@@ -71,8 +71,22 @@ def _context(actor) -> dict:
     return fields
 
 
+class _WouldQuery(Exception):
+    pass
+
+
+def _no_queries(execute, sql, params, many, context):
+    raise _WouldQuery
+
+
 def _repr(obj) -> str:
-    return str(obj)[:1000]
+    """``str()`` of the row when it needs no query (its related rows loaded), else the type
+    and key: a label never costs a query per row."""
+    try:
+        with connections[router.db_for_read(type(obj))].execute_wrapper(_no_queries):
+            return str(obj)[:1000]
+    except _WouldQuery:
+        return f"{obj._meta.verbose_name} #{obj.pk}"
 
 
 def log_changes(pairs, *, actor=None, action=None) -> int:

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.audit_bulk import bulk_update_objects_audited
+from salesite.audit_bulk import bulk_create_audited, bulk_update_objects_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Unit
 from salesite.workflow import can_transition, transition
@@ -66,7 +66,8 @@ def batch_create(
     )
     batch.units.set(batch_units)
     # The batch copies the steps: a later edit of the plan leaves this batch alone.
-    milestones = Milestone.objects.bulk_create(
+    milestones = bulk_create_audited(
+        Milestone,
         [
             Milestone(
                 project=project,
@@ -80,7 +81,7 @@ def batch_create(
                 due_date=step.due_for(planned_delivery_date),
             )
             for step in steps
-        ]
+        ],
     )
     if milestones[0].pk is None:  # backends that do not return pks from bulk_create
         milestones = list(batch.milestones.order_by("pk"))

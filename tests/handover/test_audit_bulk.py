@@ -67,3 +67,11 @@ def test_overdue_mark_by_the_job_is_logged_with_the_job(project, member):
     assert entry.changes_dict["status"] == [MilestoneStatus.OPEN, MilestoneStatus.OVERDUE]
     assert entry.additional_data == {"job": "handover_milestone_overdue"}
     assert Milestone.objects.filter(batch=batch, status=MilestoneStatus.OVERDUE).count() == 8
+
+
+def test_created_milestones_are_logged_as_creations(project):
+    batch = make_batch(project, date=D(2027, 6, 30))
+    for m in batch.milestones.all():
+        entry = LogEntry.objects.get_for_object(m).get()
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.changes_dict["due_date"] == ["None", str(m.due_date)]

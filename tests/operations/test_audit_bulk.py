@@ -56,3 +56,10 @@ def test_scoring_through_the_page_logs_the_request_user(client_for, inspection, 
     assert r.status_code == 302
     assert InspectionScore.objects.get(pk=rows[0].pk).score == 4
     assert _update(rows[0]).get().actor == hq
+
+
+def test_created_scores_are_logged_as_creations(inspection):
+    for s in _rows(inspection):
+        entry = LogEntry.objects.get_for_object(s).get()
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.changes_dict["item"][1] == str(s.item_id)
