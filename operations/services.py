@@ -34,6 +34,7 @@ from operations.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from salesite.audit_bulk import bulk_create_audited, bulk_update_objects_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.workflow import can_transition, refusal, transition
 
@@ -205,11 +206,14 @@ def plan_revise(*, plan: ServicePlan, user, reason: str = "") -> ServicePlan:
         created_by=user,
         **{name: getattr(plan, name) for name in PLAN_FIELDS},
     )
-    ServicePlanService.objects.bulk_create(
-        ServicePlanService(
-            plan=new, service_type_id=s.service_type_id, standard=s.standard, order=s.order
-        )
-        for s in plan.services.all()
+    bulk_create_audited(
+        ServicePlanService,
+        [
+            ServicePlanService(
+                plan=new, service_type=s.service_type, standard=s.standard, order=s.order
+            )
+            for s in plan.services.select_related("service_type")
+        ],
     )
     ServicePlanHistory.objects.create(
         plan=new,
@@ -258,9 +262,12 @@ def event_create(*, user, staff=(), **fields) -> MarketingEvent:
     event = MarketingEvent.objects.create(created_by=user, **fields)
     if staff:
         event.staff.set(staff)
-    EventChecklistItem.objects.bulk_create(
-        EventChecklistItem(event=event, kind=kind, text=str(text), order=i * 10)
-        for i, (kind, text) in enumerate(DEFAULT_EVENT_CHECKLIST, start=1)
+    bulk_create_audited(
+        EventChecklistItem,
+        [
+            EventChecklistItem(event=event, kind=kind, text=str(text), order=i * 10)
+            for i, (kind, text) in enumerate(DEFAULT_EVENT_CHECKLIST, start=1)
+        ],
     )
     return event
 
@@ -335,14 +342,16 @@ def inspection_create(*, project, checklist, date, inspector) -> Inspection:
         inspector=inspector,
         max_total=sum(i.max_score for i in items),
     )
-    InspectionScore.objects.bulk_create(
-        InspectionScore(inspection=inspection, item=item) for item in items
+    bulk_create_audited(
+        InspectionScore, [InspectionScore(inspection=inspection, item=item) for item in items]
     )
     return inspection
 
 
 @transaction.atomic
-def inspection_score(*, inspection: Inspection, scores: dict[int, tuple[int | None, str]]):
+def inspection_score(
+    *, inspection: Inspection, scores: dict[int, tuple[int | None, str]], user=None
+):
     """Set scores by score id: {score_id: (score, note)}. A score above the item's maximum
     is refused and nothing is saved."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -364,7 +373,7 @@ def inspection_score(*, inspection: Inspection, scores: dict[int, tuple[int | No
                 % {"item": row.item.text, "max": row.item.max_score}
             )
         row.score, row.note = score, note
-    InspectionScore.objects.bulk_update(rows.values(), ["score", "note"])
+    bulk_update_objects_audited(rows.values(), ["score", "note"], actor=user)
     total = InspectionScore.objects.filter(inspection=inspection).aggregate(t=Sum("score"))
     inspection.total_score = total["t"] or 0
     inspection.save(update_fields=["total_score"])
@@ -409,7 +418,7 @@ def inspection_complete(
         for s in scores
         if s.score < s.item.max_score
     ]
-    return RectificationItem.objects.bulk_create(items)
+    return bulk_create_audited(RectificationItem, items)
 
 
 @transaction.atomic

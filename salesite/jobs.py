@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from salesite.audit_bulk import audit_job
 from salesite.models import JobLease, JobRun
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def record_run(job_name: str):
     run = JobRun.objects.create(job_name=job_name)
     counts: dict[str, int] = {}
     try:
-        yield counts
+        with audit_job(job_name):  # bulk writes of the job say so in the audit trail
+            yield counts
     except Exception:
         run.status = JobRun.Status.FAILED
         run.error = traceback.format_exc()[-4000:]
@@ -110,7 +112,8 @@ def scheduled_job(job_name: str, *, lease_seconds: int = DEFAULT_LEASE_SECONDS):
                 finished_at=timezone.now(),
             )
             try:
-                return fn(*args, **kwargs)
+                with audit_job(job_name):  # the job's bulk writes name it in the audit trail
+                    return fn(*args, **kwargs)
             finally:
                 lease_release(job_name, holder)
 

@@ -24,6 +24,7 @@ from communication.periods import (
     reminder_moment,
 )
 from communication.services.problems import _now
+from salesite.audit_bulk import bulk_update_audited
 from salesite.jobs import record_run
 from salesite.models import Notification, Project, ProjectMembership
 from salesite.notifications import notify, notify_each_once, notify_many
@@ -176,9 +177,10 @@ def communication_mark_problems_overdue(*, now=None) -> dict:
         if not problems:
             return counts
         with transaction.atomic():
-            marked = Problem.objects.filter(
-                pk__in=[p.pk for p in problems], overdue_since__isnull=True
-            ).update(overdue_since=now)
+            marked = bulk_update_audited(
+                Problem.objects.filter(pk__in=[p.pk for p in problems], overdue_since__isnull=True),
+                overdue_since=now,
+            )
             ProblemEvent.objects.bulk_create(
                 [
                     ProblemEvent(

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.audit_bulk import bulk_update_audited
 from salesite.models import Customer, Purchase
 from salesite.notifications import notify_many, send_email_many, send_sms_many
 from salesite.policy import policies_for, policy_for, rule_value
@@ -194,13 +195,16 @@ def warranty_reports_send(
     item: WarrantyItem,
     response_days: int | None = None,
     today: datetime.date | None = None,
+    user=None,
 ) -> int:
     """Send the collected reports to the responsible unit with a deadline for its answer (the
     item's stored answer time from the policy, 15 days by default, unless one is given)."""
     today = today or timezone.localdate()
     item = WarrantyItem.objects.select_for_update().select_related("project").get(pk=item.pk)
     response_days = response_days or rule_value(item, "warranty_response_days")
-    n = WarrantyReport.objects.filter(item=item, status=WarrantyReport.Status.COLLECTED).update(
+    n = bulk_update_audited(
+        WarrantyReport.objects.filter(item=item, status=WarrantyReport.Status.COLLECTED),
+        actor=user,
         status=WarrantyReport.Status.SENT,
         sent_on=today,
         response_due=today + datetime.timedelta(days=response_days),

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.audit_bulk import bulk_update_audited
 from salesite.notifications.services import send_sms
 
 from ..exceptions import CallbackClosed, DomainError, SurveyLinkGone, SurveyLinkNotFound
@@ -80,7 +81,11 @@ def send_survey_link(
         raise DomainError(_("客户没有手机号码，无法发送问卷链接。"))
     if not questions_for(task.rule):
         raise DomainError(_("该回访类型的问卷没有启用的问题。"))
-    task.survey_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    bulk_update_audited(
+        task.survey_links.filter(used_at__isnull=True, revoked_at__isnull=True),
+        actor=by,
+        revoked_at=now,
+    )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = SurveyLink.objects.create(
         task=task,

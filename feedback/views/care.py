@@ -88,7 +88,7 @@ def warranty_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "send":
-                n = services.warranty_reports_send(item=item)
+                n = services.warranty_reports_send(item=item, user=request.user)
                 messages.success(request, _("已将 %(n)s 条问题转交责任单位。") % {"n": n})
                 return redirect(item)
             if form.is_valid():

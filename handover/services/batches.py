@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.audit_bulk import bulk_create_audited, bulk_update_objects_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Unit
 from salesite.workflow import can_transition, transition
@@ -65,7 +66,8 @@ def batch_create(
     )
     batch.units.set(batch_units)
     # The batch copies the steps: a later edit of the plan leaves this batch alone.
-    milestones = Milestone.objects.bulk_create(
+    milestones = bulk_create_audited(
+        Milestone,
         [
             Milestone(
                 project=project,
@@ -79,7 +81,7 @@ def batch_create(
                 due_date=step.due_for(planned_delivery_date),
             )
             for step in steps
-        ]
+        ],
     )
     if milestones[0].pk is None:  # backends that do not return pks from bulk_create
         milestones = list(batch.milestones.order_by("pk"))
@@ -133,7 +135,9 @@ def batch_change_date(*, batch: DeliveryBatch, planned_delivery_date: datetime.d
             )
         else:
             moved.append(m)
-    Milestone.objects.bulk_update(moved, ["due_date", "reminded_for", "overdue_marked_at"])
+    bulk_update_objects_audited(
+        moved, ["due_date", "reminded_for", "overdue_marked_at"], actor=user
+    )
     return batch
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from feedback import services as feedback_services
 from salesite.attachments import attachment_add
+from salesite.audit_bulk import bulk_create_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.models import Customer, Purchase, Unit
 from salesite.policy import policy_for
@@ -233,7 +234,7 @@ def step_fees(*, case, user, handover_date: datetime.date, now=None):
         )
         for item in items
     ]
-    FeeLine.objects.bulk_create(lines)
+    bulk_create_audited(FeeLine, lines)
     case.handover_date = handover_date
     case.fee_start, case.fee_end = start, end
     case.fee_total = sum((line.amount for line in lines), Decimal("0.00"))

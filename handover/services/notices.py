@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback import services as feedback_services
+from salesite.audit_bulk import bulk_create_audited
 from salesite.exceptions import DomainError, InvalidTransition
 from salesite.notifications import send_email_many, send_sms_many
 from salesite.workflow import can_transition, transition
@@ -137,7 +138,8 @@ def openday_invite(*, open_day: SiteOpenDay, user, now=None) -> int:
         .get(pk=open_day.pk)
     )
     buyers = list(project_buyers(open_day.project).only("pk", "phone"))
-    OpenDayInvitation.objects.bulk_create(
+    bulk_create_audited(
+        OpenDayInvitation,
         [
             OpenDayInvitation(project_id=open_day.project_id, open_day=open_day, customer=c)
             for c in buyers

@@ -160,7 +160,9 @@ def inspection_scores(request, pk):
     if form.is_valid():
         _run(
             request,
-            lambda: services.inspection_score(inspection=inspection, scores=form.scores()),
+            lambda: services.inspection_score(
+                inspection=inspection, scores=form.scores(), user=request.user
+            ),
             _("评分已保存。"),
         )
     else:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesite.attachments import attachment_add
+from salesite.audit_bulk import bulk_create_audited
 from salesite.notifications import notify_each_once, notify_many, send_sms
 from salesite.policy import policy_for, rule_value
 from salesite.selectors import members_holding
@@ -86,7 +87,8 @@ def application_save(*, application: RenovationApplication, user) -> RenovationA
         application.number = f"ZX{timezone.localdate():%Y%m%d}-{application.pk:05d}"
         application.save(update_fields=["number"])
     kinds = required_documents(application)
-    ApplicationDocument.objects.bulk_create(
+    bulk_create_audited(
+        ApplicationDocument,
         [
             ApplicationDocument(project_id=application.project_id, application=application, kind=k)
             for k in kinds

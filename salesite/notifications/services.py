@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from salesite import outbox
+from salesite.audit_bulk import bulk_update_audited
 from salesite.models import Notification, OutboundMessage
 
 
@@ -220,4 +221,5 @@ def _mark_told(rows: list, mark, now) -> None:
         groups.setdefault(values, []).append(row.pk)
     manager = type(rows[0])._default_manager
     for values, pks in groups.items():
-        manager.filter(pk__in=pks).update(**dict(values))
+        # Audited rows keep the stamp in their audit trail (the job names itself).
+        bulk_update_audited(manager.filter(pk__in=pks), **dict(values))
