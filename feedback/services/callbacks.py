@@ -129,7 +129,7 @@ def callback_record_outcome(
         at=now,
         fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
     )
-    _revoke_survey_links(task, now)
+    _revoke_survey_links(task, now, user)
     _tick_for_callback(task, now)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
@@ -152,10 +152,14 @@ def callback_record_outcome(
     return task
 
 
-def _revoke_survey_links(task, now) -> None:
-    """A closed callback cannot be answered by a survey link any more."""
-    SurveyLink.objects.filter(task=task, used_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
+def _revoke_survey_links(task, now, user=None) -> None:
+    """A closed callback cannot be answered by a survey link any more (audited)."""
+    from salesite.audit_bulk import bulk_update_audited
+
+    bulk_update_audited(
+        SurveyLink.objects.filter(task=task, used_at__isnull=True, revoked_at__isnull=True),
+        actor=user,
+        revoked_at=now,
     )
 
 
