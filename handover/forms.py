@@ -26,6 +26,18 @@ ReleaseReasonChoices = ReleaseReason.choices
 InspectionRoundChoices = InspectionRound.choices
 
 
+def _checked_upload(photo):
+    """An optional photo, checked like every staff attachment (type, content, size)."""
+    from salesite.attachments import validate_upload
+
+    if photo:
+        try:
+            validate_upload(photo)
+        except Exception as exc:  # the core raises ValidationError with a message
+            raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
+    return photo
+
+
 class BatchForm(CrispyMixin, forms.Form):
     one_time = True
     project = forms.ModelChoiceField(queryset=None, label=_("项目"))
@@ -248,15 +260,7 @@ class RectificationForm(CrispyMixin, forms.Form):
     photo = forms.FileField(label=_("照片（业主端可见）"), required=False)
 
     def clean_photo(self):
-        from salesite.attachments import validate_upload
-
-        photo = self.cleaned_data.get("photo")
-        if photo:
-            try:
-                validate_upload(photo)
-            except Exception as exc:  # the core raises ValidationError with a message
-                raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
-        return photo
+        return _checked_upload(self.cleaned_data.get("photo"))
 
 
 class ReportFilterForm(PlausibleInputMixin, forms.Form):
@@ -437,15 +441,7 @@ class DefectForm(CrispyMixin, forms.Form):
     photo = forms.FileField(label=_("照片"), required=False)
 
     def clean_photo(self):
-        from salesite.attachments import validate_upload
-
-        photo = self.cleaned_data.get("photo")
-        if photo:
-            try:
-                validate_upload(photo)
-            except Exception as exc:  # the core raises ValidationError with a message
-                raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
-        return photo
+        return _checked_upload(self.cleaned_data.get("photo"))
 
 
 # The notice and open-day forms live in forms_notices (this module's size); same names here.

@@ -8,12 +8,13 @@ Thin: form → service → message → redirect. Every case comes through
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from feedback import services as feedback_services
+from salesite.attachment_views import serve_attachment
 from salesite.exceptions import DomainError
 
 from . import selectors_cases as sel
@@ -158,10 +159,7 @@ def case_photo(request, pk, photo_pk):
     """A photo of a case the owner may open (another case's photo → 404)."""
     case = sel.get_case_or_404(request.owner, pk)
     photo = sel.get_photo_or_404(case, photo_pk)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.mime_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_attachment(photo)
 
 
 @sessions.owner_view

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,24 +17,12 @@ from django.utils.translation import gettext as _
 from handover.services import notices as handover_notices
 from renovation import selectors as renovation_selectors
 from renovation import services as renovation_services
+from salesite.attachment_views import serve_attachment
 from salesite.exceptions import DomainError
 
 from . import selectors_pages as pages
 from . import sessions
 from .forms_pages import DocumentUploadForm, RsvpForm
-
-
-def _serve(attachment):
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.mime_type,
-        as_attachment=not attachment.is_image and attachment.mime_type != "application/pdf",
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 # --- 通知 ---------------------------------------------------------------------------------------
 
@@ -135,7 +122,7 @@ def renovation_detail(request, pk):
 
 @sessions.owner_view
 def renovation_file(request, pk):
-    return _serve(pages.renovation_file(request.owner, pk))
+    return serve_attachment(pages.renovation_file(request.owner, pk))
 
 
 # --- 交房 ---------------------------------------------------------------------------------------
@@ -149,4 +136,4 @@ def handover(request):
 
 @sessions.owner_view
 def handover_photo(request, pk):
-    return _serve(pages.handover_photo(request.owner, pk))
+    return serve_attachment(pages.handover_photo(request.owner, pk))

@@ -79,6 +79,13 @@ def attachment_download(request, pk):
     access.require_view(request.user, owner)
     if attachment.personal and not access.can_view_personal_data(request.user, owner):
         raise PermissionDenied  # an ID scan: only for roles with personal-data access (R-X-5)
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment) -> FileResponse:
+    """The file of an attachment whose access the caller has checked (staff download, owner
+    portal): streamed from the storage, images and PDFs inline, anything else as a download,
+    never sniffed or cached."""
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.mime_type,
