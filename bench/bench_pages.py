@@ -198,33 +198,18 @@ def owner_pages(client) -> list[tuple[str, str]]:
     them (namespace "owners", an ``owner_view``): with no URL kwargs, or with int kwargs filled
     with the owner's first unit (我的房屋's unit page). A page that does not answer the owner 200
     with that id (it needs an object of another kind) is left out, with a note."""
-    from django.urls import URLPattern, URLResolver, get_resolver, reverse
-    from django.urls.converters import IntConverter
+    from owners.url_index import owner_page_urls
 
-    unit = min(client.owner.unit_ids)
+    urls, left_out = owner_page_urls(min(client.owner.unit_ids))
+    for name in left_out:
+        print(f"  ({name} left out: URL kwargs other than ids)")
     found: list[tuple[str, str]] = []
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, ":".join(n for n in (namespace, p.namespace) if n) or None)
-            elif (
-                isinstance(p, URLPattern)
-                and namespace == "owners"
-                and getattr(p.callback, "owner_view", False) is True
-            ):
-                converters = p.pattern.converters
-                if not all(isinstance(c, IntConverter) for c in converters.values()):
-                    print(f"  (owners:{p.name} left out: URL kwargs other than ids)")
-                    continue
-                url = reverse(f"owners:{p.name}", kwargs={k: unit for k in converters} or None)
-                status = client.get(url).status_code
-                if status != 200:
-                    print(f"  (owners:{p.name} left out: {url} answers the owner {status})")
-                    continue
-                found.append((f"owner {p.name}", url))
-
-    walk(get_resolver().url_patterns, None)
+    for name, url in urls:
+        status = client.get(url).status_code
+        if status != 200:
+            print(f"  ({name} left out: {url} answers the owner {status})")
+            continue
+        found.append((f"owner {name.split(':')[1]}", url))
     return found
 
 

@@ -104,29 +104,11 @@ def test_scripts_work_under_the_policy(page, login, demo_site):
 
 
 def owner_page_urls(unit_pk: int) -> list[str]:
-    """Every owner page of the URL conf (namespace "owners", an owner_view), with no URL kwargs
-    or with its int kwargs the owner's unit; pages needing other kwargs are left to their tests."""
-    from django.urls import URLPattern, URLResolver, get_resolver, reverse
-    from django.urls.converters import IntConverter
+    """Every owner page of the URL conf with no URL kwargs or with its int kwargs the owner's
+    unit (owners.url_index); pages needing other kwargs are left to their tests."""
+    from owners.url_index import owner_page_urls as found
 
-    urls = []
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, ":".join(n for n in (namespace, p.namespace) if n) or None)
-            elif (
-                isinstance(p, URLPattern)
-                and namespace == "owners"
-                and getattr(p.callback, "owner_view", False) is True
-            ):
-                converters = p.pattern.converters
-                if all(isinstance(c, IntConverter) for c in converters.values()):
-                    kwargs = {k: unit_pk for k in converters} or None
-                    urls.append(reverse(f"owners:{p.name}", kwargs=kwargs))
-
-    walk(get_resolver().url_patterns, None)
-    return urls
+    return [url for _name, url in found(unit_pk)[0]]
 
 
 def test_owner_pages_under_the_policy_on_a_phone(page, demo_site):
