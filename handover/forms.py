@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from salesite.attachments import validate_upload
 from salesite.forms import DATE_WIDGET, CrispyMixin, PlausibleInputMixin
 from salesite.models import Building, Unit
 from salesite.models.projects import IdType
@@ -27,14 +28,10 @@ InspectionRoundChoices = InspectionRound.choices
 
 
 def _checked_upload(photo):
-    """An optional photo, checked like every staff attachment (type, content, size)."""
-    from salesite.attachments import validate_upload
-
+    """An optional photo, checked like every staff attachment (type, content, size); the
+    core's ValidationError becomes the field's error."""
     if photo:
-        try:
-            validate_upload(photo)
-        except Exception as exc:  # the core raises ValidationError with a message
-            raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
+        validate_upload(photo)
     return photo
 
 
