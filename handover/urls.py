@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import printing, views
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path(
         "rectifications/<int:pk>/status/", views.rectification_status, name="rectification_status"
     ),
+    path("", include("handover.urls_signatures")),
 ]
 
 urlpatterns += [

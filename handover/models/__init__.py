@@ -55,6 +55,7 @@ from .plans import (
     MilestonePlanStep,
     ProgressMilestoneOption,
 )
+from .signatures import HandoverSignature, SignatureDocument, SignerRole  # noqa: F401
 
 __all__ = [
     "RSVP_MAX_PEOPLE",
