@@ -11,7 +11,7 @@ urlpatterns = [
         name="signature_sign",
     ),
     path(
-        "cases/<int:pk>/sign/<slug:document>/void/",
+        "cases/<int:pk>/signatures/<slug:document>/void/",
         views.signature_void,
         name="signature_void",
     ),

@@ -115,11 +115,16 @@ def _safety(case: HandoverCase) -> dict:
     return {**_header(case), "clauses": list(SAFETY_CLAUSES)}
 
 
-def document_content(case: HandoverCase, document: str) -> dict:
-    """What the printed document shows, as plain data: the case's current rows (read afresh)."""
-    case = HandoverCase.objects.select_related(
+def _fresh(case: HandoverCase) -> HandoverCase:
+    return HandoverCase.objects.select_related(
         "project", "unit__building", "customer", "batch"
     ).get(pk=case.pk)
+
+
+def document_content(case: HandoverCase, document: str, *, fresh: bool = False) -> dict:
+    """What the printed document shows, as plain data: the case's current rows (read afresh
+    unless ``fresh`` says the caller just read the case)."""
+    case = case if fresh else _fresh(case)
     body = _confirmation(case) if document == SignatureDocument.CONFIRMATION else _safety(case)
     return {"document": str(document), "version": CONTENT_VERSION, "case": case.pk, **body}
 
@@ -129,8 +134,9 @@ def canonical_bytes(content: dict) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def content_sha256(case: HandoverCase, document: str) -> str:
-    return hashlib.sha256(canonical_bytes(document_content(case, document))).hexdigest()
+def content_sha256(case: HandoverCase, document: str, *, fresh: bool = False) -> str:
+    content = document_content(case, document, fresh=fresh)
+    return hashlib.sha256(canonical_bytes(content)).hexdigest()
 
 
 # --- the drawn image ------------------------------------------------------------------------
@@ -227,17 +233,18 @@ class DocumentState:
 
 
 def document_states(case: HandoverCase) -> list[DocumentState]:
+    case = _fresh(case)
     active = {
         (s.document, s.role): s
-        for s in HandoverSignature.objects.filter(case_id=case.pk, voided_at__isnull=True)
-        .select_related("image")
-        .order_by("signed_at")
+        for s in HandoverSignature.objects.filter(case_id=case.pk, voided_at__isnull=True).order_by(
+            "signed_at"
+        )
     }
     return [
         DocumentState(
             document=doc.value,
             label=str(doc.label),
-            sha256=content_sha256(case, doc),
+            sha256=content_sha256(case, doc, fresh=True),
             owner=active.get((doc.value, SignerRole.OWNER)),
             staff=active.get((doc.value, SignerRole.STAFF)),
         )
