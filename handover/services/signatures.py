@@ -10,7 +10,7 @@ import hashlib
 import json
 import struct
 import zlib
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -202,15 +202,18 @@ def _is_blank(png: bytes, width: int, height: int, depth: int, channels: int) ->
 # --- signing and voiding --------------------------------------------------------------------
 
 
-@dataclass
 class DocumentState:
-    """A document of a case as the pages show it: its current hash and its signatures."""
+    """A document of a case as the pages show it: its signatures and (computed when asked)
+    the hash of its current content."""
 
-    document: str
-    label: str
-    sha256: str
-    owner: HandoverSignature | None
-    staff: HandoverSignature | None
+    def __init__(self, case, document, owner, staff):
+        self.case, self.document = case, document
+        self.label = str(SignatureDocument(document).label)
+        self.owner, self.staff = owner, staff
+
+    @cached_property
+    def sha256(self) -> str:
+        return content_sha256(self.case, self.document, fresh=True)
 
     def valid(self, signature) -> bool:
         return signature is not None and signature.content_sha256 == self.sha256
@@ -233,7 +236,9 @@ class DocumentState:
 
 
 def document_states(case: HandoverCase) -> list[DocumentState]:
-    case = _fresh(case)
+    """The documents of a case just read with its unit, building, customer and batch (as
+    ``selectors.case_records`` reads it): one query for the signatures, the content's queries
+    only for a hash that is asked for."""
     active = {
         (s.document, s.role): s
         for s in HandoverSignature.objects.filter(case_id=case.pk, voided_at__isnull=True).order_by(
@@ -242,11 +247,10 @@ def document_states(case: HandoverCase) -> list[DocumentState]:
     }
     return [
         DocumentState(
-            document=doc.value,
-            label=str(doc.label),
-            sha256=content_sha256(case, doc, fresh=True),
-            owner=active.get((doc.value, SignerRole.OWNER)),
-            staff=active.get((doc.value, SignerRole.STAFF)),
+            case,
+            doc.value,
+            active.get((doc.value, SignerRole.OWNER)),
+            active.get((doc.value, SignerRole.STAFF)),
         )
         for doc in SignatureDocument
     ]
