@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from handover import services
-from handover.models import HandoverSignature, RectificationItem
+from handover.models import HandoverCase, HandoverSignature, RectificationItem
 from handover.models.signatures import SignedDocumentLocked
 from handover.services import signatures
 from salesite.demo import demo_png
@@ -379,3 +379,31 @@ def test_a_role_without_the_handover_permission_cannot_sign(ready, member, clien
     security = client_for(member("security", ready.project))
     url = reverse("handover:signature_sign", args=[ready.pk, CONFIRMATION, "owner"])
     assert security.get(url).status_code == 403
+
+
+def test_demo_signs_documents_and_is_idempotent():
+    from handover.demo import seed_demo
+    from salesite.demo import seed_core
+
+    seed_core()
+    seed_demo()
+    complete = HandoverSignature.objects.filter(
+        project__code="binjiang", case__status="completed"
+    ).values_list("document", "role")
+    assert sorted(complete) == [
+        ("confirmation", "owner"),
+        ("confirmation", "staff"),
+        ("safety", "owner"),
+        ("safety", "staff"),
+    ]
+    case = HandoverCase.objects.get(project__code="binjiang", status="completed")
+    assert all(s.complete for s in signatures.document_states(case))
+    waiting = HandoverSignature.objects.filter(project__code="binjiang", case__last_step=3).get()
+    assert (waiting.document, waiting.role) == ("safety", "owner")
+    count = HandoverSignature.objects.count()
+    assert (
+        HandoverSignature.objects.filter(project__code="haitang", document="confirmation").count()
+        == 2
+    )
+    seed_demo()
+    assert HandoverSignature.objects.count() == count
