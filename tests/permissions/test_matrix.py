@@ -559,15 +559,19 @@ def add_owner_rows(projects) -> None:
                     project=project, unit=purchase.unit, purchase=purchase, customer=customer
                 )
             item = RectificationItem.objects.filter(case=case).order_by("pk").first()
-            if item is None:
-                item = RectificationItem.objects.create(
-                    project=project,
-                    case=case,
-                    location="主卫",
-                    description="矩阵",
-                    responsible_unit="总包",
-                    deadline=datetime.date(2099, 1, 1),
-                    found_on=datetime.date(2026, 1, 5),
+            if item is None:  # bulk: past the guard of a signed handover (models/signatures.py)
+                (item,) = RectificationItem.objects.bulk_create(
+                    [
+                        RectificationItem(
+                            project=project,
+                            case=case,
+                            location="主卫",
+                            description="矩阵",
+                            responsible_unit="总包",
+                            deadline=datetime.date(2099, 1, 1),
+                            found_on=datetime.date(2026, 1, 5),
+                        )
+                    ]
                 )
             attach(item, project, "photo.png", "image/png", b"\x89PNG\r\n\x1a\nmatrix")
 
@@ -701,6 +705,16 @@ URLS: dict[str, Spec] = {
     "handover:acceptance_edit": Obj(pk_of("handover.HandoverCase")),
     "handover:rectification_add": Obj(pk_of("handover.HandoverCase")),
     "handover:rectification_status": PostOnly(pk_of("handover.RectificationItem")),
+    # the demo's binjiang case at step 3 has the owner's safety signature awaiting the countersign
+    "handover:signature_sign": Obj(
+        plus(
+            pk_of("handover.HandoverCase", status="in_progress", last_step__gte=3),
+            document="safety",
+            role="staff",
+        )
+    ),
+    "handover:signature_void": Obj(plus(pk_of("handover.HandoverCase"), document="safety")),
+    "handover:safety_print": Obj(pk_of("handover.HandoverCase")),
     "handover:report": Page(),  # kind=summary, see FIXED_KWARGS
     "handover:report_print": Page(),  # kind=summary, see FIXED_KWARGS
     "handover:notice_list": Page("handover.view_progressnotice"),
