@@ -407,3 +407,21 @@ def test_demo_signs_documents_and_is_idempotent():
     )
     seed_demo()
     assert HandoverSignature.objects.count() == count
+
+
+def test_the_acceptance_form_page_refuses_an_edit_of_a_signed_record(ready, front_desk, client_for):
+    _sign(ready, front_desk)
+    response = client_for(front_desk).post(
+        reverse("handover:acceptance_edit", args=[ready.pk]),
+        {
+            "water_reading": "9.99",
+            "electricity_reading": "12.50",
+            "inspected_on": "2027-06-30",
+            **{f"room_{k}": "ok" for k in ("living", "bedrooms", "kitchen", "bathrooms")},
+            **{f"room_{k}": "na" for k in ("balcony", "doors_windows", "plumbing_electric")},
+        },
+    )
+    assert response.status_code == 200
+    assert "“交房确认单（含房屋交接验收表）”已签字，不能修改。" in response.content.decode()
+    ready.acceptance.refresh_from_db()
+    assert ready.acceptance.water_reading == Decimal("3.20")
