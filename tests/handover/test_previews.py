@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from handover.models import (
     FindingStatus,
@@ -203,6 +204,8 @@ def test_overdue_job_is_idempotent(batch, member, project):
     assert handover_findings_overdue()["notified"] == 1
     assert handover_findings_overdue()["notified"] == 0
     assert list(Notification.objects.values_list("recipient", flat=True)) == [eng.pk]
+    entry = PeriodicTask.objects.get(task="handover.tasks.handover_findings_overdue")
+    assert (entry.crontab.hour, entry.crontab.minute) == ("7", "40")
 
 
 def test_staff_create_several_with_photos_then_fix_and_close(client_for, member, project, batch):
