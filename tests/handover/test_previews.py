@@ -362,3 +362,45 @@ def test_defect_before_and_after_photos(client_for, member, project):
     assert "整改前" in page and "整改后" in page
     printed = c.get(reverse("handover:inspection_print", args=[first.pk])).content.decode()
     assert reverse("salesite:attachment_download", args=[defect.after_photos[0].pk]) in printed
+
+
+def test_assign_and_edit_through_the_pages(client_for, member, project, other_project, batch):
+    lead = member("cs_lead", project)
+    eng = member("engineering", project)
+    stranger = member("engineering", other_project)
+    finding = add(batch)
+    c = client_for(lead)
+    url = finding.get_absolute_url()
+    # Only the project's staff can be the assignee.
+    r = c.post(url, {"action": "assign", "assign-assignee": stranger.pk})
+    assert r.status_code == 200 and "选择一个有效的选项" in r.content.decode()
+    r = c.post(
+        url, {"action": "assign", "assign-assignee": eng.pk, "assign-deadline": "2027-06-20"}
+    )
+    assert r.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.status, finding.assignee, finding.deadline) == (
+        "in_progress",
+        eng,
+        datetime.date(2027, 6, 20),
+    )
+    r = c.post(
+        reverse("handover:finding_edit", args=[finding.pk]),
+        {
+            "category": "construction",
+            "location": "次卧",
+            "description": "墙面裂缝加长",
+            "responsible_unit": "总包单位",
+            "deadline": "2027-06-25",
+            "photos": [png("more.png")],
+        },
+    )
+    assert r.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.category, finding.location, finding.deadline) == (
+        "construction",
+        "次卧",
+        datetime.date(2027, 6, 25),
+    )
+    (finding,) = with_role_photos([finding])
+    assert [a.original_name for a in finding.before_photos] == ["more.png"]
