@@ -347,4 +347,4 @@ class InspectionDefectCategoryOptionAdmin(OptionRowAdmin):
     pass
 
 
-from . import admin_signatures  # noqa: E402, F401  (the signatures admin)
+from . import admin_previews, admin_signatures  # noqa: E402, F401 (findings, photo tags; signatures)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("handover", "0008_owner_views"),
+        ("handover", "0009_preview_findings"),
         ("salesite", "0012_project_service_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -55,9 +55,19 @@ from .plans import (
     MilestonePlanStep,
     ProgressMilestoneOption,
 )
+from .previews import (
+    OPEN_STATUSES,
+    FindingCategory,
+    FindingStatus,
+    PhotoRole,
+    PhotoTag,
+    PreviewFinding,
+    PreviewFindingHistory,
+)
 from .signatures import HandoverSignature, SignatureDocument, SignerRole  # noqa: F401
 
 __all__ = [
+    "OPEN_STATUSES",
     "RSVP_MAX_PEOPLE",
     "STEP_REQUIRES",
     "AcceptanceRecord",
@@ -69,6 +79,8 @@ __all__ = [
     "FeeBasis",
     "FeeItem",
     "FeeLine",
+    "FindingCategory",
+    "FindingStatus",
     "HandoverCase",
     "HandoverStep",
     "HandoverStepRecord",
@@ -90,6 +102,10 @@ __all__ = [
     "NoticeStatus",
     "OccupantKind",
     "OpenDayInvitation",
+    "PhotoRole",
+    "PhotoTag",
+    "PreviewFinding",
+    "PreviewFindingHistory",
     "ProgressMilestone",
     "ProgressMilestoneOption",
     "ProgressNotice",
