@@ -2,14 +2,28 @@
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from salesite.admin import ProjectScopedAdmin, StatusHistoryInline
 from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
 
 from . import models
+
+
+class SignedLockAdmin(ProjectScopedAdmin):
+    """An admin of a model whose rows may belong to a signed document: a change refused by the
+    signature lock (``models.SignedDocumentLocked``, raised on save) comes back as an error
+    message on the same page instead of a server error; nothing is saved."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except models.SignedDocumentLocked as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class MilestoneInline(admin.TabularInline):
@@ -72,7 +86,7 @@ class RectificationInline(admin.TabularInline):
 
 
 @admin.register(models.HandoverCase)
-class HandoverCaseAdmin(ProjectScopedAdmin):
+class HandoverCaseAdmin(SignedLockAdmin):
     list_display = ["unit", "customer", "project", "status", "last_step", "handover_date"]
     list_filter = ["status", "project"]
     search_fields = ["unit__number", "customer__name", "receipt_number"]
@@ -90,7 +104,7 @@ class HandoverStepRecordAdmin(ProjectScopedAdmin):
 
 
 @admin.register(models.FeeLine)
-class FeeLineAdmin(ProjectScopedAdmin):
+class FeeLineAdmin(SignedLockAdmin):
     list_display = ["case", "name", "period_start", "period_end", "amount"]
     list_filter = ["project"]
     search_fields = ["case__unit__number", "name"]
@@ -98,7 +112,7 @@ class FeeLineAdmin(ProjectScopedAdmin):
 
 
 @admin.register(models.AcceptanceRecord)
-class AcceptanceRecordAdmin(ProjectScopedAdmin):
+class AcceptanceRecordAdmin(SignedLockAdmin):
     list_display = ["case", "inspected_on", "water_reading", "electricity_reading", "gas_reading"]
     list_filter = ["project"]
     search_fields = ["case__unit__number"]
@@ -110,7 +124,7 @@ class RectificationHistoryInline(StatusHistoryInline):
 
 
 @admin.register(models.RectificationItem)
-class RectificationItemAdmin(ProjectScopedAdmin):
+class RectificationItemAdmin(SignedLockAdmin):
     list_display = ["case", "location", "responsible_unit", "deadline", "status"]
     list_filter = ["status", "project"]
     search_fields = ["case__unit__number", "description", "responsible_unit"]

@@ -64,7 +64,12 @@ from .previews import (
     PreviewFinding,
     PreviewFindingHistory,
 )
-from .signatures import HandoverSignature, SignatureDocument, SignerRole  # noqa: F401
+from .signatures import (  # noqa: F401
+    HandoverSignature,
+    SignatureDocument,
+    SignedDocumentLocked,
+    SignerRole,
+)
 
 __all__ = [
     "OPEN_STATUSES",

@@ -5,6 +5,7 @@ voided, the pages (signing, voiding, case status, print) and their scoping."""
 import base64
 import datetime
 import hashlib
+import json
 import struct
 import zlib
 from decimal import Decimal
@@ -425,3 +426,22 @@ def test_the_acceptance_form_page_refuses_an_edit_of_a_signed_record(ready, fron
     assert "“交房确认单（含房屋交接验收表）”已签字，不能修改。" in response.content.decode()
     ready.acceptance.refresh_from_db()
     assert ready.acceptance.water_reading == Decimal("3.20")
+
+
+def test_admin_edit_of_a_signed_record_is_refused_with_a_message(ready, front_desk, client_for):
+    from tests import factories as f
+
+    _sign(ready, front_desk)
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+    record = ready.acceptance
+    url = reverse("admin:handover_acceptancerecord_change", args=[record.pk])
+    form = admin.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(case=ready.pk, project=ready.project_id, water_reading="9.99")
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    data["room_items"] = json.dumps(record.room_items, ensure_ascii=False)
+    response = admin.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "已签字，不能修改" in response.content.decode()
+    record.refresh_from_db()
+    assert record.water_reading == Decimal("3.20")
