@@ -44,6 +44,17 @@ from .quality import (
     RepeatPurchase,
     RewardRule,
 )
+from .repair_quality import (
+    DesignCaseEntry,
+    Dimension,
+    MonthlyTraining,
+    RepairCaseEntry,
+    RepairQualitySetting,
+    SupervisorAssessment,
+    SupervisorGrade,
+    SupervisorProfile,
+    YearlyTarget,
+)
 from .steps import CustomerStepRecord, ProjectStepRecord, Step, StepAction
 from .surveys import SURVEY_LINK_DAYS, SurveyLink, SurveyLinkState, hash_token
 
@@ -71,6 +82,15 @@ __all__ = [
     "ComplaintCategoryOption",
     "CustomerStepRecord",
     "DeadlineBreach",
+    "DesignCaseEntry",
+    "Dimension",
+    "MonthlyTraining",
+    "RepairCaseEntry",
+    "RepairQualitySetting",
+    "SupervisorAssessment",
+    "SupervisorGrade",
+    "SupervisorProfile",
+    "YearlyTarget",
     "DefectCategory",
     "DefectCategoryOption",
     "Greeting",
