@@ -94,7 +94,7 @@ class SupervisorProfile(ProjectOwned):
         ]
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username}"
+        return self.user.name or self.user.username
 
     def get_absolute_url(self):
         return reverse("feedback:rq_supervisor_detail", args=[self.pk])
@@ -252,7 +252,7 @@ class RepairCaseEntry(LibraryEntryBase):
         indexes = [models.Index(fields=["project", "-submitted_at"])]
 
     def get_absolute_url(self):
-        return reverse("feedback:rq_library_detail", args=[self.LIBRARY, self.pk])
+        return reverse(f"feedback:rq_{self.LIBRARY}_entry", args=[self.pk])
 
 
 class DesignCaseEntry(LibraryEntryBase):
@@ -281,7 +281,7 @@ class DesignCaseEntry(LibraryEntryBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("feedback:rq_library_detail", args=[self.LIBRARY, self.pk])
+        return reverse(f"feedback:rq_{self.LIBRARY}_entry", args=[self.pk])
 
 
 class Dimension(models.TextChoices):
