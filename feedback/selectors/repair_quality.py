@@ -52,6 +52,7 @@ from ..models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    ComplaintCategoryOption,
     Question,
     RepairQualitySetting,
     SupervisorProfile,
@@ -177,7 +178,11 @@ def repeat_pairs(project_ids, *, contractor=None, now=None, days=None, limit=MAX
     if contractor is not None:
         qs = qs.filter(contractor_key=contractor)
     originals = list(
-        qs.select_related("project", "unit__building").order_by("-closed_at", "-pk")[:limit]
+        qs.select_related("project", "unit__building")
+        .annotate(
+            complaint_category_label=ComplaintCategoryOption.label_subquery("complaint_category")
+        )
+        .order_by("-closed_at", "-pk")[:limit]
     )
     ids = [c.repeat_id for c in originals if c.repeat_id]
     repeats = Case.objects.select_related("unit__building").in_bulk(ids) if ids else {}

@@ -20,7 +20,7 @@ from salesite.views import projects_with_perm, service_form_page
 from salesite.views_access import get_record, staff_view
 
 from ..forms_repair_quality import TargetForm
-from ..models import Case, Dimension, YearlyTarget
+from ..models import Case, Dimension, RepairQualitySetting, YearlyTarget
 from ..models.repair_quality import TARGET_KEYS
 from ..selectors import repair_quality as rq
 from ..services import repair_quality as services
@@ -59,10 +59,11 @@ def fix_rate(request):
     today = timezone.localdate()
     since = day_start(today - datetime.timedelta(days=round(months * 30.44)))
     contractor = request.GET.get("contractor")
-    result = rq.fix_rate(ids, closed_from=since)
+    days = RepairQualitySetting.window_days()
+    result = rq.fix_rate(ids, closed_from=since, days=days)
     pairs = [
         (o, r, (r.received_at - o.closed_at).days if r else None)
-        for o, r in rq.repeat_pairs(ids, contractor=contractor)
+        for o, r in rq.repeat_pairs(ids, contractor=contractor, days=days)
     ]
     return render(
         request,
