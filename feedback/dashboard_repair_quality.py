@@ -75,7 +75,9 @@ def _target_figures(project_ids, date_to, today, group) -> list[Figure]:
                 note=note,
                 url=url,
                 group=group,
-                level="warning" if goal is not None and actual is not None and actual < goal else "",
+                level="warning"
+                if goal is not None and actual is not None and actual < goal
+                else "",
                 series=[
                     (month, float(v[key])) for month, v in actuals["months"] if v[key] is not None
                 ],

@@ -15,7 +15,6 @@ from django.utils import timezone
 from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Unit, User
 
-from .services import repair_quality as services
 from .models import (
     CallbackRule,
     CallbackStatus,
@@ -32,10 +31,11 @@ from .models import (
     SupervisorProfile,
     YearlyTarget,
 )
+from .services import repair_quality as services
 
 MARK = "（维修记录）"
 # contractor → chance that a repair comes back within the window (and a late one after it)
-CONTRACTORS = {"安居维修公司": 0.06, "宏达建筑维修": 0.15, "诚信水电": 0.25}
+CONTRACTORS = {"安居维修公司": 0.05, "宏达建筑维修": 0.1, "诚信水电": 0.18}
 PROBLEMS = [
     ("卫生间地面渗水", "build_quality"),
     ("外墙窗边渗水", "build_quality"),
@@ -45,12 +45,24 @@ PROBLEMS = [
     ("阳台设计积水", "design"),
 ]
 LIBRARY = [
-    ("卫生间防水层破损导致渗水", "地面瓷砖下防水层施工时被破坏", "拆除瓷砖重做防水，闭水试验48小时", "渗水 防水 卫生间"),
+    (
+        "卫生间防水层破损导致渗水",
+        "地面瓷砖下防水层施工时被破坏",
+        "拆除瓷砖重做防水，闭水试验48小时",
+        "渗水 防水 卫生间",
+    ),
     ("铝合金窗边渗水", "窗框与墙体间打胶不密实", "清理旧胶，外侧重新打耐候胶", "渗水 窗 外墙"),
     ("墙面温度裂缝", "抹灰层收缩，未挂网", "开V槽挂网重新抹灰并涂刷", "开裂 墙面"),
     ("入户门下沉", "合页螺丝松动", "更换加长螺丝并调整门扇", "门 五金"),
 ]
-TRAINING = ["工程相关知识", "维修规范与验收标准", "04版工程修缮定额", "相关法规", "防水施工工艺", "安全文明施工"]
+TRAINING = [
+    "工程相关知识",
+    "维修规范与验收标准",
+    "04版工程修缮定额",
+    "相关法规",
+    "防水施工工艺",
+    "安全文明施工",
+]
 
 
 def _months_back(day: datetime.date, n: int) -> datetime.date:
@@ -74,14 +86,16 @@ def seed() -> None:
 def _seed_repairs(project, now) -> None:
     if Case.objects.filter(project=project, subject__endswith=MARK).exists():
         return
-    units = list(Unit.objects.filter(building__project=project).select_related("building")[:40])
+    units = list(
+        Unit.objects.filter(building__project=project).select_related("building").order_by("pk")
+    )
     if not units:
         return
     rng = random.Random(f"repairq-{project.code}")
     rows = []
     start = now - datetime.timedelta(days=365)
     for day in range(0, 365, 3):
-        unit = rng.choice(units)
+        unit = units[(day // 3) % len(units)]  # a unit comes again only by design (repeats)
         subject, category = rng.choice(PROBLEMS)
         contractor = rng.choice(list(CONTRACTORS))
         received = start + datetime.timedelta(days=day, hours=rng.randint(8, 17))
@@ -163,7 +177,9 @@ def _seed_callbacks(project, now) -> None:
                         min(month + datetime.timedelta(days=5 + 7 * i), today), datetime.time(10)
                     )
                 )
-                values = [v if isinstance(v, int) else (5 if v == "yes" else 1) for v in answers.values()]
+                values = [
+                    v if isinstance(v, int) else (5 if v == "yes" else 1) for v in answers.values()
+                ]
                 rows.append(
                     CallbackTask(
                         project=project,
@@ -220,7 +236,9 @@ def _seed_supervisors(project, now) -> None:
                 continue
             title, cause, fix, tags = LIBRARY[(m + n) % len(LIBRARY)]
             submitted = timezone.make_aware(
-                datetime.datetime.combine(min(month + datetime.timedelta(days=10), today), datetime.time(9))
+                datetime.datetime.combine(
+                    min(month + datetime.timedelta(days=10), today), datetime.time(9)
+                )
             )
             services.library_entry_create(
                 model=RepairCaseEntry,

@@ -26,7 +26,9 @@ urlpatterns = [
 
 for name in ("repair", "design"):
     urlpatterns += [
-        path(f"library/{name}/", library.library_list, {"library": name}, name=f"rq_{name}_library"),
+        path(
+            f"library/{name}/", library.library_list, {"library": name}, name=f"rq_{name}_library"
+        ),
         path(
             f"library/{name}/new/",
             library.library_create,

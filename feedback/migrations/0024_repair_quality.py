@@ -9,8 +9,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-
 PROPERTY_VIEW = [
     "cs_lead",
     "security_lead",
@@ -134,163 +132,561 @@ def set_dimensions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0020_warranty_notice_channels'),
-        ('salesite', '0002_default_roles'),
-        ('salesite', '0012_project_service_hours'),
+        ("feedback", "0020_warranty_notice_channels"),
+        ("salesite", "0002_default_roles"),
+        ("salesite", "0012_project_service_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RepairQualitySetting',
+            name="RepairQualitySetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('repeat_window_days', models.PositiveSmallIntegerField(default=30, help_text='维修关闭后在此天数内同一房号、同一类别再次报修（或该维修被重新打开）的，不计为一次修复成功（默认 30 天）。', validators=[django.core.validators.MinValueValidator(1, message='须为正整数（至少为 1）。'), django.core.validators.MaxValueValidator(365, message='不能大于 %(limit_value)s。')], verbose_name='一次成功率观察期（天）')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "repeat_window_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="维修关闭后在此天数内同一房号、同一类别再次报修（或该维修被重新打开）的，不计为一次修复成功（默认 30 天）。",
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="须为正整数（至少为 1）。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                365, message="不能大于 %(limit_value)s。"
+                            ),
+                        ],
+                        verbose_name="一次成功率观察期（天）",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '维修质量设置',
-                'verbose_name_plural': '维修质量设置',
+                "verbose_name": "维修质量设置",
+                "verbose_name_plural": "维修质量设置",
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='dimension',
-            field=models.CharField(blank=True, choices=[('engineering', '工程'), ('design', '设计'), ('sales', '销售'), ('customer_service', '客服'), ('property_service', '物业')], help_text='该题评分计入的年度目标维度（工程、设计、销售、客服、物业）；留空不计入。', max_length=20, verbose_name='满意度维度'),
+            model_name="question",
+            name="dimension",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("engineering", "工程"),
+                    ("design", "设计"),
+                    ("sales", "销售"),
+                    ("customer_service", "客服"),
+                    ("property_service", "物业"),
+                ],
+                help_text="该题评分计入的年度目标维度（工程、设计、销售、客服、物业）；留空不计入。",
+                max_length=20,
+                verbose_name="满意度维度",
+            ),
         ),
         migrations.CreateModel(
-            name='SupervisorProfile',
+            name="SupervisorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(blank=True, choices=[('trainee', '见习'), ('grade_3', '三级'), ('grade_2', '二级'), ('grade_1', '一级')], max_length=10, verbose_name='资质等级')),
-                ('assessed_on', models.DateField(blank=True, null=True, verbose_name='评定日期')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在岗')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repair_supervisors', to='salesite.project', verbose_name='项目')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisor_profiles', to=settings.AUTH_USER_MODEL, verbose_name='监理人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("trainee", "见习"),
+                            ("grade_3", "三级"),
+                            ("grade_2", "二级"),
+                            ("grade_1", "一级"),
+                        ],
+                        max_length=10,
+                        verbose_name="资质等级",
+                    ),
+                ),
+                ("assessed_on", models.DateField(blank=True, null=True, verbose_name="评定日期")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在岗")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="repair_supervisors",
+                        to="salesite.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervisor_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="监理人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '维修监理',
-                'verbose_name_plural': '维修监理',
-                'ordering': ['project', 'user__username'],
+                "verbose_name": "维修监理",
+                "verbose_name_plural": "维修监理",
+                "ordering": ["project", "user__username"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisorAssessment',
+            name="SupervisorAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('trainee', '见习'), ('grade_3', '三级'), ('grade_2', '二级'), ('grade_1', '一级')], max_length=10, verbose_name='资质等级')),
-                ('assessed_on', models.DateField(verbose_name='评定日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('assessed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='评定人')),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='feedback.supervisorprofile', verbose_name='监理人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("trainee", "见习"),
+                            ("grade_3", "三级"),
+                            ("grade_2", "二级"),
+                            ("grade_1", "一级"),
+                        ],
+                        max_length=10,
+                        verbose_name="资质等级",
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="评定日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评定人",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="feedback.supervisorprofile",
+                        verbose_name="监理人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资质等级评定',
-                'verbose_name_plural': '资质等级评定',
-                'ordering': ['-assessed_on', '-pk'],
+                "verbose_name": "资质等级评定",
+                "verbose_name_plural": "资质等级评定",
+                "ordering": ["-assessed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='MonthlyTraining',
+            name="MonthlyTraining",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='该月第一天', verbose_name='月份')),
-                ('topic', models.CharField(max_length=200, verbose_name='培训内容')),
-                ('exam_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0, message='成绩须在 0–100 之间。'), django.core.validators.MaxValueValidator(100, message='成绩须在 0–100 之间。')], verbose_name='考试成绩')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainings', to='feedback.supervisorprofile', verbose_name='监理人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="该月第一天", verbose_name="月份")),
+                ("topic", models.CharField(max_length=200, verbose_name="培训内容")),
+                (
+                    "exam_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                0, message="成绩须在 0–100 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                100, message="成绩须在 0–100 之间。"
+                            ),
+                        ],
+                        verbose_name="考试成绩",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trainings",
+                        to="feedback.supervisorprofile",
+                        verbose_name="监理人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度培训考试',
-                'verbose_name_plural': '月度培训考试',
-                'ordering': ['-month', 'supervisor'],
+                "verbose_name": "月度培训考试",
+                "verbose_name_plural": "月度培训考试",
+                "ordering": ["-month", "supervisor"],
             },
         ),
         migrations.CreateModel(
-            name='YearlyTarget',
+            name="YearlyTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('product_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='产品满意度目标')),
-                ('engineering_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='工程满意度目标')),
-                ('design_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='设计满意度目标')),
-                ('experience_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='体验满意度目标')),
-                ('sales_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='销售满意度目标')),
-                ('customer_service_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='客服满意度目标')),
-                ('property_service_target', models.DecimalField(blank=True, decimal_places=2, help_text='回访评分 1–5 的平均分目标', max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(1, message='目标须在 1–5 之间。'), django.core.validators.MaxValueValidator(5, message='目标须在 1–5 之间。')], verbose_name='物业满意度目标')),
-                ('note', models.TextField(blank=True, verbose_name='提升措施')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='yearly_targets', to='salesite.project', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "product_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="产品满意度目标",
+                    ),
+                ),
+                (
+                    "engineering_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="工程满意度目标",
+                    ),
+                ),
+                (
+                    "design_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="设计满意度目标",
+                    ),
+                ),
+                (
+                    "experience_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="体验满意度目标",
+                    ),
+                ),
+                (
+                    "sales_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="销售满意度目标",
+                    ),
+                ),
+                (
+                    "customer_service_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="客服满意度目标",
+                    ),
+                ),
+                (
+                    "property_service_target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="回访评分 1–5 的平均分目标",
+                        max_digits=3,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="目标须在 1–5 之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                5, message="目标须在 1–5 之间。"
+                            ),
+                        ],
+                        verbose_name="物业满意度目标",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="提升措施")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="yearly_targets",
+                        to="salesite.project",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度满意度提升目标',
-                'verbose_name_plural': '年度满意度提升目标',
-                'ordering': ['-year', 'project'],
+                "verbose_name": "年度满意度提升目标",
+                "verbose_name_plural": "年度满意度提升目标",
+                "ordering": ["-year", "project"],
             },
         ),
         migrations.CreateModel(
-            name='DesignCaseEntry',
+            name="DesignCaseEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('problem', models.TextField(verbose_name='问题描述')),
-                ('cause', models.TextField(blank=True, verbose_name='原因分析')),
-                ('fix', models.TextField(blank=True, verbose_name='处理方法')),
-                ('tags', models.CharField(blank=True, help_text='多个标签用逗号或空格分隔', max_length=200, verbose_name='标签')),
-                ('submitted_at', models.DateTimeField(db_index=True, verbose_name='提交时间')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='design_library_entries', to='salesite.project', verbose_name='项目')),
-                ('source_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.case', verbose_name='来源事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("problem", models.TextField(verbose_name="问题描述")),
+                ("cause", models.TextField(blank=True, verbose_name="原因分析")),
+                ("fix", models.TextField(blank=True, verbose_name="处理方法")),
+                (
+                    "tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="多个标签用逗号或空格分隔",
+                        max_length=200,
+                        verbose_name="标签",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(db_index=True, verbose_name="提交时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="design_library_entries",
+                        to="salesite.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "source_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="feedback.case",
+                        verbose_name="来源事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '设计类意见/投诉案例',
-                'verbose_name_plural': '设计类意见/投诉案例库',
-                'ordering': ['-submitted_at', '-pk'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['project', '-submitted_at'], name='feedback_de_project_a3325e_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('source_case__isnull', False)), fields=('source_case',), name='design_entry_unique_case')],
+                "verbose_name": "设计类意见/投诉案例",
+                "verbose_name_plural": "设计类意见/投诉案例库",
+                "ordering": ["-submitted_at", "-pk"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["project", "-submitted_at"], name="feedback_de_project_a3325e_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("source_case__isnull", False)),
+                        fields=("source_case",),
+                        name="design_entry_unique_case",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RepairCaseEntry',
+            name="RepairCaseEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('problem', models.TextField(verbose_name='问题描述')),
-                ('cause', models.TextField(blank=True, verbose_name='原因分析')),
-                ('fix', models.TextField(blank=True, verbose_name='处理方法')),
-                ('tags', models.CharField(blank=True, help_text='多个标签用逗号或空格分隔', max_length=200, verbose_name='标签')),
-                ('submitted_at', models.DateTimeField(db_index=True, verbose_name='提交时间')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repair_library_entries', to='salesite.project', verbose_name='项目')),
-                ('source_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.case', verbose_name='来源事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("problem", models.TextField(verbose_name="问题描述")),
+                ("cause", models.TextField(blank=True, verbose_name="原因分析")),
+                ("fix", models.TextField(blank=True, verbose_name="处理方法")),
+                (
+                    "tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="多个标签用逗号或空格分隔",
+                        max_length=200,
+                        verbose_name="标签",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(db_index=True, verbose_name="提交时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="repair_library_entries",
+                        to="salesite.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "source_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="feedback.case",
+                        verbose_name="来源事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '维修案例',
-                'verbose_name_plural': '维修案例库',
-                'ordering': ['-submitted_at', '-pk'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['project', '-submitted_at'], name='feedback_re_project_906d0b_idx')],
+                "verbose_name": "维修案例",
+                "verbose_name_plural": "维修案例库",
+                "ordering": ["-submitted_at", "-pk"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["project", "-submitted_at"], name="feedback_re_project_906d0b_idx"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='supervisorprofile',
-            constraint=models.UniqueConstraint(fields=('user', 'project'), name='supervisor_unique_user'),
+            model_name="supervisorprofile",
+            constraint=models.UniqueConstraint(
+                fields=("user", "project"), name="supervisor_unique_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monthlytraining',
-            constraint=models.UniqueConstraint(fields=('supervisor', 'month', 'topic'), name='training_unique_month_topic'),
+            model_name="monthlytraining",
+            constraint=models.UniqueConstraint(
+                fields=("supervisor", "month", "topic"), name="training_unique_month_topic"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monthlytraining',
-            constraint=models.CheckConstraint(condition=models.Q(('exam_score__isnull', True), models.Q(('exam_score__gte', 0), ('exam_score__lte', 100)), _connector='OR'), name='training_score_0_100', violation_error_message='成绩须在 0–100 之间。'),
+            model_name="monthlytraining",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("exam_score__isnull", True),
+                    models.Q(("exam_score__gte", 0), ("exam_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="training_score_0_100",
+                violation_error_message="成绩须在 0–100 之间。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlytarget',
-            constraint=models.UniqueConstraint(fields=('project', 'year'), name='yearlytarget_unique'),
+            model_name="yearlytarget",
+            constraint=models.UniqueConstraint(
+                fields=("project", "year"), name="yearlytarget_unique"
+            ),
         ),
         migrations.RunPython(grant_permissions, migrations.RunPython.noop),
         migrations.RunPython(set_dimensions, migrations.RunPython.noop),

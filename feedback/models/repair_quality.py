@@ -367,7 +367,7 @@ TARGET_KEYS = ("product", *PRODUCT_DIMENSIONS, "experience", *EXPERIENCE_DIMENSI
 TARGET_GROUPS = {"product": PRODUCT_DIMENSIONS, "experience": EXPERIENCE_DIMENSIONS}
 
 
-def DimensionField():  # noqa: N802 (a field factory, used like a field class)
+def DimensionField():
     """The satisfaction dimension of a callback question (blank: counted in no target)."""
     return models.CharField(
         _("满意度维度"),

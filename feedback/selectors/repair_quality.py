@@ -124,7 +124,12 @@ def repairs(project_ids, *, now=None, days: int | None = None):
 def _counts(rows) -> dict:
     total = rows["total"]
     fixed = total - rows["failed_n"]
-    return {"counted": total, "fixed": fixed, "failed": rows["failed_n"], "rate": _pct(fixed, total)}
+    return {
+        "counted": total,
+        "fixed": fixed,
+        "failed": rows["failed_n"],
+        "rate": _pct(fixed, total),
+    }
 
 
 _AGG = {
@@ -155,8 +160,11 @@ def fix_rate(project_ids, *, closed_from=None, closed_to=None, now=None, days=No
         key=lambda r: (-(r["rate"] or 0), -r["counted"], r["contractor"]),
     )
     by_month = []
-    for r in qs.annotate(month=TruncMonth("closed_at")).values("month").annotate(**_AGG).order_by(
-        "month"
+    for r in (
+        qs.annotate(month=TruncMonth("closed_at"))
+        .values("month")
+        .annotate(**_AGG)
+        .order_by("month")
     ):
         month = r["month"]
         if isinstance(month, datetime.datetime):

@@ -67,7 +67,11 @@ def training_record(
     if MonthlyTraining.objects.filter(supervisor=supervisor, month=month, topic=topic).exists():
         raise DomainError(_("该监理本月已登记同一培训内容。"))
     return MonthlyTraining.objects.create(
-        supervisor=supervisor, month=month, topic=topic.strip(), exam_score=exam_score, recorded_by=by
+        supervisor=supervisor,
+        month=month,
+        topic=topic.strip(),
+        exam_score=exam_score,
+        recorded_by=by,
     )
 
 

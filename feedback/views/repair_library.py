@@ -157,9 +157,9 @@ def compliance(request):
             "form": form,
             "month": month,
             "missing": missing,
-            "trainings": trainings.order_by("supervisor__project__name", "supervisor__user__username")[
-                :500
-            ],
+            "trainings": trainings.order_by(
+                "supervisor__project__name", "supervisor__user__username"
+            )[:500],
             "can_train": bool(projects_with_perm(request.user, "feedback.add_monthlytraining")),
         },
     )

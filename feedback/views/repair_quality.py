@@ -121,7 +121,9 @@ def targets(request):
         year = today.year
     if not 2000 <= year <= 2100:
         year = today.year
-    rows = YearlyTarget.objects.filter(year=year).select_related("project").order_by("project__name")
+    rows = (
+        YearlyTarget.objects.filter(year=year).select_related("project").order_by("project__name")
+    )
     if ids is not None:
         rows = rows.filter(project_id__in=ids)
     rows = list(rows)

@@ -83,9 +83,13 @@ def test_day_30_is_inside_the_window_and_the_setting_changes_it(project, units):
 
 def test_only_elapsed_windows_count(project, units):
     a, b = units[:2]
-    repair(project, a, received=NOW - datetime.timedelta(days=12), closed=NOW - datetime.timedelta(10))
+    repair(
+        project, a, received=NOW - datetime.timedelta(days=12), closed=NOW - datetime.timedelta(10)
+    )
     # Failed already (repeat on day 3) but its window is still open: listed, not counted.
-    failed = repair(project, b, received=NOW - datetime.timedelta(12), closed=NOW - datetime.timedelta(8))
+    failed = repair(
+        project, b, received=NOW - datetime.timedelta(12), closed=NOW - datetime.timedelta(8)
+    )
     repair(project, b, received=NOW - datetime.timedelta(days=5))
     result = rq.fix_rate([project.pk], now=NOW)
     assert (result["counted"], result["rate"]) == (0, None)
@@ -102,7 +106,9 @@ def test_other_projects_are_not_counted(project, other_project, units):
 
 def test_fix_rate_query_count_is_fixed(project, units, django_assert_max_num_queries):
     for i, u in enumerate(units):
-        repair(project, u, received=CLOSED - datetime.timedelta(2), closed=CLOSED, contractor=f"C{i}")
+        repair(
+            project, u, received=CLOSED - datetime.timedelta(2), closed=CLOSED, contractor=f"C{i}"
+        )
         repair(project, u, received=CLOSED + datetime.timedelta(days=3 + i))
     with django_assert_max_num_queries(5):
         result = rq.fix_rate([project.pk], now=NOW)

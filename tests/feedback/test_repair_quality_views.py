@@ -87,7 +87,9 @@ def test_repair_team_submits_and_searches_a_case(project, member, client_for):
     assert "墙面开裂" in body and "铝合金窗边渗水" not in body
 
 
-def test_library_list_query_count_is_bounded(project, member, client_for, django_assert_max_num_queries):
+def test_library_list_query_count_is_bounded(
+    project, member, client_for, django_assert_max_num_queries
+):
     c = client_for(member("repair_team", project))
     for i in range(15):
         entry(RepairCaseEntry, project, title=f"案例{i}")
@@ -114,7 +116,10 @@ def test_design_case_goes_to_the_design_library_once(project, member, client_for
     c.post(url)
     assert DesignCaseEntry.objects.count() == 1
     other = Case.objects.create(
-        project=project, kind=CaseKind.COMPLAINT, complaint_category="service", subject="x",
+        project=project,
+        kind=CaseKind.COMPLAINT,
+        complaint_category="service",
+        subject="x",
         received_at=timezone.now(),
     )
     with pytest.raises(DomainError):
@@ -124,8 +129,11 @@ def test_design_case_goes_to_the_design_library_once(project, member, client_for
 def test_design_action_on_another_projects_case_is_404(project, other_project, member, client_for):
     c = client_for(member("front_desk", project))
     case = Case.objects.create(
-        project=other_project, kind=CaseKind.COMPLAINT, complaint_category="design",
-        subject="x", received_at=timezone.now(),
+        project=other_project,
+        kind=CaseKind.COMPLAINT,
+        complaint_category="design",
+        subject="x",
+        received_at=timezone.now(),
     )
     assert c.post(reverse("feedback:rq_design_from_case", args=[case.pk])).status_code == 404
 
@@ -140,7 +148,12 @@ def test_supervisor_grade_history_training_and_compliance(project, member, clien
     c = client_for(lead)
     r = c.post(
         reverse("feedback:rq_supervisor_create"),
-        {"project": project.pk, "user": sup_user.pk, "grade": "grade_3", "assessed_on": "2026-01-10"},
+        {
+            "project": project.pk,
+            "user": sup_user.pk,
+            "grade": "grade_3",
+            "assessed_on": "2026-01-10",
+        },
     )
     profile = SupervisorProfile.objects.get(user=sup_user)
     assert r.url == profile.get_absolute_url()
@@ -154,12 +167,22 @@ def test_supervisor_grade_history_training_and_compliance(project, member, clien
     month = timezone.localdate().replace(day=1)
     r = c.post(
         reverse("feedback:rq_training_create"),
-        {"supervisor": profile.pk, "month": month.strftime("%Y-%m"), "topic": "防水工艺", "exam_score": "86.5"},
+        {
+            "supervisor": profile.pk,
+            "month": month.strftime("%Y-%m"),
+            "topic": "防水工艺",
+            "exam_score": "86.5",
+        },
     )
     assert MonthlyTraining.objects.get().exam_score == Decimal("86.5")
     r = c.post(
         reverse("feedback:rq_training_create"),
-        {"supervisor": profile.pk, "month": month.strftime("%Y-%m"), "topic": "x", "exam_score": "120"},
+        {
+            "supervisor": profile.pk,
+            "month": month.strftime("%Y-%m"),
+            "topic": "x",
+            "exam_score": "120",
+        },
     )
     assert "100" in r.content.decode() and MonthlyTraining.objects.count() == 1
     entry(RepairCaseEntry, project, author=sup_user)
@@ -169,7 +192,9 @@ def test_supervisor_grade_history_training_and_compliance(project, member, clien
     assert str(late) in body and "防水工艺" in body
 
 
-def test_supervisor_pages_deny_other_projects_and_front_desk(project, other_project, member, client_for):
+def test_supervisor_pages_deny_other_projects_and_front_desk(
+    project, other_project, member, client_for
+):
     other = services.supervisor_create(project=other_project, user=f.UserFactory())
     c = client_for(member("centre_head", project))
     assert c.get(other.get_absolute_url()).status_code == 404
@@ -214,7 +239,11 @@ def test_target_actuals_from_the_callbacks_by_dimension_and_month(project):
     # design (4+3)/2 = 3.5; engineering (2+5)/2 = 3.5; product (4+3+2+5)/4 = 3.5;
     # sales 5 (the 6+2 check question counts in no dimension); experience 5.
     assert (y["design"], y["engineering"], y["product"]) == (Decimal("3.50"),) * 3
-    assert (y["sales"], y["experience"], y["property_service"]) == (Decimal("5.00"), Decimal("5.00"), None)
+    assert (y["sales"], y["experience"], y["property_service"]) == (
+        Decimal("5.00"),
+        Decimal("5.00"),
+        None,
+    )
     months = dict(result["months"])
     assert months["2026-01"]["product"] == Decimal("3.50")
     assert months["2026-02"]["product"] == Decimal("3.50")
@@ -230,7 +259,11 @@ def test_targets_page_create_edit_and_denial(project, other_project, member, cli
         {"project": project.pk, "year": 2026, "product_target": "4.2", "sales_target": "4.5"},
     )
     t = YearlyTarget.objects.get()
-    assert (t.product_target, t.sales_target, t.design_target) == (Decimal("4.2"), Decimal("4.5"), None)
+    assert (t.product_target, t.sales_target, t.design_target) == (
+        Decimal("4.2"),
+        Decimal("4.5"),
+        None,
+    )
     r = head.post(
         reverse("feedback:rq_target_create"),
         {"project": project.pk, "year": 2026, "product_target": "4.0"},
@@ -243,7 +276,9 @@ def test_targets_page_create_edit_and_denial(project, other_project, member, cli
     assert "4.40" in body
     other = YearlyTarget.objects.create(project=other_project, year=2026, product_target=3)
     assert head.get(reverse("feedback:rq_target_edit", args=[other.pk])).status_code == 404
-    assert head.get(reverse("feedback:rq_targets"), {"project": other_project.pk}).status_code == 404
+    assert (
+        head.get(reverse("feedback:rq_targets"), {"project": other_project.pk}).status_code == 404
+    )
     desk = client_for(member("front_desk", project))
     assert desk.get(reverse("feedback:rq_target_create")).status_code == 403
 
@@ -253,22 +288,37 @@ def test_targets_page_create_edit_and_denial(project, other_project, member, cli
 
 def _closed_repair(project, unit, received, closed, contractor="甲公司"):
     return Case.objects.create(
-        project=project, kind=CaseKind.REPAIR, subject="渗水", unit=unit, building=unit.building,
-        complaint_category="build_quality", repair_contractor=contractor, received_at=received,
-        status=CaseStatus.CLOSED, reply="ok", closed_at=closed,
+        project=project,
+        kind=CaseKind.REPAIR,
+        subject="渗水",
+        unit=unit,
+        building=unit.building,
+        complaint_category="build_quality",
+        repair_contractor=contractor,
+        received_at=received,
+        status=CaseStatus.CLOSED,
+        reply="ok",
+        closed_at=closed,
     )
 
 
-def test_fix_rate_page_and_dashboard(project, other_project, member, client_for, django_assert_max_num_queries):
+def test_fix_rate_page_and_dashboard(
+    project, other_project, member, client_for, django_assert_max_num_queries
+):
     building = f.BuildingFactory(project=project)
     now = timezone.now()
     for i in range(6):
         unit = f.UnitFactory(building=building)
         closed = now - datetime.timedelta(days=100 + i)
-        _closed_repair(project, unit, closed - datetime.timedelta(days=1), closed, contractor=f"C{i % 2}")
+        _closed_repair(
+            project, unit, closed - datetime.timedelta(days=1), closed, contractor=f"C{i % 2}"
+        )
         if i < 2:  # two repeats on day 10
             _closed_repair(
-                project, unit, closed + datetime.timedelta(days=10), closed + datetime.timedelta(days=11)
+                project,
+                unit,
+                closed + datetime.timedelta(days=10),
+                closed + datetime.timedelta(days=11),
             )
     head = client_for(member("centre_head", project))
     with django_assert_max_num_queries(16):
@@ -277,7 +327,9 @@ def test_fix_rate_page_and_dashboard(project, other_project, member, client_for,
     # 8 closed repairs, all windows over; 2 failed: 6/8 = 75.0 %.
     assert r.context["result"]["rate"] == Decimal("75.0")
     assert len(r.context["pairs"]) == 2 and "第 10 天" in body
-    assert head.get(reverse("feedback:rq_fix_rate"), {"project": other_project.pk}).status_code == 404
+    assert (
+        head.get(reverse("feedback:rq_fix_rate"), {"project": other_project.pk}).status_code == 404
+    )
     with django_assert_max_num_queries(60):
         r = head.get(reverse("dashboard:dashboard"))
     body = r.content.decode()
