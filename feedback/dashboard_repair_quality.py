@@ -36,7 +36,10 @@ def _fix_rate_figures(project_ids, date_to, group) -> list[Figure]:
             url=url,
             group=group,
             level="warning" if rate is not None and rate < 90 else "",
-            series=[(m["month"], float(m["rate"])) for m in result["by_month"] if m["rate"]],
+            series=[
+                (m["month"], float(m["rate"])) for m in result["by_month"] if m["rate"] is not None
+            ],
+            series_period=_("按月"),
         ),
         Figure(
             title=_("返修/重开的维修"),
@@ -81,6 +84,7 @@ def _target_figures(project_ids, date_to, today, group) -> list[Figure]:
                 series=[
                     (month, float(v[key])) for month, v in actuals["months"] if v[key] is not None
                 ],
+                series_period=_("按月"),
             )
         )
     return figures
