@@ -11,8 +11,8 @@ is the case's ``complaint_category`` (blank is a category of its own). Let N be 
 The repair R (unit U, category C) is **not fixed first time** when
 
 - R was reopened: its history has a move "replied → in progress" (the reply or the repair was
-  found insufficient, e.g. the owner said "not fixed" on the portal; a closed case is final, so
-  a reopen always happens before the closing), or
+  found insufficient), or the owner's last answer on the portal is "not fixed" (which reopens
+  the work; a closed case is final, so a reopen always happens before the closing), or
 - another repair case for U and C was received in (t, t + N days] (a repeat; day 29 and day 30
   after closing are repeats, day 31 is not).
 
@@ -53,6 +53,7 @@ from ..models import (
     CaseKind,
     CaseStatus,
     ComplaintCategoryOption,
+    OwnerConfirmation,
     Question,
     RepairQualitySetting,
     SupervisorProfile,
@@ -110,7 +111,10 @@ def repairs(project_ids, *, now=None, days: int | None = None):
         to_status=CaseStatus.IN_PROGRESS,
     )
     return qs.annotate(
-        reopened=Exists(reopened),
+        reopened=ExpressionWrapper(
+            Exists(reopened) | Q(owner_confirmation=OwnerConfirmation.NOT_FIXED),
+            output_field=BooleanField(),
+        ),
         repeat_id=Subquery(repeat),
         contractor_key=_contractor_key(),
     ).annotate(

@@ -53,9 +53,8 @@ def _scope_projects(ids):
 def fix_rate(request):
     """维修一次成功率: by project, contractor and month, with the repeat cases (drill-down)."""
     ids, project = _scope(request, VIEW_CASE)
-    months = int(request.GET.get("months") or 12)
-    if months not in PERIODS:
-        months = 12
+    raw = request.GET.get("months", "")
+    months = int(raw) if raw.isdigit() and int(raw) in PERIODS else 12
     today = timezone.localdate()
     since = day_start(today - datetime.timedelta(days=round(months * 30.44)))
     contractor = request.GET.get("contractor")

@@ -53,6 +53,15 @@ def test_repeat_on_day_29_fails_and_day_31_does_not(project, units):
     CaseEvent.objects.create(
         case=r_d, from_status="replied", to_status="in_progress", at=CLOSED - datetime.timedelta(1)
     )
+    # The owner said "not fixed" on the portal while it was in progress: reopened as well.
+    e = f.UnitFactory(building=a.building)
+    r_e = repair(project, e, received=CLOSED - datetime.timedelta(days=4), closed=CLOSED)
+    Case.objects.filter(pk=r_e.pk).update(owner_confirmation="not_fixed")
+    result = rq.fix_rate([project.pk], now=NOW)
+    # Counted: the five closed repairs (windows over by June); failed: a (day 29), d and e.
+    assert (result["counted"], result["fixed"], result["failed"]) == (5, 2, 3)
+    assert result["rate"] == Decimal("40.0")
+    Case.objects.filter(pk=r_e.pk).delete()
     result = rq.fix_rate([project.pk], now=NOW)
     # Counted: the four closed repairs (windows over by June); failed: a (day 29) and d.
     assert (result["counted"], result["fixed"], result["failed"]) == (4, 2, 2)
