@@ -189,8 +189,8 @@ def target_edit(request, pk):
 # --- the design library action of a case page -------------------------------------------------
 
 
+@staff_view(post="feedback.add_designcaseentry")
 @require_POST
-@staff_view("feedback.add_designcaseentry")
 def design_entry_from_case(request, pk):
     case = get_record(request, Case.objects.select_related("project"), pk=pk)
     try:
