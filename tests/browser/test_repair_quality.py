@@ -34,7 +34,7 @@ def test_repair_team_submits_and_finds_a_library_case(page, login, demo_site):
 
 def test_dashboard_shows_the_fix_rate_and_its_repeat_cases(page, login, demo_site):
     login(page, "binjiang_centre_head")
-    page.goto("/dashboard/")
+    page.goto(f"{demo_site.url}/dashboard/")
     expect(page.get_by_text("维修一次成功率").first).to_be_visible()
     page.get_by_role("link", name="返修/重开的维修").first.click()
     expect(page.get_by_text("返修明细（原维修 → 再次报修）")).to_be_visible()
