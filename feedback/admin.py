@@ -146,8 +146,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(models.Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "questionnaire", "kind", "order", "is_active"]
-    list_filter = ["questionnaire", "kind", "is_active"]
+    list_display = ["text", "questionnaire", "kind", "dimension", "order", "is_active"]
+    list_filter = ["questionnaire", "kind", "dimension", "is_active"]
     search_fields = ["text"]
 
 
@@ -439,3 +439,6 @@ class ComplaintCategoryOptionAdmin(OptionRowAdmin):
 @admin.register(models.DefectCategoryOption)
 class DefectCategoryOptionAdmin(OptionRowAdmin):
     pass
+
+
+from . import admin_repair_quality  # noqa: E402, F401  (issue #16: repair quality)

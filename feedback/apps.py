@@ -61,3 +61,7 @@ class FeedbackConfig(AppConfig):
         # The admin action that re-applies the service policy to open items (salesite.policy).
         register_recompute(_("客户反馈事项的转派、答复期限"), policy_recompute.cases_recompute)
         register_recompute(_("保修到期公示与答复期限"), policy_recompute.warranty_recompute)
+
+        from .repair_quality_setup import ready as repair_quality_ready
+
+        repair_quality_ready()

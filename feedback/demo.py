@@ -14,7 +14,7 @@ from django.utils import timezone
 from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
-from . import services
+from . import demo_repair_quality, services
 from .models import (
     AmbassadorAssignment,
     Case,
@@ -63,6 +63,7 @@ def seed_demo() -> None:
     _seed_warranty_reports()
     _seed_warranty_channels()
     _seed_project_step()
+    demo_repair_quality.seed()  # issue #16: repairs, supervisors, libraries, targets
 
 
 def _seed_project(project, now) -> None:

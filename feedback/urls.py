@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import printing, views
 
@@ -44,4 +44,5 @@ urlpatterns = [
     path("loyalty/referrals/new/", views.referral_create, name="referral_create"),
     path("loyalty/referrals/<int:pk>/sign/", views.referral_sign, name="referral_sign"),
     path("loyalty/repeat/new/", views.repeat_purchase_create, name="repeat_purchase_create"),
+    path("repair-quality/", include("feedback.urls_repair_quality")),
 ]

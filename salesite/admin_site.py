@@ -47,6 +47,7 @@ CONFIGURATION_GROUPS = [
         _("服务规则、节点计划与回访规则"),
         [
             "salesite.ServicePolicy",
+            "feedback.RepairQualitySetting",
             "feedback.CallbackRule",
             "feedback.Questionnaire",
             "feedback.Question",

@@ -10,6 +10,7 @@ from salesite.models.scoping import ProjectScopedQuerySet
 from salesite.models.workflow import ProjectOwned
 
 from .callback_rules import RuleForeignKey, RuleOneToOneField
+from .repair_quality import DimensionField
 
 
 class CallbackStatus(models.TextChoices):
@@ -94,6 +95,7 @@ class Question(models.Model):
     kind = models.CharField(_("题型"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    dimension = DimensionField()  # the yearly targets' dimension (repair_quality), or blank
 
     class Meta:
         verbose_name = _("回访问题")

@@ -62,6 +62,7 @@ class Figure:
     note: str = ""
     level: str = ""  # a Bootstrap contextual colour for values that need attention
     series: list[tuple[str, float | None]] = field(default_factory=list)  # chart points
+    series_period: str = ""  # the chart's step ("按月"); blank: weekly
 
     @property
     def is_empty(self) -> bool:

@@ -117,6 +117,7 @@ def dashboard(request):
             "title": f.title,
             "labels": [x for x, _y in f.series],
             "values": [y for _x, y in f.series],
+            "period": f.series_period or _("按周"),
         }
         for i, f in enumerate(figures)
         if f.series

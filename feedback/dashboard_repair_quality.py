@@ -1,0 +1,100 @@
+"""Dashboard figures of repair quality (issue #16 items 5, 8): the first-time fix rate of the
+last twelve months with its monthly trend and the repeat cases, and the yearly targets'
+product and experience satisfaction so far against their targets, by month. Read-only; a
+fixed number of queries whatever the number of projects."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from salesite.dashboard.helpers import day_start, list_url
+from salesite.dashboard.registry import Figure
+
+from .models import YearlyTarget
+from .selectors import repair_quality as rq
+
+FIX_RATE_DAYS = 365  # the fix rate needs months of closed repairs, whatever the chosen range
+
+
+def _fix_rate_figures(project_ids, date_to, group) -> list[Figure]:
+    start = day_start(date_to - datetime.timedelta(days=FIX_RATE_DAYS - 1))
+    end = day_start(date_to + datetime.timedelta(days=1))
+    result = rq.fix_rate(project_ids, closed_from=start, closed_to=end)
+    url = list_url("feedback:rq_fix_rate", project_ids)
+    rate = result["rate"]
+    return [
+        Figure(
+            title=_("维修一次成功率"),
+            value=None if rate is None else float(rate),
+            suffix="%",
+            note=_(
+                "近12个月关闭、%(days)s天观察期已满的维修 %(n)s 单，一次修复 %(fixed)s 单，按月趋势"
+            )
+            % {"days": result["days"], "n": result["counted"], "fixed": result["fixed"]},
+            url=url,
+            group=group,
+            level="warning" if rate is not None and rate < 90 else "",
+            series=[
+                (m["month"], float(m["rate"])) for m in result["by_month"] if m["rate"] is not None
+            ],
+            series_period=_("按月"),
+        ),
+        Figure(
+            title=_("返修/重开的维修"),
+            value=result["failed"],
+            note=_("同一房号同类问题%(days)s天内再次报修或被重新打开") % {"days": result["days"]},
+            url=f"{url}#repeats",
+            group=group,
+            level="danger" if result["failed"] else "",
+        ),
+    ]
+
+
+def _target_figures(project_ids, date_to, today, group) -> list[Figure]:
+    year = date_to.year
+    actuals = rq.dimension_actuals(project_ids, year, today=min(today, date_to))
+    targets = YearlyTarget.objects.filter(year=year)
+    if project_ids is not None:
+        targets = targets.filter(project_id__in=project_ids)
+    target = rq.scope_targets(list(targets))
+    url = f"{list_url('feedback:rq_targets', project_ids)}"
+    url += ("&" if "?" in url else "?") + f"year={year}"
+    figures = []
+    for key, title in (
+        ("product", _("产品满意度（工程、设计）")),
+        ("experience", _("体验满意度（销售、客服、物业）")),
+    ):
+        actual = actuals["year"][key]
+        goal = target[key]
+        note = _("%(year)s 年至今回访 1–5 分") % {"year": year}
+        if goal is not None:
+            note += _("，年度目标 %(t)s") % {"t": goal}
+        figures.append(
+            Figure(
+                title=title,
+                value=None if actual is None else float(actual),
+                note=note,
+                url=url,
+                group=group,
+                level="warning"
+                if goal is not None and actual is not None and actual < goal
+                else "",
+                series=[
+                    (month, float(v[key])) for month, v in actuals["months"] if v[key] is not None
+                ],
+                series_period=_("按月"),
+            )
+        )
+    return figures
+
+
+def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
+    group = _("维修质量与年度目标")
+    return _fix_rate_figures(project_ids, date_to, group) + _target_figures(
+        project_ids, date_to, today, group
+    )
+
+
+__all__ = ["dashboard_figures"]
