@@ -44,7 +44,14 @@ from .quality import (
     RepeatPurchase,
     RewardRule,
 )
-from .steps import CustomerStepRecord, ProjectStepRecord, Step, StepAction
+from .steps import (
+    CustomerStepRecord,
+    ProjectStepRecord,
+    Step,
+    StepAction,
+    StepAnchor,
+    StepChannel,
+)
 from .surveys import SURVEY_LINK_DAYS, SurveyLink, SurveyLinkState, hash_token
 
 __all__ = [
@@ -87,6 +94,8 @@ __all__ = [
     "RuleCode",
     "Step",
     "StepAction",
+    "StepAnchor",
+    "StepChannel",
     "SurveyLink",
     "SurveyLinkState",
     "WarrantyItem",
