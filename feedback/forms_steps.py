@@ -90,3 +90,4 @@ class StepListFilterForm(PlausibleInputMixin, forms.Form):
         self.fields["building"].queryset = Building.objects.filter(
             project_id=project_id if str(project_id).isdigit() else None
         ).order_by("name")
+        self.fields["building"].label_from_instance = lambda b: b.name
