@@ -5,6 +5,7 @@ workflows, the daily reminder (once), the pages and their denials."""
 import datetime
 
 import pytest
+from django.db import models
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -299,3 +300,28 @@ def test_core_customer_page_links_to_the_steps(project, member, client_for):
     c = _customer(project, created=(2026, 1, 3))
     r = client_for(member("customer_ambassador", project)).get(c.get_absolute_url())
     assert reverse("feedback:customer_steps", args=[c.pk]) in r.text
+
+
+def test_demo_has_a_customer_with_all_19_actions_and_others_partly_done():
+    from django.core.management import call_command
+
+    from salesite.models import Project
+
+    call_command("seed_demo", verbosity=0)
+    binjiang = Project.objects.get(code="binjiang")
+    counts = sorted(
+        Customer.objects.filter(project=binjiang)
+        .annotate(n=models.Count("step_records"))
+        .values_list("n", flat=True)
+    )
+    assert counts[-1] == 19 and 0 < counts[-2] < 19
+    full = Customer.objects.filter(project=binjiang).annotate(n=models.Count("step_records"))
+    full = full.get(n=19)
+    days = sorted(
+        CustomerStepRecord.objects.filter(customer=full).values_list("done_on", flat=True)
+    )
+    assert (days[-1] - days[0]).days > 365  # over time: from registration to the 1-year check
+    assert CustomerStepRecord.objects.filter(customer=full, recorded_by__isnull=False).count() > 10
+    records, notes = CustomerStepRecord.objects.count(), Notification.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert (CustomerStepRecord.objects.count(), Notification.objects.count()) == (records, notes)
