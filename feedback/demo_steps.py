@@ -70,9 +70,12 @@ def _seed_project(project) -> None:
         if i == FULL_CUSTOMER_INDEX or i % 2 or amb is None:
             continue
         for code, channel in PARTLY:
-            if code in actions and not CustomerStepRecord.objects.filter(
-                customer=p.customer, action=actions[code]
-            ).exists():
+            if (
+                code in actions
+                and not CustomerStepRecord.objects.filter(
+                    customer=p.customer, action=actions[code]
+                ).exists()
+            ):
                 services.step_record(
                     customer=p.customer,
                     action=actions[code],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from salesite.exceptions import DomainError
 from salesite.models import Customer
@@ -127,13 +128,14 @@ def _project_row(project, action, today):
 
 
 @staff_view(RECORD_PROJECT, per_record=True)
+@require_POST
 def project_step_record(request, pk):
     from salesite.models import Project
 
     project = get_record(request, Project.objects.all(), pk=pk)
     action = StepAction.objects.filter(per_project=True).order_by("order").first()
     back = reverse("feedback:step_list") + f"?project={project.pk}"
-    if request.method != "POST" or action is None:
+    if action is None:
         return redirect(back)
     form = ProjectStepRecordForm(request.POST)
     if form.is_valid():
