@@ -176,6 +176,20 @@ def customer_steps(customer, *, today: datetime.date | None = None):
     return steps, project_row
 
 
+def project_plus_two(project, *, today: datetime.date | None = None) -> StepRow | None:
+    """The project's +2 (四年之约): due four years (by default) after the first delivery."""
+    action = StepAction.objects.filter(per_project=True).order_by("order").first()
+    if action is None:
+        return None
+    record = (
+        ProjectStepRecord.objects.filter(project=project, action=action)
+        .select_related("recorded_by")
+        .first()
+    )
+    due = due_date(action, Anchors(first_delivery=first_delivery(project.pk)))
+    return _row(action, due, record, today or timezone.localdate())
+
+
 def project_step_rows(
     project,
     *,

@@ -92,16 +92,15 @@ def step_list(request):
     )
     page = paginate(request, rows)
     step_selectors.attach_units(page.object_list)
-    project_action = StepAction.objects.filter(per_project=True).order_by("order").first()
-    project_row = None
+    project_row = step_selectors.project_plus_two(project, today=today)
     project_form = None
-    if project_action is not None:
-        project_row = _project_row(project, project_action, today)
-        if project_row.done_on is None and request.user.has_perm(RECORD_PROJECT, project):
-            project_form = ProjectStepRecordForm()
-            project_form.helper.form_action = reverse(
-                "feedback:project_step_record", args=[project.pk]
-            )
+    if (
+        project_row is not None
+        and project_row.done_on is None
+        and request.user.has_perm(RECORD_PROJECT, project)
+    ):
+        project_form = ProjectStepRecordForm()
+        project_form.helper.form_action = reverse("feedback:project_step_record", args=[project.pk])
     return render(
         request,
         "feedback/step_list.html",
@@ -113,18 +112,6 @@ def step_list(request):
             "project_form": project_form,
         },
     )
-
-
-def _project_row(project, action, today):
-    from ..models import ProjectStepRecord
-
-    record = (
-        ProjectStepRecord.objects.filter(project=project, action=action)
-        .select_related("recorded_by")
-        .first()
-    )
-    anchors = step_selectors.Anchors(first_delivery=step_selectors.first_delivery(project.pk))
-    return step_selectors._row(action, step_selectors.due_date(action, anchors), record, today)
 
 
 @staff_view(RECORD_PROJECT, per_record=True)
