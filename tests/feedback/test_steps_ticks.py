@@ -102,3 +102,24 @@ def test_lecture_attendance_ticks_renovation_guidance(project, member):
     # A walk-in attendee without a customer record ticks nothing.
     renovation_services.lecture_attendees_add(lecture=lecture, unit=unit, user=desk, name="装修工")
     assert CustomerStepRecord.objects.count() == 1
+
+
+def test_a_phone_callback_ticks_its_action_with_the_caller(project, member):
+    from feedback import services as feedback_services
+    from feedback.models import CallbackTask, Question
+    from tests.feedback.conftest import sh
+
+    amb = member("customer_ambassador", project)
+    customer = f.CustomerFactory(project=project)
+    task = CallbackTask.objects.create(
+        project=project,
+        customer=customer,
+        rule="quality_1y",
+        source_key="t",
+        due_date=D(2026, 3, 1),
+    )
+    q = Question.objects.filter(questionnaire__rule="quality_1y", kind="scale").first()
+    feedback_services.callback_record_outcome(
+        task=task, reached=True, answers={q.pk: 5}, user=amb, now=sh(2026, 3, 2, 9, 0)
+    )
+    assert _ticks(customer) == {"check_1y": (D(2026, 3, 2), "phone", amb.pk)}
