@@ -233,23 +233,36 @@ class SurveyLinkAdmin(ProjectScopedAdmin):
 
 @admin.register(models.StepAction)
 class StepActionAdmin(admin.ModelAdmin):
-    list_display = ["code", "step", "name", "order", "per_project"]
-    list_filter = ["step", "per_project"]
+    list_display = [
+        "code",
+        "step",
+        "name",
+        "order",
+        "per_project",
+        "anchor",
+        "offset_months",
+        "offset_days",
+        "responsible_role",
+    ]
+    list_filter = ["step", "per_project", "anchor"]
+    list_editable = ["anchor", "offset_months", "offset_days", "responsible_role"]
     search_fields = ["code", "name"]
 
 
 @admin.register(models.CustomerStepRecord)
 class CustomerStepRecordAdmin(ProjectScopedAdmin):
-    list_display = ["customer", "action", "done_on", "source", "project"]
-    list_filter = ["action__step", "project"]
-    search_fields = ["customer__name", "source"]
-    raw_id_fields = ["customer"]
+    list_display = ["customer", "action", "done_on", "channel", "recorded_by", "source", "project"]
+    list_filter = ["action__step", "channel", "project"]
+    search_fields = ["customer__name", "source", "note"]
+    raw_id_fields = ["customer", "recorded_by"]
+    list_select_related = ["customer", "action", "recorded_by", "project"]
 
 
 @admin.register(models.ProjectStepRecord)
 class ProjectStepRecordAdmin(ProjectScopedAdmin):
-    list_display = ["project", "action", "done_on", "note"]
+    list_display = ["project", "action", "done_on", "recorded_by", "note"]
     list_filter = ["project"]
+    raw_id_fields = ["recorded_by"]
     search_fields = ["note"]
 
 

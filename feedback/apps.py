@@ -46,6 +46,13 @@ class FeedbackConfig(AppConfig):
         register_record_view(models.WarrantyItem, "feedback.view_warrantyitem")
         register_record_view(models.ClubEvent, "feedback.view_clubevent")
 
+        from salesite import panels
+
+        from .views.steps_staff import customer_panel
+
+        # The customer page links to the customer's 6+2 steps (salesite/panels.py).
+        panels.register_customer_panel(customer_panel)
+
         from salesite.dashboard import registry
 
         from . import dashboard

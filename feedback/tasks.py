@@ -64,3 +64,13 @@ def feedback_survey_links_send() -> dict:
     with record_run("feedback_survey_links_send") as counts:
         counts.update(services.survey_links_send(services.survey_link_tasks_due()))
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("feedback_steps_remind")
+def feedback_steps_remind() -> dict:
+    """Daily: the responsible role is told of each 6+2 action falling due within a week (and of
+    the project's 四年之约), once per action and customer (R-FB-9)."""
+    with record_run("feedback_steps_remind") as counts:
+        counts.update(services.steps_remind())
+    return counts

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import printing, views
+from .views import steps_staff
 
 app_name = "feedback"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/print/", printing.case_print, name="case_print"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
+    *steps_staff.urlpatterns,
     path("callbacks/", views.callback_list, name="callback_list"),
     path("callbacks/reassign/", views.callback_reassign_bulk, name="callback_reassign_bulk"),
     path("callbacks/<int:pk>/", views.callback_detail, name="callback_detail"),

@@ -133,7 +133,7 @@ def set_dimensions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0020_warranty_notice_channels"),
+        ("feedback", "0021_step_records_staff"),
         ("salesite", "0002_default_roles"),
         ("salesite", "0012_project_service_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

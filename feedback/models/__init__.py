@@ -55,7 +55,14 @@ from .repair_quality import (
     SupervisorProfile,
     YearlyTarget,
 )
-from .steps import CustomerStepRecord, ProjectStepRecord, Step, StepAction
+from .steps import (
+    CustomerStepRecord,
+    ProjectStepRecord,
+    Step,
+    StepAction,
+    StepAnchor,
+    StepChannel,
+)
 from .surveys import SURVEY_LINK_DAYS, SurveyLink, SurveyLinkState, hash_token
 
 __all__ = [
@@ -103,6 +110,8 @@ __all__ = [
     "RuleCode",
     "Step",
     "StepAction",
+    "StepAnchor",
+    "StepChannel",
     "SupervisorAssessment",
     "SupervisorGrade",
     "SupervisorProfile",

@@ -73,7 +73,7 @@ from .quality import (
     referral_record,
     repeat_purchase_record,
 )
-from .steps import tick_step, tick_steps_bulk
+from .steps import project_step_record, step_record, steps_remind, tick_step, tick_steps_bulk
 from .surveys import CLOSED as SURVEY_CLOSED
 from .surveys import (
     send_survey_link,
@@ -125,6 +125,7 @@ __all__ = [
     "owner_may_rate",
     "owner_may_report_not_fixed",
     "patrol_record",
+    "project_step_record",
     "questions_for",
     "record_handover",
     "referral_mark_signed",
@@ -132,6 +133,8 @@ __all__ = [
     "repeat_purchase_record",
     "score_answers",
     "send_survey_link",
+    "step_record",
+    "steps_remind",
     "survey_answer",
     "survey_link_for",
     "survey_link_tasks_due",

@@ -130,7 +130,7 @@ def callback_record_outcome(
         fields=["attempts", "answers", "score", "dissatisfied", "completed_at"],
     )
     _revoke_survey_links(task, now, user)
-    _tick_for_callback(task, now)
+    _tick_for_callback(task, now, user, channel)
     if task.dissatisfied:
         bad = [q.text for q in questions if _is_bad(q, answers.get(str(q.pk)))]
         if rating is not None:
@@ -173,7 +173,15 @@ def _is_bad(q, raw) -> bool:
     return False
 
 
-def _tick_for_callback(task, now) -> None:
+# How the callback reached the owner, as the 6+2 record's channel (R-FB-9).
+STEP_CHANNEL_OF_CALLBACK = {
+    CallbackAttempt.Channel.PHONE: "phone",
+    CallbackAttempt.Channel.SURVEY: "sms",
+    CallbackAttempt.Channel.OWNER: "system",
+}
+
+
+def _tick_for_callback(task, now, user=None, channel=CallbackAttempt.Channel.PHONE) -> None:
     code = {
         RuleCode.RESIDENCE_3M: "callback_3m",
         RuleCode.QUALITY_1Y: "check_1y",
@@ -183,6 +191,8 @@ def _tick_for_callback(task, now) -> None:
         action_code=code,
         on=timezone.localtime(now).date(),
         source=f"callback:{task.pk}",
+        by=user,
+        channel=STEP_CHANNEL_OF_CALLBACK.get(channel, "system"),
     )
 
 

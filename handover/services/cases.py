@@ -246,6 +246,15 @@ def step_fees(*, case, user, handover_date: datetime.date, now=None):
         now,
         {"start": start.isoformat(), "end": end.isoformat(), "total": str(case.fee_total)},
     )
+    # 6+2 step 恭迎乔迁 (R-FB-9): the fees were computed and explained to the owner.
+    feedback_services.tick_step(
+        customer=case.customer,
+        action_code="fees_explained",
+        on=timezone.localdate(now) if now else timezone.localdate(),
+        source="handover",
+        by=user,
+        channel="face",
+    )
     return case
 
 
@@ -324,6 +333,15 @@ def step_handed_over(*, case, user, owner_signed: bool, now=None, note=""):
         unit=case.unit,
         handover_date=case.handover_date or timezone.localdate(),
     )
+    # The renovation handbook went with the keys (step 7 prepared it): 装修指引 (R-FB-9).
+    feedback_services.tick_step(
+        customer=case.customer,
+        action_code="renovation_guidance",
+        on=timezone.localdate(now) if now else timezone.localdate(),
+        source="handover",
+        by=user,
+        channel="written",
+    )
     return case
 
 
@@ -365,6 +383,15 @@ def acceptance_record(
             "inspected_by": user,
             "note": note,
         },
+    )
+    # The unit was inspected with the owner: 验房指引 of the 6+2 step 恭迎乔迁 (R-FB-9).
+    feedback_services.tick_step(
+        customer=case.customer,
+        action_code="inspection_guidance",
+        on=record.inspected_on,
+        source="handover",
+        by=user,
+        channel="face",
     )
     return record
 

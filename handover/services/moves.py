@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback import services as feedback_services
 from salesite.exceptions import DomainError
 from salesite.models import Customer, Purchase, Tenant, Unit
 from salesite.models.projects import IdType, validate_cn_id_card
@@ -110,6 +111,26 @@ def movein_register(
         project=unit.project,
         dedupe_key=f"handover:movein:{move_in.pk}",
     )
+    # 6+2 step 恭迎乔迁 (R-FB-9): the owner congratulated (flowers, card) and told the service
+    # channels (hotline: where to complain).
+    if congratulated:
+        feedback_services.tick_step(
+            customer=owner,
+            action_code="congratulations",
+            on=move_in_date,
+            source="handover:movein",
+            by=user,
+            channel="face",
+        )
+    if service_info_given:
+        feedback_services.tick_step(
+            customer=owner,
+            action_code="complaint_guidance",
+            on=move_in_date,
+            source="handover:movein",
+            by=user,
+            channel="face",
+        )
     return move_in
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from feedback import services as feedback_services
 
 from ..exceptions import InvalidTransition
 from ..models import LectureAttendee, RenovationLecture
@@ -46,6 +49,17 @@ def lecture_attendees_add(*, lecture, unit, user, name: str = "") -> int:
     if not new:
         raise InvalidTransition(_("该业主已登记参加本次讲座。"))
     LectureAttendee.objects.bulk_create(new, ignore_conflicts=True)
+    # The owner attended a renovation lecture: 装修指引 of the 6+2 step 恭迎乔迁 (R-FB-9).
+    attended_on = min(lecture.held_on, timezone.localdate())
+    for attendee in new:
+        feedback_services.tick_step(
+            customer=attendee.customer,
+            action_code="renovation_guidance",
+            on=attended_on,
+            source=f"renovation:lecture:{lecture.pk}",
+            by=user,
+            channel="event",
+        )
     return len(new)
 
 
