@@ -3,7 +3,7 @@ its staff were trained, and the two parts of its yearly evaluation that the regi
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
@@ -71,7 +71,7 @@ def _average(values) -> Decimal | None:
     values = [Decimal(v) for v in values]
     if not values:
         return None
-    return (sum(values) / len(values)).quantize(Decimal("0.1"))
+    return (sum(values) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def contractor_year_scores(company_or_project, year: int) -> dict[int, dict]:
