@@ -85,6 +85,7 @@ class ApplicationForm(RegisteredContractorMixin, CrispyMixin, forms.ModelForm):
         self.fields["building"].queryset = (
             buildings if buildings is not None else Building.objects.none()
         )
+        self.narrow_registered_contractor(buildings)
         self.fields["owner_name"].required = False
         self.fields["owner_phone"].required = False
         if self.instance.pk:

@@ -12,10 +12,10 @@ class RegisteredContractorMixin:
     form's projects; picking one fills an empty 装修单位 with its name, and it must serve the
     unit's project."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def narrow_registered_contractor(self, buildings) -> None:
+        """Called by the form once its buildings are known."""
         field = self.fields["registered_contractor"]
-        projects = self.fields["building"].queryset.values("project_id")
+        projects = buildings.values("project_id") if buildings is not None else []
         field.queryset = (
             Contractor.objects.filter(projects__in=projects, status__in=DISPATCHABLE_STATUSES)
             .distinct()
