@@ -15,6 +15,7 @@ from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
 from . import services
+from .demo_contractors import seed_demo_contractors
 from .models import (
     AmbassadorAssignment,
     Case,
@@ -63,6 +64,7 @@ def seed_demo() -> None:
     _seed_warranty_reports()
     _seed_warranty_channels()
     _seed_project_step()
+    seed_demo_contractors()  # repairs dispatched to the contractor register (#16)
 
 
 def _seed_project(project, now) -> None:
