@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,6 +45,14 @@ CONTRACTOR_FIELDS = (
 )
 
 
+def _validate(obj) -> None:
+    """The model's own checks, refused as a domain error (shown on the form, not a 500)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+
+
 def _check_projects(company, projects) -> None:
     if not projects:
         raise DomainError(_("请至少选择一个服务项目。"))
@@ -61,7 +70,7 @@ def contractor_create(*, company, projects, user, **fields) -> Contractor:
     if Contractor.objects.filter(company=company, name=fields.get("name", "").strip()).exists():
         raise DomainError(_("该公司已登记同名维修单位。"))
     contractor = Contractor(company=company, **{k: fields[k] for k in CONTRACTOR_FIELDS})
-    contractor.full_clean()
+    _validate(contractor)
     contractor.save()
     contractor.projects.set(projects)
     return contractor
@@ -73,7 +82,7 @@ def contractor_update(*, contractor: Contractor, projects, user, **fields) -> Co
     _check_projects(contractor.company, projects)
     for key in CONTRACTOR_FIELDS:
         setattr(contractor, key, fields[key])
-    contractor.full_clean()
+    _validate(contractor)
     contractor.save()
     contractor.projects.set(projects)
     return contractor
@@ -101,7 +110,7 @@ def document_save(*, contractor: Contractor, document: ContractorDocument | None
     document = document or ContractorDocument(contractor=contractor)
     for key, value in fields.items():
         setattr(document, key, value)
-    document.full_clean()
+    _validate(document)
     document.save()
     return document
 
@@ -119,7 +128,7 @@ def training_create(*, contractor: Contractor, user, **fields) -> ContractorTrai
         )
     ):
         raise DomainError(_("请至少选择一项培训内容。"))
-    training.full_clean()
+    _validate(training)
     training.save()
     return training
 
@@ -145,7 +154,7 @@ def lead_evaluation_record(*, contractor: Contractor, user, **fields) -> LeadEva
         quarter=evaluation.quarter,
     ).exists():
         raise DomainError(_("该单位本季度在该项目已评估。"))
-    evaluation.full_clean()
+    _validate(evaluation)
     evaluation.save()
     if not evaluation.passed:
         contractor.tech_lead_name = evaluation.replaced_by_name.strip()
@@ -157,7 +166,7 @@ def lead_evaluation_record(*, contractor: Contractor, user, **fields) -> LeadEva
 @transaction.atomic
 def competition_create(*, company, user, **fields) -> SkillCompetition:
     competition = SkillCompetition(company=company, **fields)
-    competition.full_clean()
+    _validate(competition)
     competition.save()
     return competition
 
