@@ -178,7 +178,7 @@ def contractor_edit(request, pk):
     )
 
 
-@staff_view("salesite.change_contractor")
+@staff_view(post="salesite.change_contractor")
 @require_POST
 def contractor_status(request, pk):
     contractor = _contractor(request, pk)
@@ -401,7 +401,7 @@ def competition_detail(request, pk):
     )
 
 
-@staff_view("salesite.change_skillcompetition")
+@staff_view(post="salesite.change_skillcompetition")
 @require_POST
 def competition_action(request, pk, action):
     competition = _competition(request, pk)

@@ -2,7 +2,7 @@
 with their licences (one expiring within 30 days, reminded by the daily job), pre-job trainings
 with the signed acknowledgement, quarterly lead evaluations (one failing lead replaced), an
 eliminated contractor, and two skill competitions of the Hangzhou company (one published as a
-notice). Idempotent: a second run creates nothing."""
+notice) and one of the Ningbo company. Idempotent: a second run creates nothing."""
 
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def seed_contractors(today: datetime.date) -> None:
         with transaction.atomic():
             _seed_contractor(row, projects, today)
     with transaction.atomic():
-        _seed_competitions(projects["binjiang"], today)
+        _seed_competitions(projects["binjiang"], today, HANGZHOU_COMPETITIONS)
+        _seed_competitions(projects["haitang"], today, NINGBO_COMPETITIONS)
     services.contractor_documents_remind(today=today)  # the daily job's reminder, once
 
 
@@ -203,16 +204,22 @@ def _seed_contractor(row, projects, today) -> None:
         )
 
 
-def _seed_competitions(project, today) -> None:
+# title, (month, day), scores in the order of the company's contractors, publish
+HANGZHOU_COMPETITIONS = [
+    ("上半年维修单位技术比武（水电）", (5, 20), (91, 84, 78), True),
+    ("下半年维修单位技术比武（防水）", (10, 18), (87, 90, 82), False),
+]
+NINGBO_COMPETITIONS = [("年度维修单位技术比武（综合）", (9, 12), (86,), True)]
+
+
+def _seed_competitions(project, today, competitions) -> None:
     company = project.property_company
     head = _user(project, "centre_head")
     contractors = list(
         Contractor.objects.filter(company=company).exclude(status="eliminated").order_by("pk")
     )
-    for title, held_on, scores, publish in (
-        ("上半年维修单位技术比武（水电）", datetime.date(today.year, 5, 20), (91, 84, 78), True),
-        ("下半年维修单位技术比武（防水）", datetime.date(today.year, 10, 18), (87, 90, 82), False),
-    ):
+    for title, (month, day), scores, publish in competitions:
+        held_on = datetime.date(today.year, month, day)
         if SkillCompetition.objects.filter(company=company, title=title).exists():
             continue
         competition = services.competition_create(
