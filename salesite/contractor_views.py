@@ -120,7 +120,7 @@ def contractor_create(request):
     )
 
 
-@staff_view("salesite.view_contractor")
+@staff_view("salesite.view_contractor", per_record=True)
 def contractor_detail(request, pk):
     contractor = _contractor(request, pk)
     year = timezone.localdate().year
@@ -149,7 +149,7 @@ def contractor_detail(request, pk):
     )
 
 
-@staff_view("salesite.change_contractor")
+@staff_view("salesite.change_contractor", per_record=True)
 def contractor_edit(request, pk):
     contractor = _contractor(request, pk)
     projects = Project.objects.filter(
@@ -218,7 +218,7 @@ def _child_form_page(request, pk, form_class, call, success, title):
     )
 
 
-@staff_view("salesite.add_contractordocument")
+@staff_view("salesite.add_contractordocument", per_record=True)
 def document_create(request, pk):
     return _child_form_page(
         request,
@@ -230,7 +230,7 @@ def document_create(request, pk):
     )
 
 
-@staff_view("salesite.view_contractordocument")
+@staff_view("salesite.view_contractordocument", per_record=True)
 def document_detail(request, pk):
     document = get_record(
         request, ContractorDocument.objects.select_related("contractor", "project"), pk=pk
@@ -255,7 +255,7 @@ def document_detail(request, pk):
     )
 
 
-@staff_view("salesite.change_contractordocument")
+@staff_view("salesite.change_contractordocument", per_record=True)
 def document_edit(request, pk):
     document = get_record(request, ContractorDocument.objects.select_related("contractor"), pk=pk)
     contractor = document.contractor
@@ -271,7 +271,7 @@ def document_edit(request, pk):
     )
 
 
-@staff_view("salesite.add_contractortraining")
+@staff_view("salesite.add_contractortraining", per_record=True)
 def training_create(request, pk):
     return _child_form_page(
         request,
@@ -283,7 +283,7 @@ def training_create(request, pk):
     )
 
 
-@staff_view("salesite.view_contractortraining")
+@staff_view("salesite.view_contractortraining", per_record=True)
 def training_detail(request, pk):
     training = get_record(
         request, ContractorTraining.objects.select_related("contractor", "project"), pk=pk
@@ -309,7 +309,7 @@ def training_detail(request, pk):
     )
 
 
-@staff_view("salesite.add_leadevaluation")
+@staff_view("salesite.add_leadevaluation", per_record=True)
 def evaluation_create(request, pk):
     return _child_form_page(
         request,
@@ -383,7 +383,7 @@ def _score_form(competition, data=None):
     return ScoreForm(data, contractors=contractors.order_by("name"))
 
 
-@staff_view("salesite.view_skillcompetition")
+@staff_view("salesite.view_skillcompetition", per_record=True)
 def competition_detail(request, pk):
     competition = _competition(request, pk)
     can_change = sel.company_allowed(
