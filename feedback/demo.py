@@ -15,7 +15,6 @@ from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
 from . import services
-from .demo_contractors import seed_demo_contractors
 from .models import (
     AmbassadorAssignment,
     Case,
@@ -52,6 +51,9 @@ def seed_demo() -> None:
         with transaction.atomic():
             _seed_project(project, now)
     services.callbacks_generate()
+    from .demo_contractors import seed_demo_contractors  # the contractor register (#16)
+
+    seed_demo_contractors()
     services.deadline_breaches_mark()
     for project in Project.objects.filter(code__in=["binjiang", "yunqi", "haitang"]):
         with transaction.atomic():
@@ -64,7 +66,6 @@ def seed_demo() -> None:
     _seed_warranty_reports()
     _seed_warranty_channels()
     _seed_project_step()
-    seed_demo_contractors()  # repairs dispatched to the contractor register (#16)
 
 
 def _seed_project(project, now) -> None:
