@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite.admin import ProjectScopedAdmin
 from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
 
-from . import models
+from . import models, services
 
 
 class CaseEventInline(admin.TabularInline):
@@ -60,6 +60,11 @@ class AmbassadorAssignmentAdmin(ProjectScopedAdmin):
     list_filter = ["is_active", "project"]
     search_fields = ["user__username", "user__name", "area"]
     raw_id_fields = ["user", "building"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new ambassador of open repairs: their owners get the repair card again (#16).
+        services.repair_cards_refresh(project_id=obj.project_id)
 
 
 @admin.register(models.HandoverFact)

@@ -51,6 +51,9 @@ def seed_demo() -> None:
         with transaction.atomic():
             _seed_project(project, now)
     services.callbacks_generate()
+    from .demo_contractors import seed_demo_contractors  # the contractor register (#16)
+
+    seed_demo_contractors()
     services.deadline_breaches_mark()
     for project in Project.objects.filter(code__in=["binjiang", "yunqi", "haitang"]):
         with transaction.atomic():

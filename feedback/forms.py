@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite.forms import CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
 from salesite.models import Building, Customer, Department, Project, Unit, User
 
+from .forms_repair import add_repair_team_fields
 from .models import (
     CaseKind,
     Channel,
@@ -134,9 +135,12 @@ class DispatchForm(CrispyMixin, forms.Form):
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__project=project, memberships__is_active=True
         ).distinct()
-        if case.kind != CaseKind.REPAIR:
-            del self.fields["repair_contractor"]
-            del self.fields["supervisor"]
+        # A repair goes to a registered contractor and a supervisor (issue #16); the free
+        # text of old cases is shown on the case page, no longer typed.
+        del self.fields["repair_contractor"]
+        del self.fields["supervisor"]
+        if case.kind == CaseKind.REPAIR:
+            add_repair_team_fields(self, case)
 
     def clean(self):
         data = super().clean()

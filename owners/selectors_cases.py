@@ -52,7 +52,7 @@ def owner_cases(owner: Owner, *, shared: list[int] | None = None):
 def get_case_or_404(owner: Owner, pk: int) -> Case:
     case = (
         owner_cases(owner)
-        .select_related("assignee", "project__service_centre")
+        .select_related("assignee", "project__service_centre", "contractor", "repair_supervisor")
         .filter(pk=pk)
         .first()
     )
@@ -157,6 +157,10 @@ class RepairCard:
     responsible: str
     handler: object | None  # the staff member the case was dispatched to
     ambassador: object | None
+    # The registered contractor's on-site lead and the supervisor's phone (issue #16).
+    contractor_lead: str = ""
+    contractor_lead_phone: str = ""
+    supervisor_phone: str = ""
 
     @property
     def handler_service_phone(self) -> str:
@@ -170,12 +174,17 @@ class RepairCard:
 def repair_card(case: Case) -> RepairCard:
     from feedback.selectors import ambassador_for
 
+    contractor = case.contractor
+    supervisor = case.repair_supervisor
     return RepairCard(
-        contractor=case.repair_contractor,
-        supervisor=case.supervisor,
+        contractor=contractor.name if contractor else case.repair_contractor,
+        supervisor=str(supervisor) if supervisor else case.supervisor,
         responsible=case.responsible_person,
         handler=case.assignee,
         ambassador=ambassador_for(
             project_id=case.project_id, building_id=case.building_id, area=case.area
         ),
+        contractor_lead=contractor.tech_lead_name if contractor else "",
+        contractor_lead_phone=contractor.tech_lead_phone if contractor else "",
+        supervisor_phone=(supervisor.phone or "") if supervisor else "",
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite.forms import DATE_WIDGET, CrispyMixin
 from salesite.models import Building, Project, Purchase, Unit
 
+from .forms_contractor import RegisteredContractorMixin
 from .models import (
     PROHIBITIONS,
     DepositRefund,
@@ -32,7 +33,7 @@ DATE_FIELDS = [
 ]
 
 
-class ApplicationForm(CrispyMixin, forms.ModelForm):
+class ApplicationForm(RegisteredContractorMixin, CrispyMixin, forms.ModelForm):
     """The unit is named by building and number (never a dropdown over every unit)."""
 
     building = forms.ModelChoiceField(queryset=Building.objects.none(), label=_("楼栋"))
@@ -48,6 +49,7 @@ class ApplicationForm(CrispyMixin, forms.ModelForm):
             "agent_phone",
             "agent_id_number",
             "has_power_of_attorney",
+            "registered_contractor",
             "contractor_name",
             "contractor_head_name",
             "contractor_head_phone",
@@ -83,6 +85,7 @@ class ApplicationForm(CrispyMixin, forms.ModelForm):
         self.fields["building"].queryset = (
             buildings if buildings is not None else Building.objects.none()
         )
+        self.narrow_registered_contractor(buildings)
         self.fields["owner_name"].required = False
         self.fields["owner_phone"].required = False
         if self.instance.pk:

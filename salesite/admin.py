@@ -432,3 +432,6 @@ class ImportBatchAdmin(ProjectScopedAdmin):
     search_fields = ["file_name", "sha256"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+from salesite import admin_contractors  # noqa: E402, F401  the contractor register

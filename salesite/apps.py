@@ -28,5 +28,7 @@ def register_record_views():
     from salesite.access import register_record_view
 
     register_record_view(m.Project)
+    register_record_view(m.ContractorDocument, "salesite.view_contractordocument")
+    register_record_view(m.ContractorTraining, "salesite.view_contractortraining")
     register_record_view(m.Unit, "salesite.view_unit")
     register_record_view(m.Customer, "salesite.view_customer")

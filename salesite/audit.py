@@ -17,6 +17,8 @@ for model in (
     m.Role,
     m.ProjectMembership,
     m.Contact,
+    *(m.Contractor, m.ContractorDocument, m.ContractorTraining, m.LeadEvaluation),
+    *(m.SkillCompetition, m.CompetitionScore),
 ):
     auditlog.register(model)
 

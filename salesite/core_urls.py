@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesite import attachment_views, import_views, register_views, views
+from salesite import attachment_views, contractor_urls, import_views, register_views, views
 
 app_name = "salesite"
 
@@ -53,3 +53,4 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_read, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
 ]
+urlpatterns += contractor_urls.urlpatterns  # the contractor register (issue #16)

@@ -211,6 +211,9 @@ def seed_core(today: datetime.date | None = None) -> list[DemoUser]:
         ProjectMembership.objects.get_or_create(project=project, role=dev_role, contact=contact)
         _seed_units(project, rng, today)
         _import_register(project)
+    from salesite.demo_contractors import seed_contractors  # the register (issue #16)
+
+    seed_contractors(today)
     return logins
 
 

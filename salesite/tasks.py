@@ -67,3 +67,14 @@ def form_tokens_purge() -> dict:
     with record_run("form_tokens_purge") as counts:
         counts["deleted"] = once.purge()
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("contractor_documents_remind")
+def contractor_documents_remind() -> dict:
+    """Daily: contractor licences and qualifications expiring within 30 days, told once."""
+    from salesite.contractor_services import contractor_documents_remind as remind
+
+    with record_run("contractor_documents_remind") as counts:
+        counts.update(remind())
+    return counts

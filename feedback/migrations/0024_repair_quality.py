@@ -133,7 +133,7 @@ def set_dimensions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0021_step_records_staff"),
+        ("feedback", "0023_case_contractor"),
         ("salesite", "0002_default_roles"),
         ("salesite", "0012_project_service_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

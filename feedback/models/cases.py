@@ -149,6 +149,25 @@ class Case(ProjectOwned):
     dispatched_at = models.DateTimeField(_("转派时间"), null=True, blank=True)
     repair_contractor = models.CharField(_("维修单位"), max_length=100, blank=True, db_index=True)
     supervisor = models.CharField(_("监督人"), max_length=50, blank=True)
+    # The register (issue #16): a repair goes to a registered contractor and a supervisor
+    # (维修监理); the two texts above keep their names (and old cases' free text).
+    contractor = models.ForeignKey(
+        "salesite.Contractor",
+        verbose_name=_("维修单位（登记）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repair_cases",
+    )
+    repair_supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("维修监理"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_repairs",
+    )
+    contractor_untrained = models.BooleanField(_("派单时维修单位无岗前培训记录"), default=False)
     # Reply and closing (R-FB-3)
     reply = models.TextField(_("答复客户内容"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)

@@ -73,6 +73,7 @@ from .quality import (
     referral_record,
     repeat_purchase_record,
 )
+from .repair_cards import case_repair_team_change, repair_card_send, repair_cards_refresh
 from .steps import project_step_record, step_record, steps_remind, tick_step, tick_steps_bulk
 from .surveys import CLOSED as SURVEY_CLOSED
 from .surveys import (
@@ -113,6 +114,7 @@ __all__ = [
     "case_owner_confirm",
     "case_owner_rate",
     "case_rectification_done",
+    "case_repair_team_change",
     "case_reply",
     "case_start",
     "club_event_create",
@@ -130,6 +132,8 @@ __all__ = [
     "record_handover",
     "referral_mark_signed",
     "referral_record",
+    "repair_card_send",
+    "repair_cards_refresh",
     "repeat_purchase_record",
     "score_answers",
     "send_survey_link",

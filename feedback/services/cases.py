@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
 from .callback_generation import _create_case_callbacks
+from .repair_cards import apply_repair_team, check_repair_team, repair_card_send
 
 # --- cases ---------------------------------------------------------------------------------
 
@@ -181,14 +182,22 @@ def case_dispatch(
     responsible_person: str = "",
     repair_contractor: str = "",
     supervisor: str = "",
+    contractor=None,
+    repair_supervisor=None,
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Forward to a department or person, naming who is responsible (R-FB-2, R-FB-4)."""
+    """Forward to a department or person, naming who is responsible (R-FB-2, R-FB-4); a
+    repair goes to a registered contractor and a supervisor, and the owner gets the repair
+    card (issue #16, ``repair_cards``)."""
     now = now or timezone.now()
     case = _lock(case)
     if not (responsible_person.strip() or assignee):
         raise DomainError(_("转派时须指定责任人或处理人。"))
+    team_fields = []
+    if case.kind == CaseKind.REPAIR and (contractor is not None or repair_supervisor is not None):
+        check_repair_team(case, contractor, repair_supervisor)
+        team_fields = apply_repair_team(case, contractor, repair_supervisor)
     case.department = department
     case.assignee = assignee
     case.responsible_person = responsible_person.strip() or (str(assignee) if assignee else "")
@@ -209,8 +218,10 @@ def case_dispatch(
             "dispatched_at",
             "repair_contractor",
             "supervisor",
+            *team_fields,
         ],
     )
+    repair_card_send(case)
     if assignee is not None:
         notify_many(
             recipients=[assignee],

@@ -24,6 +24,7 @@ from ..forms import (
     NoteForm,
     ReplyForm,
 )
+from ..forms_repair import RepairTeamForm
 from ..models import (
     OPEN_CALLBACK_STATUSES,
     CallbackTask,
@@ -134,7 +135,15 @@ def _case(request, pk):
     return get_record(
         request,
         Case.objects.select_related(
-            "project", "customer", "building", "unit", "assignee", "department", "received_by"
+            "project",
+            "customer",
+            "building",
+            "unit",
+            "assignee",
+            "department",
+            "received_by",
+            "contractor",
+            "repair_supervisor",
         ),
         pk=pk,
     )
@@ -154,11 +163,29 @@ def case_detail(request, pk):
             "breaches": case.breaches.all(),
             "callbacks": case.callback_tasks.select_related("assigned_to", "rule"),
             "dispatch_form": DispatchForm(case=case),
+            "team_form": RepairTeamForm(case=case) if _team_changeable(case) else None,
             "reply_form": ReplyForm(),
             "allowed": case.allowed_next(),
             **record_context(request, case),
         },
     )
+
+
+def _team_changeable(case) -> bool:
+    return (
+        case.kind == CaseKind.REPAIR
+        and case.dispatched_at is not None
+        and case.status != CaseStatus.CLOSED
+    )
+
+
+def _warn_untrained(request, case) -> None:
+    if case.contractor_untrained:
+        messages.warning(
+            request,
+            _("注意：维修单位“%(c)s”的技术及管理人员尚无岗前培训记录，已在事项上标记。")
+            % {"c": case.contractor},
+        )
 
 
 @staff_view(post="feedback.change_case")
@@ -174,8 +201,19 @@ def case_action(request, pk, action):
                     for e in errors:
                         messages.error(request, e)
                 return redirect(case)
-            services.case_dispatch(case=case, user=user, **form.cleaned_data)
+            case = services.case_dispatch(case=case, user=user, **form.cleaned_data)
             msg = _("事项已转派。")
+            _warn_untrained(request, case)
+        elif action == "team":
+            form = RepairTeamForm(request.POST, case=case)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for e in errors:
+                        messages.error(request, e)
+                return redirect(case)
+            case = services.case_repair_team_change(case=case, user=user, **form.cleaned_data)
+            msg = _("维修单位/监理已更新。")
+            _warn_untrained(request, case)
         elif action == "start":
             services.case_start(case=case, user=user, note=request.POST.get("note", ""))
             msg = _("事项已开始处理。")

@@ -94,6 +94,16 @@ class RenovationApplication(ProjectOwned):
     has_power_of_attorney = models.BooleanField(_("已提交授权委托书"), default=False)
 
     contractor_name = models.CharField(_("装修单位"), max_length=100)
+    # Optional: the contractor picked from the core's register (issue #16); the text fields
+    # above stay the application's own record.
+    registered_contractor = models.ForeignKey(
+        "salesite.Contractor",
+        verbose_name=_("登记的施工单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renovation_applications",
+    )
     contractor_head_name = models.CharField(_("装修负责人"), max_length=50)
     contractor_head_phone = models.CharField(_("负责人电话"), max_length=30)
     contractor_head_id_number = models.CharField(_("负责人身份证号"), max_length=30)

@@ -1,6 +1,7 @@
 """Core domain of Salesite: organisations, people and roles, projects, units and customers,
 and the shared infrastructure (attachments, notifications, job runs, imports)."""
 
+from .contractors import *  # noqa: F403  the contractor register (issue #16)
 from .infra import Attachment, FormToken, ImportBatch, JobRun, Notification, SMSMessage
 from .org import Company, Department
 from .outbox import JobLease, OutboundMessage

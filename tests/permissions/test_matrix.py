@@ -249,6 +249,23 @@ def attach_to_every_record_kind(project) -> dict[str, object]:
     return found
 
 
+def contractor_of(project):
+    """A contractor of the register serving ``project`` (issue #16)."""
+    from salesite.models import Contractor
+
+    obj = Contractor.objects.filter(projects=project).order_by("pk").first()
+    return None if obj is None else {"pk": obj.pk}
+
+
+def competition_of(project):
+    """A skill competition of the project's property company (issue #16)."""
+    from salesite.models import SkillCompetition
+
+    obj = SkillCompetition.objects.filter(company=project.property_company_id).order_by("pk")
+    obj = obj.first()
+    return None if obj is None else {"pk": obj.pk}
+
+
 def defect_of(project):
     obj = _first("handover.InspectionDefect", project)
     return None if obj is None else {"pk": obj.inspection_id, "defect_pk": obj.pk}
@@ -639,6 +656,21 @@ URLS: dict[str, Spec] = {
     "salesite:attachment_upload": PostOnly(attachment_owner),
     "salesite:attachment_download": Obj(pk_of("salesite.Attachment")),
     "salesite:inbox": Page(),
+    "salesite:contractor_list": Page("salesite.view_contractor"),
+    "salesite:contractor_create": Page(),
+    "salesite:contractor_detail": Obj(contractor_of),
+    "salesite:contractor_edit": Obj(contractor_of),
+    "salesite:contractor_status": PostOnly(contractor_of),
+    "salesite:contractor_document_create": Obj(contractor_of),
+    "salesite:contractor_training_create": Obj(contractor_of),
+    "salesite:contractor_evaluation_create": Obj(contractor_of),
+    "salesite:contractor_document": Obj(pk_of("salesite.ContractorDocument")),
+    "salesite:contractor_document_edit": Obj(pk_of("salesite.ContractorDocument")),
+    "salesite:contractor_training": Obj(pk_of("salesite.ContractorTraining")),
+    "salesite:competition_list": Page("salesite.view_skillcompetition"),
+    "salesite:competition_create": Page(),
+    "salesite:competition_detail": Obj(competition_of),
+    "salesite:competition_action": PostOnly(plus(competition_of, action="publish")),
     "salesite:inbox_read_all": PostOnly(),
     "salesite:inbox_read": PostOnly(pk_of("salesite.Notification")),
     # operations

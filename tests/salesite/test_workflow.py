@@ -45,6 +45,7 @@ EXPECTED_WORKFLOWS: set[str] = {
     "renovation.HotWorkPermit",
     "renovation.RenovationApplication",
     "renovation.Violation",
+    "salesite.Contractor",
     "salesite.Project",
 }
 
