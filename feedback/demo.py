@@ -15,6 +15,7 @@ from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
 from . import services
+from .demo_checklists import seed_checklists
 from .models import (
     AmbassadorAssignment,
     Case,
@@ -207,7 +208,6 @@ def _seed_project_step() -> None:
     )
 
 
-A1_SCORES = {"binjiang": (92, 88), "yunqi": (85, 80), "haitang": (78, 83)}
 WARRANTY_ITEMS = [
     # name, responsible unit, years of warranty, days from today to the end
     ("屋面防水", "东方防水工程有限公司", 5, 40),
@@ -223,12 +223,9 @@ PATROLS = [
 
 
 def _seed_care_and_quality(project, now) -> None:
-    from decimal import Decimal
-
     from .models import (
         AmbassadorPatrol,
         ClubEvent,
-        QuarterlyAssessment,
         Referral,
         WarrantyItem,
         quarter_of,
@@ -236,16 +233,7 @@ def _seed_care_and_quality(project, now) -> None:
 
     today = timezone.localdate()
     year, quarter = quarter_of(today)
-    site, mystery = A1_SCORES.get(project.code, (80, 80))
-    if not QuarterlyAssessment.objects.filter(project=project, year=year, quarter=quarter).exists():
-        services.assessment_record_a1(
-            project=project,
-            year=year,
-            quarter=quarter,
-            site_check_score=Decimal(site),
-            mystery_visit_score=Decimal(mystery),
-            note="演示：现场检查与神秘访客",
-        )
+    seed_checklists(project, year=year, quarter=quarter)
     for name, unit_name, years, days in WARRANTY_ITEMS:
         if not WarrantyItem.objects.filter(project=project, name=name).exists():
             ends = today + datetime.timedelta(days=days)

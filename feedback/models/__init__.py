@@ -1,6 +1,6 @@
 """Models of the feedback app (SPEC R-FB-*), split by sub-domain."""
 
-from .assessment import QuarterlyAssessment, quarter_bounds, quarter_of
+from .assessment import AssessmentStatus, QuarterlyAssessment, quarter_bounds, quarter_of
 from .callback_rules import CallbackRule, RuleCode, rule_due
 from .callbacks import (
     OPEN_CALLBACK_STATUSES,
@@ -36,6 +36,12 @@ from .cases import (
     DeadlineBreach,
     OwnerConfirmation,
 )
+from .checklists import (
+    AssessmentChecklistItem,
+    AssessmentChecklistLine,
+    Indicator,
+    Proposal,
+)
 from .options import ComplaintCategoryOption, DefectCategoryOption
 from .quality import (
     AmbassadorPatrol,
@@ -54,6 +60,9 @@ __all__ = [
     "SURVEY_LINK_DAYS",
     "AmbassadorAssignment",
     "AmbassadorPatrol",
+    "AssessmentChecklistItem",
+    "AssessmentChecklistLine",
+    "AssessmentStatus",
     "BreachKind",
     "CallbackAttempt",
     "CallbackReassignment",
@@ -76,8 +85,10 @@ __all__ = [
     "Greeting",
     "HandoverFact",
     "Holiday",
+    "Indicator",
     "OwnerConfirmation",
     "ProjectStepRecord",
+    "Proposal",
     "QuarterlyAssessment",
     "Question",
     "Questionnaire",
