@@ -87,7 +87,7 @@ def checklist_proposals(assessment, items) -> dict[int, dict]:
             continue
         percent = _q2(Decimal(n) * 100 / expected)
         out[item.pk] = {
-            "score": _q2(item.points * n / expected),
+            "score": _q2(Decimal(item.points) * n / expected),
             "done": n,
             "expected": expected,
             "basis": _("已记录 %(done)s / 应记录 %(expected)s（%(pct)s%%）")
