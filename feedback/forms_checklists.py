@@ -33,7 +33,7 @@ class ChecklistLineForm(PlausibleInputMixin, forms.Form):
         score = self.cleaned_data.get("score")
         if score is not None and score > self.line.points:
             raise forms.ValidationError(
-                _("得分不能超过满分 %(max)s。") % {"max": self.line.points.normalize()}
+                _("得分不能超过满分 %(max)s。") % {"max": format(self.line.points.normalize(), "f")}
             )
         return score
 

@@ -66,7 +66,7 @@ def assessment_save_lines(*, assessment, entries: dict, note: str | None = None,
         if score is not None and not Decimal(0) <= score <= line.points:
             raise DomainError(
                 _("“%(item)s”的得分须在 0 与满分 %(max)s 之间。")
-                % {"item": line.item.text, "max": line.points.normalize()}
+                % {"item": line.item.text, "max": format(line.points.normalize(), "f")}
             )
         line.score = score
         line.note = (entry.get("note") or "").strip()

@@ -71,7 +71,7 @@ def _fill(project, catalogue, *, year=2026, quarter=1, scores=SCORES, submit=Tru
         },
     )
     if submit:
-        services.assessment_submit(assessment=check)
+        check = services.assessment_submit(assessment=check)
     return check
 
 
