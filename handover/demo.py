@@ -21,13 +21,12 @@ from django.utils import timezone
 from salesite.demo import demo_png, id_number, person_name, phone
 from salesite.models import Project, Purchase, Tenant, User
 
-from . import selectors, services
+from . import demo_defects, selectors, services
 from .models import (
     DeliveryBatch,
     FeeBasis,
     FeeItem,
     MilestoneKind,
-    MockInspection,
     NoticeKind,
     ProgressMilestone,
     SiteOpenDay,
@@ -121,7 +120,7 @@ def _seed_binjiang(project, today):
         )
     services.milestones_mark_overdue(today=today)
     _inspections(batch, engineer)
-    _recent_mock_defects(batch, engineer, today)
+    demo_defects.recent_mock_defects(batch, engineer, today)
 
     purchases = _sold(building)
     if len(purchases) < 4:
@@ -247,30 +246,6 @@ def _inspections(batch, engineer, *, second_round: int = 1, defect="地漏排水
                     second=second, defect=found, result="fixed", user=engineer
                 )
             inspections.inspection_complete(inspection=second, user=engineer)
-
-
-def _recent_mock_defects(batch, engineer, today):
-    """A first mock inspection three days ago on the fourth unit, with two defects: the
-    quarter's defect report (feedback R-FB-11) shows mock-inspection defects."""
-    unit = batch.units.order_by("number")[3:4].first()
-    if unit is None or MockInspection.objects.filter(batch=batch, unit=unit).exists():
-        return
-    first = inspections.inspection_start(
-        batch=batch, unit=unit, round=1, user=engineer, inspected_on=today - datetime.timedelta(3)
-    )
-    for location, category, description in [
-        ("客厅", "civil", "墙面空鼓约0.5㎡"),
-        ("主卧", "doors_windows", "窗扇关闭不严"),
-    ]:
-        inspections.defect_add(
-            inspection=first,
-            user=engineer,
-            location=location,
-            category=category,
-            description=description,
-            responsible_unit="总包单位",
-            deadline=today + datetime.timedelta(days=14),
-        )
 
 
 def _photo(name, rgb):
