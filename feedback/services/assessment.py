@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesite.audit_bulk import bulk_update_objects_audited
 from salesite.workflow import transition
 
 from ..exceptions import DomainError
@@ -75,8 +76,8 @@ def assessment_save_lines(*, assessment, entries: dict, note: str | None = None,
         line.proposed_score = proposal["score"] if proposal else None
         line.proposal_basis = proposal["basis"] if proposal else ""
         changed.append(line)
-    AssessmentChecklistLine.objects.bulk_update(
-        changed, ["score", "note", "evidence", "proposed_score", "proposal_basis"]
+    bulk_update_objects_audited(
+        changed, ["score", "note", "evidence", "proposed_score", "proposal_basis"], actor=user
     )
     fields = ["entered_by"]
     assessment.entered_by = user
