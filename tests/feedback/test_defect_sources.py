@@ -191,3 +191,13 @@ def test_query_counts_do_not_grow_with_defects(
     with django_assert_max_num_queries(18):
         r = c.get(reverse("feedback:defect_list"), {"year": 2026, "quarter": 1})
     assert r.status_code == 200
+
+
+def test_export_has_every_source_and_the_building_lines(project, world, member, client_for):
+    r = client_for(member("cs_lead", project)).get(
+        reverse("feedback:defect_report"), {"year": 2026, "quarter": 1, "format": "csv"}
+    )
+    body = b"".join(r.streaming_content).decode("utf-8-sig")
+    header = body.splitlines()[0]
+    assert "模拟验收问题" in header and "交接遗留问题" in header and "总部品质检查发现" in header
+    assert "B2幢" in body
