@@ -24,7 +24,7 @@ class ChecklistLineForm(PlausibleInputMixin, forms.Form):
         )
         super().__init__(*args, prefix=f"line-{line.pk}", **kwargs)
         self.fields["score"].widget.attrs.update(
-            {"max": str(line.points), "step": "0.5", "class": "form-control form-control-sm"}
+            {"max": str(line.points), "step": "0.01", "class": "form-control form-control-sm"}
         )
         for name in ("note", "evidence"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
