@@ -246,8 +246,10 @@ def test_submit_requires_every_item_and_locks(project, catalogue):
     line = check.lines.first()
     with pytest.raises(services.DomainError, match="已提交"):
         services.assessment_save_lines(assessment=check, entries={line.pk: {"score": 1}})
+    with pytest.raises(services.DomainError, match="退回原因"):
+        services.assessment_reopen(assessment=check, reason=" ")
+    services.assessment_reopen(assessment=check, reason="重查")
     with pytest.raises(services.DomainError, match="满分"):
-        services.assessment_reopen(assessment=check, reason="重查")
         services.assessment_save_lines(assessment=check, entries={line.pk: {"score": 999}})
     check.refresh_from_db()
     assert check.status == "draft" and "重查" in check.note
