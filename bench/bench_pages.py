@@ -32,6 +32,8 @@ BATCH = 2000
 # The demo owner's mobile (owners.demo.DEMO_OWNER_MOBILE); in this script's own dataset it is
 # the second generated customer (one unit), in build_data.py's the demo owner (seed_demo).
 OWNER_MOBILE = "13900000001"
+# The floor page of bench_scale.py (floor_urls.py: base.html for a logged-in user).
+FLOOR_URL = "/__bench_floor__/"
 
 
 def parse_args():

@@ -13,7 +13,11 @@ front-desk user of one project, after a warm-up request, and the script prints p
   wall time is on an idle machine. To make it whole, the bench keeps its connection
   (CONN_MAX_AGE) and turns parallel query off for its session, so no work happens in
   processes it does not count; serial plans are what a busy 2-core server runs anyway;
-- the Python part of that CPU time (p50) and the number of SQL queries.
+- the Python part of that CPU time (p50) and the number of SQL queries;
+- the ratio of its CPU p95 to the floor's, measured in the same run (issue #17): the floor is
+  the cheapest logged-in page (``floor_urls.py``: ``base.html`` and nothing else), timed first
+  for each user; owner rows divide by the lowest floor. The comparison flags a page over 8x
+  the floor at 1x and over 12x at larger sizes.
 
 The owner portal's pages (``bench_pages.owner_pages``: every owner page of the URL conf, with
 the owner's first unit where it takes an id) are timed as the demo owner (seed_demo's mobile,
@@ -42,9 +46,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_pages import OWNER_MOBILE, configure, owner_client, owner_pages, percentile  # noqa: E402
+from bench_pages import (  # noqa: E402
+    FLOOR_URL,
+    OWNER_MOBILE,
+    configure,
+    owner_client,
+    owner_pages,
+    percentile,
+)
+
+FLOOR_LABEL = "floor (base.html)"
 
 TARGET_P95_MS = 150.0
+# Target ratio of a page's CPU p95 to the floor's (floor_urls.py) by run label; others: 12.
+TARGET_RATIO = {"1x": 8.0, "demo": 8.0}
+DEFAULT_TARGET_RATIO = 12.0
 HQ_USER = "binjiang_hq_inspector"  # role with "all" scope
 DESK_USER = "binjiang_front_desk"  # one project
 USERS = [("hq", "HQ (all)", HQ_USER), ("desk", "front desk (1)", DESK_USER)]
@@ -72,9 +88,11 @@ def parse_args():
 
 
 def pages(project_pk: int, company_pk: int, customer_pk: int) -> list[tuple[str, str, str]]:
-    """(label, url, who): the dashboards and the main lists; who is "hq", "desk" or both."""
+    """(label, url, who): the dashboards and the main lists; who is "hq", "desk" or both.
+    The floor comes first: the other rows' ratios divide by its CPU p95."""
     both = "hq desk"
     return [
+        (FLOOR_LABEL, FLOOR_URL, both),
         ("dashboard, project scope", f"/dashboard/?scope=project:{project_pk}", "hq"),
         ("dashboard, company scope", f"/dashboard/?scope=company:{company_pk}", "hq"),
         ("dashboard, all projects", "/dashboard/?scope=all", "hq"),
@@ -157,7 +175,7 @@ def time_page(client, url: str, n_requests: int, budget_s: float) -> list[Sample
 
 HEADER = (
     f"{'page':<30} {'user':<15} {'n':>3} {'p50':>7} {'p95':>7} "
-    f"{'cpu p50':>7} {'cpu p95':>7} {'py p50':>7} {'queries':>7}"
+    f"{'cpu p50':>7} {'cpu p95':>7} {'py p50':>7} {'queries':>7} {'x floor':>7}"
 )
 
 
@@ -165,6 +183,7 @@ def row_line(row: dict) -> str:
     return (
         f"{row['page']:<30} {row['user']:<15} {row['n']:3d} {row['p50']:7.1f} {row['p95']:7.1f} "
         f"{row['cpu_p50']:7.1f} {row['cpu_p95']:7.1f} {row['py_p50']:7.1f} {row['queries']:7d}"
+        f" {row['ratio']:7.1f}"
     )
 
 
@@ -202,6 +221,7 @@ def measure(args) -> dict:
     runs.append(("anonymous", Client(), [("owner login", "/owner/login/", "anon")], "anon"))
     print(HEADER, flush=True)
     rows = []
+    floors: dict[str, float] = {}  # the floor's CPU p95 per user (owner rows: the lowest)
     for user_label, client, run_pages, who in runs:
         for label, url, for_whom in run_pages:
             if who not in for_whom.split():
@@ -222,6 +242,10 @@ def measure(args) -> dict:
                 "py_p50": round(percentile([x.py_ms for x in samples], 50), 1),
                 "queries": max(x.queries for x in samples),
             }
+            if label == FLOOR_LABEL:
+                floors[user_label] = row["cpu_p95"]
+            floor_cpu95 = floors.get(user_label) or min(floors.values(), default=0.0)
+            row["ratio"] = round(row["cpu_p95"] / floor_cpu95, 1) if floor_cpu95 else 0.0
             rows.append(row)
             print(row_line(row), flush=True)
             if args.slowest_sql:
@@ -232,7 +256,12 @@ def measure(args) -> dict:
         f"Machine load (1-minute average) during the run: {min(load):.1f} to {max(load):.1f}",
         flush=True,
     )
-    return {"sizes": sizes, "rows": rows, "load": [min(load), max(load)]}
+    return {
+        "sizes": sizes,
+        "rows": rows,
+        "floor_cpu_p95": floors,
+        "load": [min(load), max(load)],
+    }
 
 
 def compare(results: dict[str, dict], flag_on: str) -> int:
@@ -243,37 +272,46 @@ def compare(results: dict[str, dict], flag_on: str) -> int:
     }
     head = f"{'page':<30} {'user':<15}"
     for label in labels:
-        head += f" | {label:>5} p50 {'p95':>6} {'cpu95':>6} {'q':>3}"
-    print("\nComparison (ms; cpu95 = p95 of the CPU time; q = SQL queries per request)")
+        head += f" | {label:>5} p50 {'p95':>6} {'cpu95':>6} {'xfl':>5} {'q':>3}"
+    print(
+        "\nComparison (ms; cpu95 = p95 of the CPU time; xfl = cpu95 / the floor's cpu95 of the "
+        "same run; q = SQL queries per request)"
+    )
     print(head + "  flags")
     key95 = "cpu_p95" if flag_on == "cpu" else "p95"
     flagged = 0
     for r in results[labels[0]]["rows"]:
         key = (r["page"], r["user"])
         line = f"{r['page']:<30} {r['user']:<15}"
-        flags, counts = [], set()
+        flags, ratio_flags, counts = [], [], set()
         for label in labels:
             other = keyed[label].get(key)
             if other is None:
-                line += f" | {'-':>9} {'-':>6} {'-':>6} {'-':>3}"
+                line += f" | {'-':>9} {'-':>6} {'-':>6} {'-':>5} {'-':>3}"
                 continue
+            ratio = other.get("ratio", 0.0)
             line += (
                 f" | {other['p50']:9.1f} {other['p95']:6.1f} {other['cpu_p95']:6.1f}"
-                f" {other['queries']:3d}"
+                f" {ratio:5.1f} {other['queries']:3d}"
             )
             counts.add(other["queries"])
             if other[key95] >= TARGET_P95_MS:
                 flags.append(label)
+            if ratio > TARGET_RATIO.get(label, DEFAULT_TARGET_RATIO):
+                ratio_flags.append(label)
         text = []
         if flags:
             text.append(f"{flag_on} p95 >= {TARGET_P95_MS:.0f} ms at {', '.join(flags)}")
+        if ratio_flags:
+            text.append(f"over the floor ratio at {', '.join(ratio_flags)}")
         if len(counts) > 1:
             text.append("query count grows")
         flagged += bool(text)
         print(line + ("  " + "; ".join(text) if text else ""))
     print(
-        f"\n{flagged} row(s) flagged (target: {flag_on} p95 < {TARGET_P95_MS:.0f} ms and the "
-        "same query count at every size)."
+        f"\n{flagged} row(s) flagged (target: {flag_on} p95 < {TARGET_P95_MS:.0f} ms, at most "
+        f"{TARGET_RATIO['1x']:.0f}x the floor at 1x and {DEFAULT_TARGET_RATIO:.0f}x at larger sizes, "
+        "and the same query count at every size)."
     )
     return flagged
 
@@ -283,7 +321,10 @@ def run_one(url: str, args) -> dict:
     # (whose CPU time would not be counted); see the module docstring.
     os.environ.setdefault("CONN_MAX_AGE", "600")
     configure(url)
+    from django.conf import settings
     from django.db import connection
+
+    settings.ROOT_URLCONF = "floor_urls"  # the project's URLs plus the floor page
 
     options = connection.settings_dict.setdefault("OPTIONS", {})
     options["options"] = (

@@ -345,3 +345,6 @@ class ProgressMilestoneOptionAdmin(OptionRowAdmin):
 @admin.register(models.InspectionDefectCategoryOption)
 class InspectionDefectCategoryOptionAdmin(OptionRowAdmin):
     pass
+
+
+from . import admin_previews  # noqa: E402, F401 (preview findings, photo tags)

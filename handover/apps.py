@@ -32,6 +32,7 @@ class HandoverConfig(AppConfig):
             models.ItemRelease,
             models.MockInspection,
             models.InspectionDefect,
+            models.PreviewFinding,
         ):
             auditlog.register(model)
 
@@ -50,6 +51,7 @@ class HandoverConfig(AppConfig):
             register_record_view(model)
         register_record_view(models.InspectionDefect, via="inspection")  # photos of a defect
         register_record_view(models.RectificationItem, via="case")  # photos of a leftover item
+        register_record_view(models.PreviewFinding, "handover.view_previewfinding")
 
         from salesite.dashboard import registry
 

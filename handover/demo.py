@@ -21,7 +21,7 @@ from django.utils import timezone
 from salesite.demo import demo_png, id_number, person_name, phone
 from salesite.models import Project, Purchase, Tenant, User
 
-from . import demo_defects, selectors, services
+from . import demo_defects, demo_previews, selectors, services
 from .models import (
     DeliveryBatch,
     FeeBasis,
@@ -71,6 +71,7 @@ def seed_demo(today: datetime.date | None = None) -> None:
                 seed(project, today)
         if code in ("binjiang", "yunqi"):
             _registered_tenant(project, today)
+    demo_previews.seed_demo(today, BATCH_NAME, _users)  # preview findings, defect photos
 
 
 def _fee_items(project):

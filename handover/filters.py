@@ -9,9 +9,12 @@ from salesite.filters import ScopedFilterSet, for_chosen_project
 from .models import (
     CaseStatus,
     DeliveryBatch,
+    FindingCategory,
+    FindingStatus,
     HandoverCase,
     NoticeKind,
     NoticeStatus,
+    PreviewFinding,
     ProgressNotice,
 )
 
@@ -56,3 +59,46 @@ class NoticeFilter(ScopedFilterSet):
     class Meta:
         model = ProgressNotice
         fields = ["project", "kind", "status"]
+
+
+def _visible_buildings(request):
+    from salesite.models import Building
+
+    if request is None:
+        return Building.objects.none()
+    buildings = Building.objects.visible_to(request.user).select_related("project")
+    return for_chosen_project(request, buildings, "building")
+
+
+class FindingFilter(ScopedFilterSet):
+    """Preview findings (R-HO-1): by batch, state, category, building, overdue."""
+
+    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("交付批次"))
+    status = django_filters.ChoiceFilter(choices=FindingStatus.choices, label=_("状态"))
+    category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label=_("类别"))
+    building = django_filters.ModelChoiceFilter(
+        queryset=_visible_buildings, field_name="unit__building", label=_("楼栋")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
+    q = django_filters.CharFilter(method="search", label=_("房号/部位/描述"))
+
+    class Meta:
+        model = PreviewFinding
+        fields = ["project", "batch", "status", "category", "building", "overdue", "q"]
+
+    def filter_overdue(self, queryset, name, value):
+        from .selectors_previews import overdue_q
+
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(unit__number__icontains=value)
+            | Q(location__icontains=value)
+            | Q(description__icontains=value)
+        )

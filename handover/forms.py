@@ -435,7 +435,7 @@ class DefectForm(CrispyMixin, forms.Form):
     description = forms.CharField(label=_("问题描述"), max_length=300)
     responsible_unit = forms.CharField(label=_("责任单位"), max_length=60)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE_WIDGET)
-    photo = forms.FileField(label=_("照片"), required=False)
+    photo = forms.FileField(label=_("问题照片（整改前）"), required=False)
 
     def clean_photo(self):
         return _checked_upload(self.cleaned_data.get("photo"))

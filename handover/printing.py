@@ -19,6 +19,7 @@ from .models import (
     MoveInTenantInfo,
     ProgressNotice,
 )
+from .selectors_previews import with_role_photos
 
 
 @staff_view()
@@ -48,7 +49,7 @@ def inspection_print(request, pk):
     return render(
         request,
         "handover/print/inspection.html",
-        {"inspection": inspection, "defects": list(defects)},
+        {"inspection": inspection, "defects": with_role_photos(defects)},
     )
 
 

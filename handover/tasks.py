@@ -24,3 +24,12 @@ def handover_milestone_overdue() -> dict:
     with record_run("handover_milestone_overdue") as counts:
         counts["marked_overdue"] = services.milestones_mark_overdue()
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("handover_findings_overdue")
+def handover_findings_overdue() -> dict:
+    """Tell the assignee of each preview finding past its deadline, once per deadline."""
+    with record_run("handover_findings_overdue") as counts:
+        counts["notified"] = services.previews.findings_notify_overdue()
+    return counts

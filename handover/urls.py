@@ -62,6 +62,14 @@ urlpatterns += [
     path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
 ]
 
+# Pre-delivery preview findings (R-HO-1 提前看房活动).
+urlpatterns += [
+    path("findings/", views.finding_list, name="finding_list"),
+    path("batches/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
+]
+
 # Paper forms (R-DASH-3).
 urlpatterns += [
     path("cases/<int:pk>/print/", printing.case_print, name="case_print"),

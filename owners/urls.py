@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_pages
+from . import views, views_cases, views_pages, views_previews
 
 app_name = "owners"
 
@@ -27,4 +27,10 @@ urlpatterns = [
     path("renovation/files/<int:pk>/", views_pages.renovation_file, name="renovation_file"),
     path("handover/", views_pages.handover, name="handover"),
     path("handover/photos/<int:pk>/", views_pages.handover_photo, name="handover_photo"),
+    path("handover/findings/", views_previews.preview_findings, name="preview_findings"),
+    path(
+        "handover/findings/photos/<int:pk>/",
+        views_previews.preview_finding_photo,
+        name="preview_finding_photo",
+    ),
 ]

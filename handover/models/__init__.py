@@ -55,8 +55,18 @@ from .plans import (
     MilestonePlanStep,
     ProgressMilestoneOption,
 )
+from .previews import (
+    OPEN_STATUSES,
+    FindingCategory,
+    FindingStatus,
+    PhotoRole,
+    PhotoTag,
+    PreviewFinding,
+    PreviewFindingHistory,
+)
 
 __all__ = [
+    "OPEN_STATUSES",
     "RSVP_MAX_PEOPLE",
     "STEP_REQUIRES",
     "AcceptanceRecord",
@@ -68,6 +78,8 @@ __all__ = [
     "FeeBasis",
     "FeeItem",
     "FeeLine",
+    "FindingCategory",
+    "FindingStatus",
     "HandoverCase",
     "HandoverStep",
     "HandoverStepRecord",
@@ -89,6 +101,10 @@ __all__ = [
     "NoticeStatus",
     "OccupantKind",
     "OpenDayInvitation",
+    "PhotoRole",
+    "PhotoTag",
+    "PreviewFinding",
+    "PreviewFindingHistory",
     "ProgressMilestone",
     "ProgressMilestoneOption",
     "ProgressNotice",

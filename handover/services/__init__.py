@@ -4,7 +4,7 @@ The public functions of batches and cases are re-exported so ``services.case_sta
 working; moves, notices and inspections are used as modules (``services.moves.release_create``).
 """
 
-from . import batches, cases, inspections, moves, notices
+from . import batches, cases, inspections, moves, notices, previews
 from .batches import (
     batch_change_date,
     batch_create,
@@ -45,6 +45,7 @@ __all__ = [
     "milestones_remind",
     "moves",
     "notices",
+    "previews",
     "rectification_add",
     "rectification_set_status",
     "step_copies",

@@ -8,11 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesite.attachments import attachment_add
 from salesite.exceptions import DomainError, InvalidTransition
 
-from ..models import InspectionDefect, InspectionRound, MockInspection, Verification
+from ..models import (
+    InspectionDefect,
+    InspectionRound,
+    MockInspection,
+    PhotoRole,
+    Verification,
+)
 from ..selectors import first_round_defects
+from .previews import photo_add
 
 
 @transaction.atomic
@@ -64,15 +70,22 @@ def defect_add(
         deadline=deadline,
     )
     if photo is not None:
-        attachment_add(owner=defect, uploaded=photo, user=user, description=_("问题照片"))
+        photo_add(owner=defect, uploaded=photo, user=user, role=PhotoRole.BEFORE)
     return defect
 
 
 @transaction.atomic
 def defect_verify(
-    *, second: MockInspection, defect: InspectionDefect, result: str, user, note: str = ""
+    *,
+    second: MockInspection,
+    defect: InspectionDefect,
+    result: str,
+    user,
+    note: str = "",
+    after_photos=(),
 ) -> InspectionDefect:
-    """The second inspection records, for one defect of the first, whether it was fixed."""
+    """The second inspection records, for one defect of the first, whether it was fixed, with
+    photos of the fix (tagged "after")."""
     second = MockInspection.objects.get(pk=second.pk)
     if second.round != InspectionRound.SECOND:
         raise DomainError(_("只有第二次模拟验收可以复验问题。"))
@@ -87,7 +100,17 @@ def defect_verify(
     defect.verification = result
     defect.verification_note = note
     defect.save(update_fields=["verified_in", "verification", "verification_note"])
+    for photo in after_photos or ():
+        photo_add(owner=defect, uploaded=photo, user=user, role=PhotoRole.AFTER)
     return defect
+
+
+@transaction.atomic
+def defect_photo_add(*, defect: InspectionDefect, uploaded, user, role: str) -> object:
+    """Another photo of a defect (before or after the fix) while its inspections are open."""
+    if role not in PhotoRole.values:
+        raise DomainError(_("照片类型无效。"))
+    return photo_add(owner=defect, uploaded=uploaded, user=user, role=role)
 
 
 @transaction.atomic

@@ -51,6 +51,7 @@ from .notices import (
     openday_invite,
     openday_list,
 )
+from .previews import finding_create, finding_detail, finding_edit, finding_list
 from .reports import report, report_print
 
 __all__ = [
@@ -68,6 +69,10 @@ __all__ = [
     "case_step",
     "defect_verify",
     "fee_status_edit",
+    "finding_create",
+    "finding_detail",
+    "finding_edit",
+    "finding_list",
     "index",
     "inspection_complete",
     "inspection_create",

@@ -16,6 +16,7 @@ from salesite.views_access import get_record, permitted_rows, staff_view
 from .. import exports, forms, selectors, services
 from ..filters import BatchFilter
 from ..models import DeliveryBatch, Milestone
+from ..selectors_previews import preview_counts
 from .common import projects_for
 
 
@@ -70,6 +71,8 @@ def batch_detail(request, pk):
         "batch": batch,
         "milestones": selectors.batch_milestones(batch),
         "counts": selectors.batch_case_counts(batch),
+        "preview_counts": preview_counts(batch),
+        "can_add_findings": request.user.has_perm("handover.add_previewfinding", batch),
         "today": timezone.localdate(),
         "can_change": request.user.has_perm("handover.change_deliverybatch", batch),
         "can_complete": request.user.has_perm("handover.change_milestone", batch),

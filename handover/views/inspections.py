@@ -16,6 +16,7 @@ from salesite.views import paginate, record_context, service_form_page
 from salesite.views_access import get_record, permitted_rows, staff_view
 
 from .. import exports, forms, selectors
+from ..forms_previews import DefectVerifyForm
 from ..models import (
     DeliveryBatch,
     InspectionDefect,
@@ -24,6 +25,7 @@ from ..models import (
     MockInspection,
     Verification,
 )
+from ..selectors_previews import with_role_photos
 from ..services import inspections
 from .common import INSPECT, projects_for
 
@@ -72,19 +74,8 @@ def inspection_create(request):
 
 
 def _photos_by_defect(defects):
-    from django.contrib.contenttypes.models import ContentType
-
-    from salesite.models import Attachment
-
-    ids = [d.pk for d in defects]
-    photos: dict[int, list] = {}
-    if ids:
-        ct = ContentType.objects.get_for_model(InspectionDefect)
-        for a in Attachment.objects.filter(content_type=ct, object_id__in=ids).order_by("pk"):
-            photos.setdefault(a.object_id, []).append(a)
-    for d in defects:
-        d.photos = photos.get(d.pk, [])
-    return defects
+    """Each defect's photos, split into before and after the fix (one query)."""
+    return with_role_photos(defects)
 
 
 @staff_view(post=INSPECT, per_record=True)
@@ -134,13 +125,20 @@ def inspection_detail(request, pk):
 def defect_verify(request, pk, defect_pk):
     inspection = get_record(request, MockInspection.objects.all(), pk=pk)
     defect = get_record(request, InspectionDefect.objects.all(), pk=defect_pk)
+    (defect,) = with_role_photos([defect])
+    form = DefectVerifyForm(request.POST, request.FILES, has_after_photo=bool(defect.after_photos))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(inspection)
     try:
         inspections.defect_verify(
             second=inspection,
             defect=defect,
-            result=request.POST.get("result", ""),
-            note=request.POST.get("note", "")[:200],
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
             user=request.user,
+            after_photos=form.cleaned_data["after_photos"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))

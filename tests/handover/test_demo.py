@@ -14,6 +14,7 @@ from handover.models import (
     MoveInTenantInfo,
     ProgressNotice,
 )
+from handover.selectors_previews import preview_counts
 from salesite.demo import seed_core
 from salesite.models import Attachment, Tenant
 
@@ -44,7 +45,14 @@ def test_seed_demo_is_idempotent():
         HandoverCase.objects.filter(project__code="haitang", status=CaseStatus.COMPLETED).count()
         == 2
     )
-    assert Attachment.objects.filter(description="问题照片").count() == 3
+    # Problem photos: the first defect of each batch (3) and each preview finding (6 on
+    # binjiang, 6 on yunqi); photos of the fix: the fixed and closed findings (2 + 2) and the
+    # defects the second round found fixed (1 on binjiang, 3 on yunqi).
+    assert Attachment.objects.filter(description="问题照片").count() == 3 + 12
+    assert Attachment.objects.filter(description="整改后照片").count() == 4 + 4
+    for code, overdue in (("binjiang", 1), ("yunqi", 3)):
+        counts = preview_counts(DeliveryBatch.objects.get(project__code=code))
+        assert counts == {"total": 6, "open": 4, "fixed": 1, "closed": 1, "overdue": overdue}
     counts = (
         HandoverCase.objects.count(),
         ItemRelease.objects.count(),

@@ -127,7 +127,7 @@ def test_inspection_pages_with_photo(
     defect = InspectionDefect.objects.get()
     assert Attachment.objects.filter(object_id=defect.pk).count() == 1
     page = eng.get(inspection.get_absolute_url()).content.decode()
-    assert "地面空鼓" in page and "照片1" in page
+    assert "地面空鼓" in page and "整改前" in page
     assert eng.get(reverse("handover:inspection_list")).status_code == 200
     desk = client_for(member("front_desk", project))
     assert desk.post(inspection.get_absolute_url(), {"location": "x"}).status_code == 403

@@ -494,6 +494,10 @@ demo_owner_handover_photo, other_owner_handover_photo = (
     _owner_file("handover.RectificationItem", "case__customer", True),
     _owner_file("handover.RectificationItem", "case__customer", False),
 )
+demo_owner_finding_photo, other_owner_finding_photo = (
+    _owner_file("handover.PreviewFinding", "customer", True),
+    _owner_file("handover.PreviewFinding", "customer", False),
+)
 # The demo owner's object → another owner's object of the same kind (a 404 for the demo owner).
 OTHER_OWNER_RESOLVER = {
     demo_owner_unit: other_owner_unit,
@@ -501,6 +505,7 @@ OTHER_OWNER_RESOLVER = {
     demo_owner_application: other_owner_application,
     demo_owner_document_file: other_owner_document_file,
     demo_owner_handover_photo: other_owner_handover_photo,
+    demo_owner_finding_photo: other_owner_finding_photo,
     demo_owner_case: other_owner_case,
     demo_owner_photo: other_owner_photo,
 }
@@ -514,7 +519,14 @@ def add_owner_rows(projects) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from handover.models import HandoverCase, NoticeRecipient, ProgressNotice, RectificationItem
+    from handover.models import (
+        DeliveryBatch,
+        HandoverCase,
+        NoticeRecipient,
+        PreviewFinding,
+        ProgressNotice,
+        RectificationItem,
+    )
     from renovation.models import ApplicationDocument, RenovationApplication
     from salesite.models import Attachment
     from tests.renovation.factories import ApplicationFactory
@@ -570,6 +582,28 @@ def add_owner_rows(projects) -> None:
                     found_on=datetime.date(2026, 1, 5),
                 )
             attach(item, project, "photo.png", "image/png", b"\x89PNG\r\n\x1a\nmatrix")
+            finding = PreviewFinding.objects.filter(customer=customer).order_by("pk").first()
+            if finding is None:
+                batch = DeliveryBatch.objects.filter(project=project).order_by("pk").first()
+                if batch is None:
+                    batch = DeliveryBatch.objects.create(
+                        project=project,
+                        name="矩阵批次",
+                        planned_delivery_date=datetime.date(2099, 1, 1),
+                    )
+                finding = PreviewFinding.objects.create(
+                    project=project,
+                    batch=batch,
+                    unit=purchase.unit,
+                    customer=customer,
+                    category="finish",
+                    location="客厅",
+                    description="矩阵",
+                    responsible_unit="总包",
+                    deadline=datetime.date(2099, 1, 1),
+                    found_on=datetime.date(2026, 1, 5),
+                )
+            attach(finding, project, "photo.png", "image/png", b"\x89PNG\r\n\x1a\nmatrix")
 
 
 DAY = "2026-01-05"
@@ -730,6 +764,10 @@ URLS: dict[str, Spec] = {
     "handover:inspection_print": Obj(pk_of("handover.MockInspection")),
     "handover:defect_verify": PostOnly(defect_of),
     "handover:inspection_complete": PostOnly(pk_of("handover.MockInspection")),
+    "handover:finding_list": Page("handover.view_previewfinding"),
+    "handover:finding_create": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:finding_detail": Obj(pk_of("handover.PreviewFinding")),
+    "handover:finding_edit": Obj(pk_of("handover.PreviewFinding")),
     # renovation
     "renovation:index": Page(),
     "renovation:application_list": Page("renovation.view_renovationapplication"),
@@ -844,6 +882,8 @@ URLS: dict[str, Spec] = {
     "owners:renovation_file": OwnerPage(demo_owner_document_file),
     "owners:handover": OwnerPage(),
     "owners:handover_photo": OwnerPage(demo_owner_handover_photo),
+    "owners:preview_findings": OwnerPage(),
+    "owners:preview_finding_photo": OwnerPage(demo_owner_finding_photo),
     "owners_staff:access_toggle": PostOnly(pk_of("salesite.Customer")),
 }
 
