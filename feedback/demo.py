@@ -1,8 +1,8 @@
 """Demo data of the feedback app (R-X-8): cases in every state including a breach (one with a
 photo), callbacks of every rule, 6+2 step records (and the project-level +2 on 海棠湾),
-handover facts; the quarter's 6+2 checklists (A1/A2, one Q4 BSC result), the warranty ledger with notices and reports,
-club members, birthday greetings from the daily job and an event, patrol findings, referrals
-and a repeat purchase. Idempotent: a second run creates nothing."""
+handover facts; the quarter's 6+2 checklists (A1/A2, one Q4 BSC result), the warranty ledger
+with notices and reports, club members, birthday greetings from the daily job and an event,
+patrol findings, referrals and a repeat purchase. Idempotent: a second run creates nothing."""
 
 from __future__ import annotations
 
