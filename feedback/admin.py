@@ -271,19 +271,59 @@ class ProjectStepRecordAdmin(ProjectScopedAdmin):
     search_fields = ["note"]
 
 
+class ChecklistLineInline(admin.TabularInline):
+    model = models.AssessmentChecklistLine
+    extra = 0
+    fields = ["item", "indicator", "points", "score", "proposed_score", "proposal_basis", "note"]
+    readonly_fields = ["item", "indicator", "points", "proposed_score", "proposal_basis"]
+    can_delete = False
+
+
 @admin.register(models.QuarterlyAssessment)
 class QuarterlyAssessmentAdmin(ProjectScopedAdmin):
     list_display = [
         "project",
         "year",
         "quarter",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "bsc_total",
+    ]
+    list_filter = ["year", "quarter", "status", "project"]
+    search_fields = ["project__name", "note", "bsc_note"]
+    raw_id_fields = ["entered_by", "submitted_by", "bsc_by"]
+    # Workflow fields change through the staff pages (submit, reopen, BSC result).
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "bsc_by",
+        "bsc_at",
         "site_check_score",
         "mystery_visit_score",
-        "entered_by",
     ]
-    list_filter = ["year", "quarter", "project"]
-    search_fields = ["project__name", "note"]
-    raw_id_fields = ["entered_by"]
+    inlines = [ChecklistLineInline]
+    list_select_related = ["project", "submitted_by"]
+
+
+@admin.register(models.AssessmentChecklistItem)
+class AssessmentChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "indicator", "step", "action", "points", "proposal", "active", "order"]
+    list_filter = ["indicator", "step", "proposal", "active"]
+    list_editable = ["points", "active", "order"]
+    search_fields = ["text"]
+    list_select_related = ["action"]
+
+
+@admin.register(models.AssessmentChecklistLine)
+class AssessmentChecklistLineAdmin(ProjectScopedAdmin):
+    project_lookup = "assessment__project"
+    list_display = ["assessment", "item", "indicator", "points", "score", "proposed_score"]
+    list_filter = ["indicator", "assessment__year", "assessment__quarter"]
+    search_fields = ["item__text", "note", "assessment__project__name"]
+    raw_id_fields = ["assessment", "item"]
+    list_select_related = ["assessment__project", "item"]
 
 
 class WarrantyReportInline(admin.TabularInline):

@@ -23,6 +23,8 @@ class FeedbackConfig(AppConfig):
             models.CustomerStepRecord,
             models.ProjectStepRecord,
             models.QuarterlyAssessment,
+            models.AssessmentChecklistItem,
+            models.AssessmentChecklistLine,
             models.WarrantyItem,
             models.WarrantyReport,
             models.WarrantyNoticeChannel,
@@ -45,6 +47,7 @@ class FeedbackConfig(AppConfig):
         register_record_view(models.CallbackTask, "feedback.view_callbacktask")
         register_record_view(models.WarrantyItem, "feedback.view_warrantyitem")
         register_record_view(models.ClubEvent, "feedback.view_clubevent")
+        register_record_view(models.QuarterlyAssessment, "feedback.view_quarterlyassessment")
 
         from salesite import panels
 
@@ -60,6 +63,14 @@ class FeedbackConfig(AppConfig):
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
         )
+
+        from .defect_sources import register_defect_source
+        from .selectors import defects
+
+        # The defect report's own sources (R-FB-11); handover and operations add theirs.
+        register_defect_source("complaints", _("投诉"), defects.complaint_defects, order=10)
+        register_defect_source("callbacks", _("回访不满意"), defects.callback_defects, order=20)
+        register_defect_source("patrols", _("巡查发现"), defects.patrol_defects, order=30)
 
         from salesite.policy import register_recompute
 

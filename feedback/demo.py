@@ -1,8 +1,8 @@
 """Demo data of the feedback app (R-X-8): cases in every state including a breach (one with a
 photo), callbacks of every rule, 6+2 step records (and the project-level +2 on 海棠湾),
-handover facts; the quarterly assessment (A1), the warranty ledger with notices and reports,
-club members, birthday greetings from the daily job and an event, patrol findings, referrals
-and a repeat purchase. Idempotent: a second run creates nothing."""
+handover facts; the quarter's 6+2 checklists (A1/A2, one Q4 BSC result), the warranty ledger
+with notices and reports, club members, birthday greetings from the daily job and an event,
+patrol findings, referrals and a repeat purchase. Idempotent: a second run creates nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
 from . import demo_repair_quality, demo_steps, services
+from .demo_checklists import seed_checklists
 from .models import (
     AmbassadorAssignment,
     Case,
@@ -212,7 +213,6 @@ def _seed_project_step() -> None:
     )
 
 
-A1_SCORES = {"binjiang": (92, 88), "yunqi": (85, 80), "haitang": (78, 83)}
 WARRANTY_ITEMS = [
     # name, responsible unit, years of warranty, days from today to the end
     ("屋面防水", "东方防水工程有限公司", 5, 40),
@@ -228,12 +228,9 @@ PATROLS = [
 
 
 def _seed_care_and_quality(project, now) -> None:
-    from decimal import Decimal
-
     from .models import (
         AmbassadorPatrol,
         ClubEvent,
-        QuarterlyAssessment,
         Referral,
         WarrantyItem,
         quarter_of,
@@ -241,16 +238,7 @@ def _seed_care_and_quality(project, now) -> None:
 
     today = timezone.localdate()
     year, quarter = quarter_of(today)
-    site, mystery = A1_SCORES.get(project.code, (80, 80))
-    if not QuarterlyAssessment.objects.filter(project=project, year=year, quarter=quarter).exists():
-        services.assessment_record_a1(
-            project=project,
-            year=year,
-            quarter=quarter,
-            site_check_score=Decimal(site),
-            mystery_visit_score=Decimal(mystery),
-            note="演示：现场检查与神秘访客",
-        )
+    seed_checklists(project, year=year, quarter=quarter)
     for name, unit_name, years, days in WARRANTY_ITEMS:
         if not WarrantyItem.objects.filter(project=project, name=name).exists():
             ends = today + datetime.timedelta(days=days)

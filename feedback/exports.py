@@ -107,12 +107,14 @@ def assessment(ranking: list[dict]) -> Export:
         _("排名"),
         _("项目"),
         _("A1 感知指标"),
-        _("A2 过程指标"),
+        _("A2 流程指标"),
         _("回访及时率"),
         _("事项按时率"),
         _("进度告知率"),
         _("A3 客户评价"),
         _("总分"),
+        _("计算总分"),
+        _("以集团BSC结果为准"),
     ]
     rows = (
         [
@@ -125,6 +127,8 @@ def assessment(ranking: list[dict]) -> Export:
             r["notices_sent"],
             r["a3"],
             r["total"],
+            r["computed_total"],
+            _("是") if r["bsc"] else "",
         ]
         for r in ranking
     )
@@ -271,13 +275,18 @@ def patrols(qs) -> Export:
     return headers, rows
 
 
-def defects(report: list[dict]) -> Export:
-    """The rows of ``selectors.defect_report``."""
-    headers = [_("类别"), _("投诉"), _("回访不满意"), _("巡查发现"), _("合计")]
-    rows = (
-        [r["category"].name, r["complaints"], r["callbacks"], r["patrols"], r["total"]]
-        for r in report
-    )
+def defects(report: dict) -> Export:
+    """The lines of ``selectors.defect_summary``: by category, then by category and building."""
+    labels = [label for _code, label in report["sources"]]
+    headers = [_("类别"), _("项目"), _("楼栋"), *labels, _("合计")]
+    rows = [
+        [r["category"].name, _("全部"), _("全部"), *r["counts"], r["total"]]
+        for r in report["by_category"]
+    ]
+    rows += [
+        [r["category"].name, r["project"], r["building"] or "—", *r["counts"], r["total"]]
+        for r in report["by_building"]
+    ]
     return headers, rows
 
 

@@ -290,41 +290,18 @@ class QuarterForm(PlausibleInputMixin, forms.Form):
     )
 
 
-class AssessmentA1Form(CrispyMixin, forms.Form):
-    """A1 perception scores from site checks and mystery visits (R-FB-10)."""
+class AssessmentOpenForm(CrispyMixin, forms.Form):
+    """Which project and quarter's 6+2 checklist to fill (R-FB-10)."""
 
     project = forms.ModelChoiceField(label=_("项目"), queryset=None)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("季度"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
     )
-    site_check_score = forms.DecimalField(
-        label=_("现场检查得分（0–100）"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        required=False,
-    )
-    mystery_visit_score = forms.DecimalField(
-        label=_("神秘访客得分（0–100）"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("site_check_score") is None and data.get("mystery_visit_score") is None:
-            raise forms.ValidationError(_("请至少填写现场检查或神秘访客得分。"))
-        return data
 
 
 # The care forms (warranty, club, patrols, referrals) live in forms_care (this module's size);
@@ -340,4 +317,9 @@ from .forms_care import (  # noqa: E402, F401
     WarrantyChannelForm,
     WarrantyItemForm,
     WarrantyReportForm,
+)
+from .forms_checklists import (  # noqa: E402, F401
+    AssessmentBscForm,
+    AssessmentReopenForm,
+    ChecklistLineForm,
 )

@@ -62,3 +62,15 @@ class HandoverConfig(AppConfig):
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
         )
+
+        from feedback.defect_sources import register_defect_source
+
+        from . import selectors
+
+        # The quarterly defect report counts these defects too (feedback R-FB-11).
+        register_defect_source(
+            "mock_inspections", _("模拟验收问题"), selectors.mock_inspection_defects, order=40
+        )
+        register_defect_source(
+            "rectifications", _("交接遗留问题"), selectors.rectification_defects, order=50
+        )

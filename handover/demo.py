@@ -21,7 +21,7 @@ from django.utils import timezone
 from salesite.demo import demo_png, id_number, person_name, phone
 from salesite.models import Project, Purchase, Tenant, User
 
-from . import demo_previews, demo_signatures, selectors, services
+from . import demo_defects, demo_previews, demo_signatures, selectors, services
 from .models import (
     DeliveryBatch,
     FeeBasis,
@@ -122,6 +122,7 @@ def _seed_binjiang(project, today):
         )
     services.milestones_mark_overdue(today=today)
     _inspections(batch, engineer)
+    demo_defects.recent_mock_defects(batch, engineer, today)
 
     purchases = _sold(building)
     if len(purchases) < 4:

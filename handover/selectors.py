@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from salesite.models import Building, Customer, Project
 
@@ -13,6 +15,7 @@ from .models import (
     HandoverCase,
     HandoverStepRecord,
     InspectionDefect,
+    InspectionDefectCategoryOption,
     InspectionRound,
     Milestone,
     MilestoneHistory,
@@ -224,3 +227,80 @@ def checklist(project) -> list[tuple]:
         .values_list("milestone", "last")
     )
     return [(m, sent.get(m.code)) for m in ProgressMilestoneOption.objects.filter(active=True)]
+
+
+# --- defects for the quarterly defect report (feedback R-FB-11) ----------------------------
+
+# Mock-inspection defect categories (InspectionDefectCategoryOption codes) → the defect
+# report's categories. Mock-inspection defects and handover rectification items are
+# construction defects: engineering, unless listed here.
+MOCK_DEFECT_REPORT_CATEGORY: dict[str, str] = {}
+ENGINEERING = "engineering"
+
+
+def mock_inspection_defects(project_ids, start, end) -> list[dict]:
+    """Defects recorded in the mock inspections done from ``start`` to ``end`` (exclusive),
+    as rows of the defect report (``feedback.defect_sources``). One query."""
+    labels = InspectionDefectCategoryOption.labels()
+    rows = InspectionDefect.objects.filter(
+        project_id__in=project_ids,
+        inspection__inspected_on__gte=start,
+        inspection__inspected_on__lt=end,
+    ).values(
+        "project_id",
+        "project__name",
+        "category",
+        "location",
+        "description",
+        "inspection_id",
+        "inspection__inspected_on",
+        "inspection__unit__number",
+        "inspection__unit__building_id",
+        "inspection__unit__building__name",
+    )
+    return [
+        {
+            "category": MOCK_DEFECT_REPORT_CATEGORY.get(r["category"], ENGINEERING),
+            "source_category": labels.get(r["category"], r["category"]),
+            "project_id": r["project_id"],
+            "project": r["project__name"],
+            "building_id": r["inspection__unit__building_id"],
+            "building": r["inspection__unit__building__name"],
+            "date": r["inspection__inspected_on"],
+            "description": (f"{r['inspection__unit__number']} {r['location']}：{r['description']}"),
+            "url": reverse("handover:inspection_detail", args=[r["inspection_id"]]),
+        }
+        for r in rows.order_by()
+    ]
+
+
+def rectification_defects(project_ids, start, end) -> list[dict]:
+    """Handover rectification items (交接遗留问题) found from ``start`` to ``end`` (exclusive),
+    as rows of the defect report. One query."""
+    rows = RectificationItem.objects.filter(
+        project_id__in=project_ids, found_on__gte=start, found_on__lt=end
+    ).values(
+        "project_id",
+        "project__name",
+        "location",
+        "description",
+        "found_on",
+        "case_id",
+        "case__unit__number",
+        "case__unit__building_id",
+        "case__unit__building__name",
+    )
+    return [
+        {
+            "category": ENGINEERING,
+            "source_category": str(_("交接遗留问题")),
+            "project_id": r["project_id"],
+            "project": r["project__name"],
+            "building_id": r["case__unit__building_id"],
+            "building": r["case__unit__building__name"],
+            "date": r["found_on"],
+            "description": f"{r['case__unit__number']} {r['location']}：{r['description']}",
+            "url": reverse("handover:case_detail", args=[r["case_id"]]),
+        }
+        for r in rows.order_by()
+    ]

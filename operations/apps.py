@@ -22,6 +22,13 @@ class OperationsConfig(AppConfig):
         )
         register_record_views()
 
+        from feedback.defect_sources import register_defect_source
+
+        from .selectors import inspection_findings
+
+        # The quarterly defect report counts HQ inspection findings too (feedback R-FB-11).
+        register_defect_source("hq_findings", _("总部品质检查发现"), inspection_findings, order=60)
+
 
 def register_record_views():
     """What viewing each operations record (its page and its attachments) requires

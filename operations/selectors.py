@@ -8,11 +8,15 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
+from django.urls import reverse
 
 from operations.models import (
     PLAN_SECTIONS,
     SITE_OPEN_PHASES,
+    InspectionItem,
+    InspectionScore,
+    InspectionStatus,
     RectificationItem,
     RosterEntry,
     ServicePlan,
@@ -215,3 +219,51 @@ def plan_diff(old: ServicePlan, new: ServicePlan) -> list[SectionDiff]:
         )
     )
     return [d for d in diffs if d.changed]
+
+
+# --- defects for the quarterly defect report (feedback R-FB-11) ----------------------------
+
+# HQ inspection item categories → the defect report's categories: the HQ checks concern the
+# sales site's service (appearance, posts, service standards, records).
+FINDING_REPORT_CATEGORY: dict[str, str] = {}
+SERVICE = "service"
+
+
+def inspection_findings(project_ids, start, end) -> list[dict]:
+    """The findings of the HQ inspections completed with a date from ``start`` to ``end``
+    (exclusive): each item scored below its full score, as rows of the defect report
+    (``feedback.defect_sources``); project-level (no building). One query."""
+    labels = dict(InspectionItem.Category.choices)
+    rows = (
+        InspectionScore.objects.filter(
+            inspection__project_id__in=project_ids,
+            inspection__status=InspectionStatus.COMPLETED,
+            inspection__date__gte=start,
+            inspection__date__lt=end,
+            score__lt=F("item__max_score"),
+        )
+        .values(
+            "inspection_id",
+            "inspection__project_id",
+            "inspection__project__name",
+            "inspection__date",
+            "item__category",
+            "item__text",
+            "note",
+        )
+        .order_by()
+    )
+    return [
+        {
+            "category": FINDING_REPORT_CATEGORY.get(r["item__category"], SERVICE),
+            "source_category": str(labels.get(r["item__category"], r["item__category"])),
+            "project_id": r["inspection__project_id"],
+            "project": r["inspection__project__name"],
+            "building_id": None,
+            "building": "",
+            "date": r["inspection__date"],
+            "description": " — ".join(filter(None, [r["item__text"], r["note"]])),
+            "url": reverse("ops:inspection_detail", args=[r["inspection_id"]]),
+        }
+        for r in rows
+    ]

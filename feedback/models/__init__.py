@@ -1,6 +1,6 @@
 """Models of the feedback app (SPEC R-FB-*), split by sub-domain."""
 
-from .assessment import QuarterlyAssessment, quarter_bounds, quarter_of
+from .assessment import AssessmentStatus, QuarterlyAssessment, quarter_bounds, quarter_of
 from .callback_rules import CallbackRule, RuleCode, rule_due
 from .callbacks import (
     OPEN_CALLBACK_STATUSES,
@@ -35,6 +35,12 @@ from .cases import (
     ComplaintCategory,
     DeadlineBreach,
     OwnerConfirmation,
+)
+from .checklists import (
+    AssessmentChecklistItem,
+    AssessmentChecklistLine,
+    Indicator,
+    Proposal,
 )
 from .options import ComplaintCategoryOption, DefectCategoryOption
 from .quality import (
@@ -72,6 +78,9 @@ __all__ = [
     "SURVEY_LINK_DAYS",
     "AmbassadorAssignment",
     "AmbassadorPatrol",
+    "AssessmentChecklistItem",
+    "AssessmentChecklistLine",
+    "AssessmentStatus",
     "BreachKind",
     "CallbackAttempt",
     "CallbackReassignment",
@@ -96,9 +105,11 @@ __all__ = [
     "Greeting",
     "HandoverFact",
     "Holiday",
+    "Indicator",
     "MonthlyTraining",
     "OwnerConfirmation",
     "ProjectStepRecord",
+    "Proposal",
     "QuarterlyAssessment",
     "Question",
     "Questionnaire",

@@ -1,5 +1,7 @@
-"""The quarterly 6+2 assessment (R-FB-10): the A1 perception indicators entered per project and
-quarter from site checks and mystery visits. A2 and A3 are computed from the records
+"""The quarterly 6+2 assessment (R-FB-10): one row per project and quarter, the checklist an
+inspector fills (A1 perception and A2 process items, ``checklists``), submitted and locked
+(a manager may reopen it), and for the fourth quarter the group BSC figure that replaces the
+computed total (第四季度考核结果以集团BSC结果为准). A3 is computed from the callbacks
 (``feedback.selectors.assessment_ranking``)."""
 
 import datetime
@@ -7,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesite.models.workflow import ProjectOwned
@@ -25,9 +28,23 @@ def quarter_of(day: datetime.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("已提交")
+
+
 class QuarterlyAssessment(ProjectOwned):
-    """A1 of one project for one quarter: the site-check score and the mystery-visit score
-    (0–100 each); A1 is their mean (or the one entered)."""
+    """The 6+2 check of one project for one quarter: its checklist lines (A1 and A2), its
+    state, and the fourth quarter's group BSC result. ``site_check_score`` and
+    ``mystery_visit_score`` are the A1 figures entered before the checklists (kept for the
+    record; A1 now comes from the checklist)."""
+
+    # Submitted locks the checklist; a manager may reopen it (back to draft).
+    TRANSITIONS = {
+        AssessmentStatus.DRAFT: {AssessmentStatus.SUBMITTED},
+        AssessmentStatus.SUBMITTED: {AssessmentStatus.DRAFT},
+    }
+    TRANSITION_ERROR = _("检查表状态不能从“%(from)s”变为“%(to)s”。")
 
     project = models.ForeignKey(
         "salesite.Project",
@@ -56,6 +73,40 @@ class QuarterlyAssessment(ProjectOwned):
         validators=SCORE_VALIDATORS,
     )
     note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bsc_total = models.DecimalField(
+        _("集团BSC结果"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+    )
+    bsc_note = models.CharField(_("BSC结果说明"), max_length=300, blank=True)
+    bsc_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("BSC结果录入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bsc_at = models.DateTimeField(_("BSC结果录入时间"), null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),
@@ -67,8 +118,12 @@ class QuarterlyAssessment(ProjectOwned):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("6+2季度考核（感知指标A1）")
-        verbose_name_plural = _("6+2季度考核（感知指标A1）")
+        verbose_name = _("6+2季度检查")
+        verbose_name_plural = _("6+2季度检查")
+        permissions = [
+            ("reopen_quarterlyassessment", _("可退回已提交的6+2季度检查表")),
+            ("record_bsc_quarterlyassessment", _("可录入第四季度集团BSC结果")),
+        ]
         ordering = ["-year", "-quarter", "project"]
         constraints = [
             models.UniqueConstraint(
@@ -77,12 +132,18 @@ class QuarterlyAssessment(ProjectOwned):
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="assessment_quarter_1_4"
             ),
+            models.CheckConstraint(
+                condition=models.Q(bsc_total__isnull=True) | models.Q(quarter=4),
+                name="assessment_bsc_q4_only",
+            ),
         ]
 
     def __str__(self):
         return f"{self.project} {self.year}Q{self.quarter}"
 
+    def get_absolute_url(self):
+        return reverse("feedback:assessment_checklist", args=[self.pk])
+
     @property
-    def a1(self):
-        values = [v for v in (self.site_check_score, self.mystery_visit_score) if v is not None]
-        return sum(values) / len(values) if values else None
+    def is_locked(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED

@@ -210,9 +210,15 @@ def club_events_visible(user):
 
 
 from .assessment import assessment_ranking  # noqa: E402
+from .checklists import checklist_proposals, checklist_sections  # noqa: E402
+from .defects import (  # noqa: E402
+    defect_drilldown,
+    defect_report,
+    defect_rows,
+    defect_summary,
+)
 from .quality import (  # noqa: E402
     contractor_ranking,
-    defect_report,
     half_month_bounds,
     loyalty_rates,
     patrols_missing,
@@ -236,12 +242,17 @@ __all__ = [
     "callbacks_visible",
     "case_status_counts",
     "cases_visible",
+    "checklist_proposals",
+    "checklist_sections",
     "club_events_visible",
     "contractor_ranking",
     "customer_portal_cases",
     "customer_search",
     "customer_survey_links",
+    "defect_drilldown",
     "defect_report",
+    "defect_rows",
+    "defect_summary",
     "half_month_bounds",
     "loyalty_rates",
     "my_cases",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from salesite.models import Purchase
 
 from ..models import (
+    AssessmentChecklistLine,
+    AssessmentStatus,
     CallbackStatus,
     CallbackTask,
     Case,
@@ -32,11 +34,6 @@ def _pct(part, whole):
     return (Decimal(part) * HUNDRED / whole) if whole else None
 
 
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
-
-
 def _q2(value):
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP) if value is not None else None
 
@@ -46,21 +43,22 @@ def assessment_ranking(projects, *, year: int, quarter: int, today=None) -> list
 
     Per project (all figures 0–100, two decimals):
 
-    - **A1 perception (25 %)**: entered per quarter (``QuarterlyAssessment``): the mean of the
-      site-check and mystery-visit scores that were entered.
-    - **A2 process (25 %)**: the mean of the following rates that have a denominator:
-      (a) callbacks made on time — tasks due in the quarter (up to today) that were completed
-      (reached, or closed after the maximum of unreached attempts) on or before their due
-      date, over all tasks due in that span;
-      (b) case deadlines met — cases received in the quarter that carried a deadline
-      (dispatch, answer, repair callbacks, survey) and have no ``DeadlineBreach``, over all
-      such cases;
-      (c) notices sent — customers with an active purchase signed by the quarter's end who have
-      the 6+2 action "工程进度告知" (``progress_notice``) recorded by then, over those customers.
+    - **A1 perceived execution (25 %)** and **A2 process (25 %)**: from the project's submitted
+      checklist of the quarter (``QuarterlyAssessment`` and its lines): 100 × the sum of the
+      indicator's item scores over the sum of their full scores. A draft counts for nothing.
+    - For reference beside A2, three rates from the records: (a) callbacks made on time — tasks
+      due in the quarter (up to today) completed (reached, or closed after the maximum of
+      unreached attempts) on or before their due date, over all tasks due in that span;
+      (b) case deadlines met — cases received in the quarter that carried a deadline and have
+      no ``DeadlineBreach``, over all such cases; (c) notices sent — customers with an active
+      purchase signed by the quarter's end who have the action "工程进度告知"
+      (``progress_notice``) recorded by then, over those customers.
     - **A3 customer evaluation (50 %)**: the mean callback score (1–5) of the callbacks
       completed in the quarter, times 20 (5 → 100).
-    - **Total** = 0.25·A1 + 0.25·A2 + 0.5·A3, only when all three are known; ranked by total
-      (equal totals share a rank); projects with a missing part follow, unranked.
+    - **Total** = 0.25·A1 + 0.25·A2 + 0.5·A3, only when all three are known; in the fourth
+      quarter the group BSC result, when recorded, replaces it (``bsc`` is True, the computed
+      figure stays in ``computed_total``). Ranked by total (equal totals share a rank);
+      projects with a missing part follow, unranked.
 
     A fixed number of grouped queries, whatever the number of projects.
     """
@@ -73,9 +71,23 @@ def assessment_ranking(projects, *, year: int, quarter: int, today=None) -> list
     end_dt = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
     last_due = min(end - datetime.timedelta(days=1), today)
 
-    a1 = {
+    checks = {
         a.project_id: a
-        for a in QuarterlyAssessment.objects.filter(project_id__in=ids, year=year, quarter=quarter)
+        for a in QuarterlyAssessment.objects.filter(
+            project_id__in=ids, year=year, quarter=quarter
+        ).select_related("bsc_by")
+    }
+    checklist = {
+        (r["assessment__project_id"], r["indicator"]): (r["score"], r["points"])
+        for r in AssessmentChecklistLine.objects.filter(
+            assessment__project_id__in=ids,
+            assessment__year=year,
+            assessment__quarter=quarter,
+            assessment__status=AssessmentStatus.SUBMITTED,
+        )
+        .values("assessment__project_id", "indicator")
+        .annotate(score=Sum("score"), points=Sum("points"))
+        .order_by()
     }
     callbacks = {
         r["project_id"]: r
@@ -151,20 +163,24 @@ def assessment_ranking(projects, *, year: int, quarter: int, today=None) -> list
             "cases_on_time": _pct(cs.get("met", 0), cs.get("total", 0)),
             "notices_sent": _pct(nt.get("sent", 0), nt.get("total", 0)),
         }
-        a1_value = a1[p.pk].a1 if p.pk in a1 else None
-        a2_value = _mean(parts.values())
+        a1_value = _pct(*checklist.get((p.pk, "a1"), (0, 0)))
+        a2_value = _pct(*checklist.get((p.pk, "a2"), (0, 0)))
         a3_value = Decimal(sc["mean"]) * 20 if sc and sc["mean"] is not None else None
-        total = None
+        computed = None
         if None not in (a1_value, a2_value, a3_value):
-            total = A1_WEIGHT * a1_value + A2_WEIGHT * a2_value + A3_WEIGHT * a3_value
+            computed = _q2(A1_WEIGHT * a1_value + A2_WEIGHT * a2_value + A3_WEIGHT * a3_value)
+        check = checks.get(p.pk)
+        bsc = check is not None and quarter == 4 and check.bsc_total is not None
         rows.append(
             {
                 "project": p,
-                "assessment": a1.get(p.pk),
+                "assessment": check,
                 "a1": _q2(a1_value),
                 "a2": _q2(a2_value),
                 "a3": _q2(a3_value),
-                "total": _q2(total),
+                "computed_total": computed,
+                "total": check.bsc_total if bsc else computed,
+                "bsc": bsc,
                 "scored_callbacks": sc["n"] if sc else 0,
                 **{k: _q2(v) for k, v in parts.items()},
             }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from salesite.models import Purchase
@@ -15,10 +15,6 @@ from ..models import (
     AmbassadorAssignment,
     AmbassadorPatrol,
     CallbackTask,
-    Case,
-    ComplaintCategoryOption,
-    DefectCategory,
-    DefectCategoryOption,
     Referral,
     RepeatPurchase,
     quarter_bounds,
@@ -26,16 +22,6 @@ from ..models import (
 from .assessment import _pct, _q2
 
 # --- defect report, contractor ranking (R-FB-11, R-FB-4) and loyalty rates (R-FB-12) --------
-
-CALLBACK_DEFECT_CATEGORY = {
-    "sales": DefectCategory.SALES,
-    "delivery": DefectCategory.ENGINEERING,
-    "residence_3m": DefectCategory.SERVICE,
-    "quality_1y": DefectCategory.ENGINEERING,
-    "repair": DefectCategory.ENGINEERING,
-    "repair_major": DefectCategory.ENGINEERING,
-    "rectification": DefectCategory.ENGINEERING,
-}
 
 
 def _quarter_span(year, quarter):
@@ -47,76 +33,6 @@ def _quarter_span(year, quarter):
         datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
         datetime.datetime.combine(end, datetime.time.min, tzinfo=tz),
     )
-
-
-def defect_report(projects, *, year: int, quarter: int) -> list[dict]:
-    """Defects of a quarter by category (design, engineering, sales, service) and source
-    (R-FB-11): complaints received (by their category's ``defect_category``, set in admin;
-    by default "other" counts as service; follow-ups
-    opened by a callback are counted once, as the callback), dissatisfied callbacks completed
-    (by rule: sales → sales, the 3-month callback → service, the others → engineering) and the
-    ambassadors' patrol findings. The lines are the defect categories (``DefectCategoryOption``
-    rows; a deactivated one is shown only if it has counts). Four queries, whatever the number
-    of projects."""
-    ids = [p.pk for p in projects]
-    start, end, start_dt, end_dt = _quarter_span(year, quarter)
-    options = {o.code: o for o in DefectCategoryOption.objects.all()}
-    table = {c: {"complaints": 0, "callbacks": 0, "patrols": 0} for c in options}
-
-    def line(code):  # a code with no row still gets a line, under its code
-        return table.setdefault(code, {"complaints": 0, "callbacks": 0, "patrols": 0})
-
-    complaints = (
-        Case.objects.filter(
-            project_id__in=ids,
-            kind="complaint",
-            source_callback__isnull=True,
-            received_at__gte=start_dt,
-            received_at__lt=end_dt,
-        )
-        .values(
-            line=Subquery(
-                ComplaintCategoryOption.objects.filter(code=OuterRef("complaint_category")).values(
-                    "defect_category"
-                )[:1]
-            )
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in complaints:
-        cat = r["line"] or DefectCategory.SERVICE
-        line(cat)["complaints"] += r["n"]
-    callbacks = (
-        CallbackTask.objects.filter(
-            project_id__in=ids,
-            dissatisfied=True,
-            completed_at__gte=start_dt,
-            completed_at__lt=end_dt,
-        )
-        .values("rule")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in callbacks:
-        line(CALLBACK_DEFECT_CATEGORY.get(r["rule"], DefectCategory.SERVICE))["callbacks"] += r["n"]
-    patrols = (
-        AmbassadorPatrol.objects.filter(
-            project_id__in=ids, patrolled_on__gte=start, patrolled_on__lt=end
-        )
-        .values("category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in patrols:
-        line(r["category"])["patrols"] += r["n"]
-    rows = []
-    for code, counts in table.items():
-        option = options.get(code) or DefectCategoryOption(code=code, name=code, active=False)
-        total = sum(counts.values())
-        if option.active or total:
-            rows.append({"category": option, **counts, "total": total})
-    return rows
 
 
 def contractor_ranking(projects, *, year: int, quarter: int) -> list[dict]:

@@ -20,7 +20,13 @@ from ..selectors import (
     ambassador_for,
     questions_for,
 )
-from .assessment import assessment_record_a1
+from .assessment import (
+    assessment_open,
+    assessment_record_bsc,
+    assessment_reopen,
+    assessment_save_lines,
+    assessment_submit,
+)
 from .callback_generation import (
     CATCH_UP,
     LOOKAHEAD,
@@ -102,7 +108,11 @@ __all__ = [
     "_add_months_sql",
     "active_reward",
     "ambassador_for",
-    "assessment_record_a1",
+    "assessment_open",
+    "assessment_record_bsc",
+    "assessment_reopen",
+    "assessment_save_lines",
+    "assessment_submit",
     "callback_assign",
     "callback_reassign",
     "callback_reassign_bulk",

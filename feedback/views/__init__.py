@@ -27,8 +27,10 @@ from .cases import (
     index,
     my_cases,
 )
+from .checklists import assessment_bsc, assessment_checklist, assessment_reopen
 from .quality import (
     contractor_ranking,
+    defect_list,
     defect_report,
     loyalty,
     patrol_create,
@@ -42,7 +44,10 @@ from .surveys import survey_answer
 
 __all__ = [
     "assessment",
+    "assessment_bsc",
+    "assessment_checklist",
     "assessment_enter",
+    "assessment_reopen",
     "callback_detail",
     "callback_list",
     "callback_reassign",
@@ -58,6 +63,7 @@ __all__ = [
     "contractor_ranking",
     "customer_search",
     "customer_timeline",
+    "defect_list",
     "defect_report",
     "index",
     "loyalty",

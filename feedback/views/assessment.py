@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +12,7 @@ from salesite.views_access import staff_view
 
 from .. import exports, selectors, services
 from ..forms import (
-    AssessmentA1Form,
+    AssessmentOpenForm,
     QuarterForm,
 )
 from ..models import (
@@ -56,31 +55,23 @@ def assessment(request):
 
 @staff_view("feedback.add_quarterlyassessment")
 def assessment_enter(request):
+    """Pick a project and quarter: opens (or creates) its checklist."""
     projects = projects_with_perm(request.user, "feedback.add_quarterlyassessment")
     year, quarter = quarter_of(timezone.localdate())
     initial = {"year": year, "quarter": quarter, **request.GET.dict()}
-    form = AssessmentA1Form(request.POST or None, projects=projects, initial=initial)
+    form = AssessmentOpenForm(request.POST or None, projects=projects, initial=initial)
+    form.submit_label = _("打开检查表")
 
-    def record(d):
-        return services.assessment_record_a1(
-            project=d["project"],
-            year=d["year"],
-            quarter=d["quarter"],
-            site_check_score=d["site_check_score"],
-            mystery_visit_score=d["mystery_visit_score"],
-            note=d["note"],
-            user=request.user,
+    def open_checklist(d):
+        return services.assessment_open(
+            project=d["project"], year=d["year"], quarter=d["quarter"], user=request.user
         )
-
-    def quarter_page(_saved):
-        d = form.cleaned_data
-        return f"{reverse('feedback:assessment')}?year={d['year']}&quarter={d['quarter']}"
 
     return service_form_page(
         request,
         form=form,
-        call=record,
-        success=_("感知指标 A1 已保存。"),
-        title=_("录入6+2季度考核感知指标（A1）"),
-        redirect_to=quarter_page,
+        call=open_checklist,
+        success=_("请填写检查表。"),
+        title=_("填写6+2季度检查表"),
+        redirect_to=lambda saved: saved.get_absolute_url(),
     )

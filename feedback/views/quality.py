@@ -35,13 +35,36 @@ from .assessment import quarter_from_request
 def defect_report(request):
     projects = projects_with_perm(request.user, "feedback.view_ambassadorpatrol")
     form, year, quarter = quarter_from_request(request)
-    rows = selectors.defect_report(projects, year=year, quarter=quarter)
+    report = selectors.defect_summary(projects, year=year, quarter=quarter)
     if export_format(request):
-        return export_response(request, *exports.defects(rows), f"defects-{year}Q{quarter}")
+        return export_response(request, *exports.defects(report), f"defects-{year}Q{quarter}")
     return render(
         request,
         "feedback/defect_report.html",
-        {"form": form, "rows": rows, "year": year, "quarter": quarter},
+        {"form": form, "report": report, "year": year, "quarter": quarter},
+    )
+
+
+@staff_view("feedback.view_ambassadorpatrol")
+def defect_list(request):
+    """The individual defects behind a count of the report (drill-down), with links."""
+    projects = projects_with_perm(request.user, "feedback.view_ambassadorpatrol")
+    form, year, quarter = quarter_from_request(request)
+    g = request.GET
+    project_id = g.get("project", "")
+    rows = selectors.defect_drilldown(
+        projects,
+        year=year,
+        quarter=quarter,
+        category=g.get("category", ""),
+        source=g.get("source", ""),
+        project_id=int(project_id) if project_id.isdigit() else None,
+        building=g.get("building", ""),
+    )
+    return render(
+        request,
+        "feedback/defect_list.html",
+        {"form": form, "page": paginate(request, rows), "year": year, "quarter": quarter},
     )
 
 

@@ -179,18 +179,26 @@ def test_query_count_does_not_grow_with_projects(client_for, today, django_asser
 
 
 def test_six_plus_two_score_of_the_quarter(member, project, today):
-    from feedback.models import QuarterlyAssessment, quarter_of
+    from feedback import services
+    from feedback.models import quarter_of
 
     year, quarter = quarter_of(today)
-    QuarterlyAssessment.objects.create(
-        project=project, year=year, quarter=quarter, site_check_score=Decimal("80")
+    # A submitted checklist: every A1 item at 80 % of its full score, every A2 item full.
+    check = services.assessment_open(project=project, year=year, quarter=quarter)
+    services.assessment_save_lines(
+        assessment=check,
+        entries={
+            line.pk: {"score": line.points * (Decimal("0.8") if line.indicator == "a1" else 1)}
+            for line in check.lines.all()
+        },
     )
+    services.assessment_submit(assessment=check)
     callback(project, today, status="reached", score=Decimal("5"), completed_at=timezone.now())
     user = member("cs_lead", project)
     fig = by_title(registry.dashboard_figures(user, [project.pk], today, today, today=today))[
         "6+2 考核得分"
     ]
-    assert fig.value == pytest.approx(95.0)  # 0.25·80 + 0.25·100 + 0.5·(5·20)
+    assert fig.value == pytest.approx(95.0)  # 0.25·A1 80 + 0.25·A2 100 + 0.5·(5·20)
     assert f"year={year}&quarter={quarter}" in fig.url
 
 

@@ -62,6 +62,22 @@ def test_seed_demo_is_idempotent():
         "replied",
         "closed",
     }
+    # The quarter's 6+2 checklists are submitted; one fourth quarter carries the BSC result.
+    from django.utils import timezone
+
+    from feedback import selectors
+    from salesite.models import Project
+
+    year, quarter = m.quarter_of(timezone.localdate())
+    assert (
+        m.QuarterlyAssessment.objects.filter(year=year, quarter=quarter, status="submitted").count()
+        == 3
+    )
+    assert m.QuarterlyAssessment.objects.filter(quarter=4, bsc_total__isnull=False).count() == 1
+    # The defect report of the quarter shows defects of every source but the callbacks.
+    report = selectors.defect_summary(Project.objects.all(), year=year, quarter=quarter)
+    totals = {code: sum(r[code] for r in report["by_category"]) for code, _l in report["sources"]}
+    assert all(n > 0 for code, n in totals.items() if code != "callbacks"), totals
     call_command("seed_demo", verbosity=0)
     assert (
         Case.objects.count(),
