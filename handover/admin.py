@@ -345,3 +345,6 @@ class ProgressMilestoneOptionAdmin(OptionRowAdmin):
 @admin.register(models.InspectionDefectCategoryOption)
 class InspectionDefectCategoryOptionAdmin(OptionRowAdmin):
     pass
+
+
+from . import admin_day  # noqa: E402, F401  (handover days, issue #15)

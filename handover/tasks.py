@@ -24,3 +24,12 @@ def handover_milestone_overdue() -> dict:
     with record_run("handover_milestone_overdue") as counts:
         counts["marked_overdue"] = services.milestones_mark_overdue()
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("handover_booking_reminders")
+def handover_booking_reminders() -> dict:
+    """SMS the owners booked for tomorrow's handover slots; once per booking."""
+    with record_run("handover_booking_reminders") as counts:
+        counts["reminded"] = services.day.bookings_remind()
+    return counts

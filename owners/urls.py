@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_pages
+from . import views, views_booking, views_cases, views_pages
 
 app_name = "owners"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("renovation/files/<int:pk>/", views_pages.renovation_file, name="renovation_file"),
     path("handover/", views_pages.handover, name="handover"),
     path("handover/photos/<int:pk>/", views_pages.handover_photo, name="handover_photo"),
+    path("handover/booking/<int:pk>/", views_booking.handover_booking, name="handover_booking"),
+    path("handover/check-in/", views_booking.handover_check_in, name="handover_check_in"),
 ]
