@@ -75,3 +75,6 @@ class HandoverConfig(AppConfig):
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures
         )
+        from . import dashboard_day
+
+        registry.register(dashboard_figures=dashboard_day.dashboard_figures)

@@ -71,6 +71,9 @@ def seed_demo(today: datetime.date | None = None) -> None:
                 seed(project, today)
         if code in ("binjiang", "yunqi"):
             _registered_tenant(project, today)
+    from .demo_day import seed_demo_day  # handover days (issue #15)
+
+    seed_demo_day(BATCH_NAME, today)
 
 
 def _fee_items(project):

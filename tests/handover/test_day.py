@@ -480,3 +480,46 @@ def test_owner_checks_in_by_the_qr_page(project):
     assert ticket.self_check_in and ticket.unit_id == units[0].pk
     assert client.post(url, {"day": day.pk, "unit": units[1].pk}).status_code == 404
     assert HandoverDay.objects.get().tickets.count() == 1
+
+
+def test_demo_has_two_days_bookings_a_served_queue_and_a_rehearsal():
+    from handover.demo import seed_demo
+    from salesite.demo import seed_core
+
+    seed_core()
+    seed_demo()
+    seed_demo()  # idempotent
+    batch = HandoverDay.objects.get(date=TODAY).batch
+    assert batch.handover_days.count() == 2
+    assert batch.rehearsals.count() == 1
+    assert SlotBooking.objects.filter(batch=batch).count() >= 5
+    assert SlotBooking.objects.filter(batch=batch, slot__day__date__gt=TODAY).exists()
+    today = batch.handover_days.get(date=TODAY)
+    total = waits.day_figures(today)["total"]
+    assert total.served >= 3 and total.avg_wait is not None and total.avg_desk is not None
+    assert today.tickets.filter(status=TicketStatus.WAITING).count() == 2
+
+
+def test_dashboard_block_shows_the_wait_figures(project, member):
+    from salesite.dashboard import registry
+
+    _batch, units, day = started_today(project, n=3)
+    for n, (unit, arr, call, end) in enumerate(
+        [(units[0], (9, 0), (9, 4), (9, 30)), (units[1], (9, 10), (9, 30), (9, 50))], start=1
+    ):
+        QueueTicket.objects.create(
+            project=project,
+            day=day,
+            number=n,
+            unit=unit,
+            arrived_at=at(TODAY, *arr),
+            called_at=at(TODAY, *call),
+            completed_at=at(TODAY, *end),
+            status=TicketStatus.DONE,
+        )
+    user = member("cs_lead", project)
+    figures = registry.dashboard_figures(user, [project.pk], TODAY, TODAY, today=TODAY)
+    (fig,) = [x for x in figures if x.title == "交房平均等候(分钟)"]
+    # waits 4 and 20 → mean 12.0; p95 rank ceil(1.9) = 2 → 20; desk 26 and 20 → 23.0.
+    assert fig.value == 12.0
+    assert fig.note == "已服务 2 户；95% 等候 20.0 分钟；平均办理 23.0 分钟"
