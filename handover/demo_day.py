@@ -118,6 +118,8 @@ def _served_queue(day, units, today) -> None:
             else:
                 ticket.status = TicketStatus.SERVING
                 desk_free[desk] = _at(today, 23, 59)
+        else:  # still waiting: arrived a little before now when the demo is seeded later on
+            ticket.arrived_at = max(arrival, timezone.now() - datetime.timedelta(minutes=14 - n))
         ticket.save()
         if ticket.booking_id:
             SlotBooking.objects.filter(pk=ticket.booking_id).update(status=BookingStatus.ARRIVED)

@@ -45,7 +45,15 @@ class PhoneBookingForm(PlausibleInputMixin, forms.Form):
 
 
 class CheckInSearchForm(PlausibleInputMixin, forms.Form):
-    q = forms.CharField(label=_("姓名、手机尾号或房号"), max_length=30, required=False, strip=True)
+    q = forms.CharField(
+        label=_("姓名、手机尾号或房号"),
+        max_length=30,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("姓名、手机尾号或房号")}
+        ),
+    )
 
 
 class CallForm(PlausibleInputMixin, forms.Form):

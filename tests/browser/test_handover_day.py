@@ -82,9 +82,10 @@ def test_owner_books_front_desk_checks_in_and_calls_venue_screen_shows_it(
         assert ticket.desk == 3 and ticket.status == "called"
 
         # The screen shows it without a reload, with its desk, and no owner's name.
-        cell = screen.locator(f'#called td[data-number="{ticket.number}"]')
-        expect(cell).to_be_visible()
-        expect(screen.locator("#called tr", has=cell)).to_contain_text("3 号台")
+        cell = screen.locator(f'td[data-number="{ticket.number}"]')
+        row = screen.locator("#called tbody tr", has=cell)
+        expect(row).to_be_visible()
+        expect(row).to_contain_text("3 号台")
         assert purchase.customer.name not in screen.content()
 
         # The desk starts the unit's handover steps from the queue.
