@@ -28,7 +28,7 @@ def unbooked_units(batch: DeliveryBatch):
     """The batch's units with no live booking (the list to phone), with the buyer's name and
     phone."""
     live = SlotBooking.objects.filter(batch=batch, unit=OuterRef("pk"), status__in=SlotBooking.LIVE)
-    buyers = Purchase.objects.filter(is_active=True).select_related("customer")
+    buyers = Purchase.objects.filter(is_active=True).select_related("customer__project")
     return (
         batch.units.exclude(Exists(live))
         .select_related("building")
@@ -70,7 +70,7 @@ def check_in_candidates(day: HandoverDay, q: str, limit: int = 20) -> list[Unit]
     )
     if q.isdigit():
         cond |= Q(purchases__is_active=True, purchases__customer__phone__endswith=q)
-    buyers = Purchase.objects.filter(is_active=True).select_related("customer")
+    buyers = Purchase.objects.filter(is_active=True).select_related("customer__project")
     units = list(
         day.batch.units.filter(cond)
         .distinct()

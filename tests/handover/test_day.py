@@ -523,3 +523,35 @@ def test_dashboard_block_shows_the_wait_figures(project, member):
     # waits 4 and 20 → mean 12.0; p95 rank ceil(1.9) = 2 → 20; desk 26 and 20 → 23.0.
     assert fig.value == 12.0
     assert fig.note == "已服务 2 户；95% 等候 20.0 分钟；平均办理 23.0 分钟"
+
+
+def test_day_pages_queries_do_not_grow_with_rows(project, member, client_for):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    batch, units, day = started_today(project, n=10)
+    slot = day_services.slot_create(day=day, starts_at=T(0), ends_at=T(23, 59), capacity=20)
+    client = client_for(member("cs_lead", project))
+    pages = [
+        reverse("handover:batch_days", args=[batch.pk]),
+        reverse("handover:day_detail", args=[day.pk]),
+        reverse("handover:day_queue", args=[day.pk]) + "?q=1",
+        reverse("handover:batch_waits", args=[batch.pk]),
+    ]
+
+    def counts():
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(conn) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    day_services.booking_book(slot=slot, unit=units[0])
+    queue_services.check_in(day=day, unit=units[0])
+    counts()  # warm the per-user caches
+    few = counts()
+    for unit in units[1:8]:
+        day_services.booking_book(slot=slot, unit=unit)
+        queue_services.check_in(day=day, unit=unit)
+    assert counts() == few
