@@ -13,6 +13,7 @@ from django.utils import timezone
 from handover import selectors_day, waits
 from handover.models import (
     BookingStatus,
+    EmergencyPlan,
     HandoverDay,
     QueueTicket,
     SlotBooking,
@@ -555,3 +556,51 @@ def test_day_pages_queries_do_not_grow_with_rows(project, member, client_for):
         day_services.booking_book(slot=slot, unit=unit)
         queue_services.check_in(day=day, unit=unit)
     assert counts() == few
+
+
+def test_rehearsal_and_emergency_plan_through_the_pages(project, member, client_for):
+    batch, _units = make_sold_batch(project)
+    client = client_for(member("cs_lead", project))
+    url = reverse("handover:rehearsal_create", args=[batch.pk])
+    bad = client.post(
+        url, {"held_on": "2026-11-30", "participants": "客服部", "problems": "指示牌不足｜王敏"}
+    )
+    assert "第 1 行格式不对" in bad.content.decode()
+    assert not batch.rehearsals.exists()
+    client.post(
+        url,
+        {
+            "held_on": "2026-11-30",
+            "participants": "客服部、工程部",
+            "problems": "指示牌不足｜客服部 王敏｜2026-12-02\nPOS 机信号差|收银组|2026-12-03",
+        },
+    )
+    (rehearsal,) = batch.rehearsals.all()
+    assert [(p.description, p.responsible, p.due_date) for p in rehearsal.problems.all()] == [
+        ("指示牌不足", "客服部 王敏", D(2026, 12, 2)),
+        ("POS 机信号差", "收银组", D(2026, 12, 3)),
+    ]
+    plan_url = reverse("handover:emergency_plan_edit", args=[batch.pk])
+    for items in ("发电机试机\n医药箱", "医药箱\n疏散通道"):
+        saved = client.post(plan_url, {"content": "停电时启用备用发电机。", "items": items})
+        assert saved.status_code == 302, saved.content.decode()[-3000:]
+    plan = EmergencyPlan.objects.get(batch=batch)
+    assert sorted(plan.items.values_list("text", flat=True)) == ["医药箱", "疏散通道"]
+    item = plan.items.get(text="医药箱")
+    client.post(reverse("handover:check_item_toggle", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.checked and item.checked_at
+    page = client.get(reverse("handover:batch_day_plan", args=[batch.pk])).content.decode()
+    assert "指示牌不足" in page and "疏散通道" in page
+
+
+def test_rotating_the_link_through_the_page(project, member, client_for):
+    batch, _units = make_sold_batch(project)
+    client = client_for(member("cs_lead", project))
+    page = client.get(reverse("handover:venue_settings", args=[batch.pk]))
+    old = page.context["screen_url"]
+    client.post(reverse("handover:venue_rotate", args=[batch.pk]))
+    new = client.get(reverse("handover:venue_settings", args=[batch.pk])).context["screen_url"]
+    assert new != old
+    assert Client().get(old).status_code == 404
+    assert Client().get(new).status_code == 200
