@@ -59,14 +59,6 @@ class HandoverConfig(AppConfig):
             register_record_view(model)
         register_record_view(models.InspectionDefect, via="inspection")  # photos of a defect
         register_record_view(models.RectificationItem, via="case")  # photos of a leftover item
-        # Handover days (issue #15): each is shown on its batch's pages.
-        register_record_view(models.HandoverDay, via="batch")
-        register_record_view(models.SlotBooking, via="batch")
-        register_record_view(models.QueueTicket, via="day")
-        register_record_view(models.RehearsalProblem, via="rehearsal")
-        register_record_view(models.Rehearsal, via="batch")
-        register_record_view(models.EmergencyCheckItem, via="plan")
-        register_record_view(models.EmergencyPlan, via="batch")
 
         from salesite.dashboard import registry
 

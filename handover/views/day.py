@@ -89,7 +89,11 @@ def _phone_form(day, data=None):
 
 @staff_view()
 def day_detail(request, pk):
-    day = get_record(request, HandoverDay.objects.select_related("batch", "project"), pk=pk)
+    # The day is shown as a part of its batch (it owns no files): the batch's page rule.
+    batch = get_record(
+        request, DeliveryBatch.objects.select_related("project"), handover_days__pk=pk
+    )
+    day = batch.handover_days.select_related("batch", "project").get(pk=pk)
     context = {
         "day": day,
         "batch": day.batch,
