@@ -361,4 +361,8 @@ class InspectionDefectCategoryOptionAdmin(OptionRowAdmin):
     pass
 
 
-from . import admin_previews, admin_signatures  # noqa: E402, F401 (findings, photo tags; signatures)
+from . import (  # noqa: E402, F401 (findings, photo tags; signatures)
+    admin_day,
+    admin_previews,
+    admin_signatures,
+)

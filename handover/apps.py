@@ -34,8 +34,17 @@ class HandoverConfig(AppConfig):
             models.InspectionDefect,
             models.PreviewFinding,
             models.HandoverSignature,
+            models.HandoverDay,
+            models.HandoverSlot,
+            models.SlotBooking,
+            models.QueueTicket,
+            models.Rehearsal,
+            models.RehearsalProblem,
+            models.EmergencyPlan,
+            models.EmergencyCheckItem,
         ):
             auditlog.register(model)
+        auditlog.register(models.VenueSettings, exclude_fields=["screen_token"])
 
         from salesite.access import register_record_view
 
@@ -74,3 +83,6 @@ class HandoverConfig(AppConfig):
         register_defect_source(
             "rectifications", _("交接遗留问题"), selectors.rectification_defects, order=50
         )
+        from . import dashboard_day
+
+        registry.register(dashboard_figures=dashboard_day.dashboard_figures)

@@ -73,6 +73,9 @@ def seed_demo(today: datetime.date | None = None) -> None:
             _registered_tenant(project, today)
     demo_previews.seed_demo(today, BATCH_NAME, _users)  # preview findings, defect photos
     demo_signatures.seed_demo(today)  # signatures on the tablet (demo_signatures.py)
+    from .demo_day import seed_demo_day  # handover days (issue #15)
+
+    seed_demo_day(BATCH_NAME, today)
 
 
 def _fee_items(project):

@@ -32,4 +32,11 @@ def handover_findings_overdue() -> dict:
     """Tell the assignee of each preview finding past its deadline, once per deadline."""
     with record_run("handover_findings_overdue") as counts:
         counts["notified"] = services.previews.findings_notify_overdue()
+
+
+@scheduled_job("handover_booking_reminders")
+def handover_booking_reminders() -> dict:
+    """SMS the owners booked for tomorrow's handover slots; once per booking."""
+    with record_run("handover_booking_reminders") as counts:
+        counts["reminded"] = services.day.bookings_remind()
     return counts

@@ -79,3 +79,36 @@ urlpatterns += [
     path("notices/<int:pk>/print/", printing.notice_print, name="notice_print"),
     path("releases/<int:pk>/print/", printing.release_print, name="release_print"),
 ]
+
+# Handover days (issue #15): slots, bookings, the queue, waits, rehearsal, venue settings.
+urlpatterns += [
+    path("batches/<int:pk>/days/", views.day.batch_days, name="batch_days"),
+    path("batches/<int:pk>/days/new/", views.day.day_create, name="day_create"),
+    path("batches/<int:pk>/waits/", views.day.batch_waits, name="batch_waits"),
+    path("batches/<int:pk>/waits/print/", views.day.batch_waits_print, name="batch_waits_print"),
+    path("batches/<int:pk>/day-plan/", views.day_plan.batch_day_plan, name="batch_day_plan"),
+    path(
+        "batches/<int:pk>/rehearsals/new/", views.day_plan.rehearsal_create, name="rehearsal_create"
+    ),
+    path(
+        "batches/<int:pk>/emergency-plan/",
+        views.day_plan.emergency_plan_edit,
+        name="emergency_plan_edit",
+    ),
+    path("batches/<int:pk>/venue/", views.day_plan.venue_settings, name="venue_settings"),
+    path("batches/<int:pk>/venue/rotate/", views.day_plan.venue_rotate, name="venue_rotate"),
+    path("batches/<int:pk>/check-in-qr.svg", views.day_plan.batch_check_in_qr, name="batch_qr"),
+    path("rehearsal-problems/<int:pk>/fixed/", views.day_plan.problem_fixed, name="problem_fixed"),
+    path(
+        "check-items/<int:pk>/toggle/", views.day_plan.check_item_toggle, name="check_item_toggle"
+    ),
+    path("days/<int:pk>/", views.day.day_detail, name="day_detail"),
+    path("days/<int:pk>/slots/new/", views.day.slot_create, name="slot_create"),
+    path("days/<int:pk>/start/", views.day.day_start, name="day_start"),
+    path("days/<int:pk>/book/", views.day.booking_phone, name="booking_phone"),
+    path("days/<int:pk>/queue/", views.day.day_queue, name="day_queue"),
+    path("days/<int:pk>/queue/check-in/", views.day.queue_check_in, name="queue_check_in"),
+    path("days/<int:pk>/queue/call/", views.day.queue_call, name="queue_call"),
+    path("bookings/<int:pk>/no-show/", views.day.booking_no_show, name="booking_no_show"),
+    path("tickets/<int:pk>/<slug:action>/", views.day.ticket_action, name="ticket_action"),
+]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cases, views_pages, views_previews
+from . import views, views_booking, views_cases, views_pages, views_previews
 
 app_name = "owners"
 
@@ -33,4 +33,6 @@ urlpatterns = [
         views_previews.preview_finding_photo,
         name="preview_finding_photo",
     ),
+    path("handover/booking/<int:pk>/", views_booking.handover_booking, name="handover_booking"),
+    path("handover/check-in/", views_booking.handover_check_in, name="handover_check_in"),
 ]

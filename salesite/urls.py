@@ -36,6 +36,8 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     # Public: callback surveys answered by SMS link, no login (feedback/survey_urls.py).
     path("s/", include("feedback.survey_urls")),
+    # Public: the handover venue screen by its secret link, no login (handover/venue_urls.py).
+    path("venue/", include("handover.venue_urls")),
     path("core/owner-access/", include("owners.staff_urls")),
     # The owner portal (its own login; staff pages refuse owner sessions and vice versa).
     path("owner/", include("owners.urls")),

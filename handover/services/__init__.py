@@ -4,7 +4,7 @@ The public functions of batches and cases are re-exported so ``services.case_sta
 working; moves, notices and inspections are used as modules (``services.moves.release_create``).
 """
 
-from . import batches, cases, inspections, moves, notices, previews
+from . import batches, cases, day, inspections, moves, notices, previews, queue
 from .batches import (
     batch_change_date,
     batch_create,
@@ -39,6 +39,7 @@ __all__ = [
     "case_resume",
     "case_start",
     "cases",
+    "day",
     "inspections",
     "milestone_complete",
     "milestones_mark_overdue",
@@ -46,6 +47,7 @@ __all__ = [
     "moves",
     "notices",
     "previews",
+    "queue",
     "rectification_add",
     "rectification_set_status",
     "step_copies",

@@ -2,6 +2,7 @@
 scoped fetch → permission → form → service → message. ``urls.py`` reaches them as
 ``views.<name>``."""
 
+from . import day, day_plan, venue
 from .batches import (
     batch_change_date,
     batch_create,
@@ -67,6 +68,8 @@ __all__ = [
     "case_resume",
     "case_start",
     "case_step",
+    "day",
+    "day_plan",
     "defect_verify",
     "fee_status_edit",
     "finding_create",
@@ -100,4 +103,5 @@ __all__ = [
     "release_list",
     "report",
     "report_print",
+    "venue",
 ]

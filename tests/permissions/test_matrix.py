@@ -81,6 +81,8 @@ SKIPPED_NAMES = {
     "password_reset_confirm",
     "survey_answer",
 }
+# The handover venue screen by its secret link (no login): tests/handover/test_day.py.
+SKIPPED_NAMES |= {"venue_screen", "venue_board", "venue_qr", "venue_document"}
 # The owner portal's own login and logout (public by design): tests/owners/test_views.py.
 SKIPPED_NAMES |= {"owners:login", "owners:login_verify", "owners:logout"}
 
@@ -814,6 +816,28 @@ URLS: dict[str, Spec] = {
     "handover:finding_create": Obj(pk_of("handover.DeliveryBatch")),
     "handover:finding_detail": Obj(pk_of("handover.PreviewFinding")),
     "handover:finding_edit": Obj(pk_of("handover.PreviewFinding")),
+    # handover days (issue #15)
+    "handover:batch_days": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:day_create": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:batch_waits": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:batch_waits_print": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:batch_day_plan": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:rehearsal_create": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:emergency_plan_edit": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:venue_settings": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:venue_rotate": PostOnly(pk_of("handover.DeliveryBatch")),
+    "handover:batch_qr": Obj(pk_of("handover.DeliveryBatch")),
+    "handover:problem_fixed": PostOnly(pk_of("handover.RehearsalProblem")),
+    "handover:check_item_toggle": PostOnly(pk_of("handover.EmergencyCheckItem")),
+    "handover:day_detail": Obj(pk_of("handover.HandoverDay")),
+    "handover:slot_create": Obj(pk_of("handover.HandoverDay")),
+    "handover:day_start": PostOnly(pk_of("handover.HandoverDay")),
+    "handover:booking_phone": PostOnly(pk_of("handover.HandoverDay")),
+    "handover:day_queue": Obj(pk_of("handover.HandoverDay")),
+    "handover:queue_check_in": PostOnly(pk_of("handover.HandoverDay")),
+    "handover:queue_call": PostOnly(pk_of("handover.HandoverDay")),
+    "handover:booking_no_show": PostOnly(pk_of("handover.SlotBooking")),
+    "handover:ticket_action": PostOnly(plus(pk_of("handover.QueueTicket"), action="start")),
     # renovation
     "renovation:index": Page(),
     "renovation:application_list": Page("renovation.view_renovationapplication"),
@@ -951,6 +975,8 @@ URLS: dict[str, Spec] = {
     "owners:handover_photo": OwnerPage(demo_owner_handover_photo),
     "owners:preview_findings": OwnerPage(),
     "owners:preview_finding_photo": OwnerPage(demo_owner_finding_photo),
+    "owners:handover_booking": OwnerPage(demo_owner_unit),
+    "owners:handover_check_in": OwnerPage(),
     "owners_staff:access_toggle": PostOnly(pk_of("salesite.Customer")),
 }
 
