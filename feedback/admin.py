@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite.admin import ProjectScopedAdmin
 from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
 
-from . import models, services
+from . import admin_repair_quality, models, services  # noqa: F401 (#16 registers its models)
 
 
 class CaseEventInline(admin.TabularInline):
@@ -497,6 +497,3 @@ class ComplaintCategoryOptionAdmin(OptionRowAdmin):
 @admin.register(models.DefectCategoryOption)
 class DefectCategoryOptionAdmin(OptionRowAdmin):
     pass
-
-
-from . import admin_repair_quality  # noqa: E402, F401  (issue #16: repair quality)

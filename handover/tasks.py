@@ -32,8 +32,10 @@ def handover_findings_overdue() -> dict:
     """Tell the assignee of each preview finding past its deadline, once per deadline."""
     with record_run("handover_findings_overdue") as counts:
         counts["notified"] = services.previews.findings_notify_overdue()
+    return counts
 
 
+@shared_task(acks_late=True)
 @scheduled_job("handover_booking_reminders")
 def handover_booking_reminders() -> dict:
     """SMS the owners booked for tomorrow's handover slots; once per booking."""
