@@ -459,4 +459,7 @@ class DefectCategoryOptionAdmin(OptionRowAdmin):
     pass
 
 
-from . import admin_repair_quality  # noqa: E402, F401  (issue #16: repair quality)
+from . import (  # noqa: E402
+    admin_ranking,  # noqa: F401  (issue #16 item 4: contractor ranking)
+    admin_repair_quality,  # noqa: F401  (issue #16: repair quality)
+)
