@@ -170,8 +170,8 @@ def _back(key, year, quarter):
     return redirect(f"{reverse('feedback:ranking')}?{_query(key, year, quarter)}")
 
 
+@staff_view(post=DECIDE)
 @require_POST
-@staff_view(DECIDE)
 def ranking_decide(request):
     """The centre head's decision on a ranked contractor (the status moves with history)."""
     _s, key, company, project, year, quarter = _resolve(request)
@@ -208,8 +208,8 @@ def ranking_decide(request):
     return _back(key, year, quarter)
 
 
+@staff_view(post=INTRODUCE)
 @require_POST
-@staff_view(INTRODUCE)
 def ranking_introduce(request):
     """Record a new contractor taken on (引进新的维修单位)."""
     _s, key, company, _p, year, quarter = _resolve(request)
