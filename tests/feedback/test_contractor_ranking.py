@@ -278,3 +278,29 @@ def test_denials(client_for, member, project, other_project, world):
     assert response.status_code == 404
     # A front desk clerk does not see the ranking at all.
     assert client_for(member("front_desk", project)).get(url).status_code == 403
+
+
+def test_demo_ranks_the_hangzhou_company_last_quarter():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from feedback.models.assessment import quarter_of
+    from salesite.models import Project
+
+    call_command("seed_demo", verbosity=0)
+    counts = (Case.objects.count(), CallbackTask.objects.count(), RankingDecision.objects.count())
+    company = Project.objects.get(code="binjiang").property_company
+    year, quarter = quarter_of(timezone.localdate())
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    result = contractor_forced_ranking(company, year=year, quarter=quarter)
+    ranked = [r for r in result["rows"] if r["total"] is not None]
+    assert len(ranked) == 3, [(r["contractor"].name, r["repairs"]) for r in result["rows"]]
+    assert all(r["parts"]["satisfaction"] is not None for r in ranked)
+    assert result["proposal"] is not None
+    assert RankingDecision.objects.count() == 1
+    call_command("seed_demo", verbosity=0)
+    assert (
+        Case.objects.count(),
+        CallbackTask.objects.count(),
+        RankingDecision.objects.count(),
+    ) == counts
