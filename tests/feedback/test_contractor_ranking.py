@@ -298,9 +298,32 @@ def test_demo_ranks_the_hangzhou_company_last_quarter():
     assert all(r["parts"]["satisfaction"] is not None for r in ranked)
     assert result["proposal"] is not None
     assert RankingDecision.objects.count() == 1
+    from django.test import Client
+
+    from salesite.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="yunqi_centre_head"))
+    yunqi = Project.objects.get(code="yunqi")
+    response = client.get(reverse("feedback:ranking") + f"?scope=p{yunqi.pk}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "提议末位淘汰" in html and "杭州净美防水工程有限公司" in html and "记录决定" in html
     call_command("seed_demo", verbosity=0)
     assert (
         Case.objects.count(),
         CallbackTask.objects.count(),
         RankingDecision.objects.count(),
     ) == counts
+
+
+def test_company_scope_for_company_roles_and_hq(client_for, member, project, other_project, world):
+    gm = member("subsidiary_gm", project)
+    url = reverse("feedback:ranking") + f"?scope=c{project.property_company_id}&year=2026&quarter=2"
+    response = client_for(gm).get(url)
+    assert response.status_code == 200
+    assert "乙水电" in response.content.decode()
+    hq = f.UserFactory(company=f.HQFactory())
+    other = reverse("feedback:ranking") + f"?scope=c{other_project.property_company_id}"
+    assert client_for(hq).get(other).status_code == 200
+    assert client_for(hq).get(url).status_code == 200
