@@ -151,8 +151,16 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(models.Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "questionnaire", "kind", "dimension", "order", "is_active"]
-    list_filter = ["questionnaire", "kind", "dimension", "is_active"]
+    list_display = [
+        "text",
+        "questionnaire",
+        "kind",
+        "dimension",
+        "rates_contractor",
+        "order",
+        "is_active",
+    ]
+    list_filter = ["questionnaire", "kind", "dimension", "rates_contractor", "is_active"]
     search_fields = ["text"]
 
 
