@@ -69,10 +69,10 @@ def _dispatch(project, question, now) -> None:
             continue
         case.contractor = contractor
         case.repair_contractor = contractor.name
-        case.answer_due = case.received_at + datetime.timedelta(days=4)
         changed.append(case)
         if case.status != CaseStatus.CLOSED or not customers or question is None:
-            continue
+            continue  # an open repair keeps no deadline here (the breach sweep stays as it was)
+        case.answer_due = case.received_at + datetime.timedelta(days=4)
         if rng.random() < 0.2:  # not every owner is reached
             continue
         mean = SATISFACTION.get(contractor.name, 4)
