@@ -6,9 +6,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from salesite.admin import ProjectScopedAdmin
-from salesite.admin_options import OptionFieldsMixin, OptionRowAdmin
+from salesite.admin_options import OptionFieldsMixin
 
-from . import admin_repair_quality, models, services  # noqa: F401 (#16 registers its models)
+from . import (  # noqa: F401 (the other admin modules register their models)
+    admin_categories,
+    admin_ranking,
+    admin_repair_quality,
+    models,
+    services,
+)
 
 
 class CaseEventInline(admin.TabularInline):
@@ -151,8 +157,16 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(models.Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "questionnaire", "kind", "dimension", "order", "is_active"]
-    list_filter = ["questionnaire", "kind", "dimension", "is_active"]
+    list_display = [
+        "text",
+        "questionnaire",
+        "kind",
+        "dimension",
+        "rates_contractor",
+        "order",
+        "is_active",
+    ]
+    list_filter = ["questionnaire", "kind", "dimension", "rates_contractor", "is_active"]
     search_fields = ["text"]
 
 
@@ -447,53 +461,3 @@ class RepeatPurchaseAdmin(ProjectScopedAdmin):
     list_filter = ["project"]
     search_fields = ["purchase__customer__name"]
     raw_id_fields = ["purchase", "previous_purchase"]
-
-
-class DefectCategoryFilter(admin.SimpleListFilter):
-    """The defect categories by name (the field stores the option's code)."""
-
-    title = _("计入缺陷类别")
-    parameter_name = "defect_category"
-
-    def lookups(self, request, model_admin):
-        return list(models.DefectCategoryOption.objects.values_list("code", "name"))
-
-    def queryset(self, request, queryset):
-        return queryset.filter(defect_category=self.value()) if self.value() else queryset
-
-
-@admin.register(models.ComplaintCategoryOption)
-class ComplaintCategoryOptionAdmin(OptionRowAdmin):
-    list_display = [*OptionRowAdmin.list_display, "defect_category_name"]
-    list_filter = [*OptionRowAdmin.list_filter, DefectCategoryFilter]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                defect_category_label=models.DefectCategoryOption.label_subquery("defect_category")
-            )
-        )
-
-    @admin.display(description=_("计入缺陷类别"), ordering="defect_category")
-    def defect_category_name(self, obj):
-        return obj.defect_category_label or obj.defect_category
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "defect_category":
-            from django import forms
-
-            return forms.ChoiceField(
-                label=db_field.verbose_name,
-                help_text=db_field.help_text,
-                choices=lambda: list(
-                    models.DefectCategoryOption.objects.values_list("code", "name")
-                ),
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-@admin.register(models.DefectCategoryOption)
-class DefectCategoryOptionAdmin(OptionRowAdmin):
-    pass

@@ -35,6 +35,8 @@ class FeedbackConfig(AppConfig):
             models.RewardRule,
             models.Referral,
             models.RepeatPurchase,
+            models.RankingDecision,
+            models.ContractorIntroduction,
         ):
             auditlog.register(model)
         # The link's token hash stays out of the audit trail.
@@ -83,3 +85,4 @@ class FeedbackConfig(AppConfig):
         from .repair_quality_setup import ready as repair_quality_ready
 
         repair_quality_ready()
+        auditlog.register(models.RankingWeights)  # issue #16 item 4: the contractor ranking

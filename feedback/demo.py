@@ -14,7 +14,7 @@ from django.utils import timezone
 from salesite.demo import demo_attach, demo_png
 from salesite.models import Customer, Project, Purchase, User
 
-from . import demo_repair_quality, demo_steps, services
+from . import demo_ranking, demo_repair_quality, demo_steps, services
 from .demo_checklists import seed_checklists
 from .models import (
     AmbassadorAssignment,
@@ -68,6 +68,7 @@ def seed_demo() -> None:
     _seed_warranty_channels()
     _seed_project_step()
     demo_repair_quality.seed()  # issue #16: repairs, supervisors, libraries, targets
+    demo_ranking.seed()  # issue #16 item 4: the demo repairs dispatched, contractor ranking
     demo_steps.seed_demo()  # the 6+2 steps: a customer with all 19 actions, others partly
 
 

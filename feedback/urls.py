@@ -51,4 +51,5 @@ urlpatterns = [
     path("loyalty/referrals/<int:pk>/sign/", views.referral_sign, name="referral_sign"),
     path("loyalty/repeat/new/", views.repeat_purchase_create, name="repeat_purchase_create"),
     path("repair-quality/", include("feedback.urls_repair_quality")),
+    path("contractor-ranking/", include("feedback.urls_ranking")),
 ]

@@ -50,6 +50,7 @@ from .quality import (
     RepeatPurchase,
     RewardRule,
 )
+from .ranking import ContractorIntroduction, RankingDecision, RankingWeights  # noqa: F401
 from .repair_quality import (
     DesignCaseEntry,
     Dimension,

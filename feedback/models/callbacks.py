@@ -96,6 +96,11 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
     dimension = DimensionField()  # the yearly targets' dimension (repair_quality), or blank
+    rates_contractor = models.BooleanField(  # the contractor ranking's satisfaction (ranking)
+        _("施工单位满意度题"),
+        default=False,
+        help_text=_("维修回访中对施工单位满意度的调查题，计入维修单位排名。"),
+    )
 
     class Meta:
         verbose_name = _("回访问题")
