@@ -106,6 +106,8 @@ class TargetForm(CrispyMixin, forms.Form):
     )
 
     def __init__(self, *args, projects, instance: YearlyTarget | None = None, **kwargs):
+        # A new target carries the one-time token; an edit keeps its project and year.
+        self.one_time = instance is None
         if instance is not None:
             kwargs.setdefault(
                 "initial",
@@ -131,8 +133,9 @@ class TargetForm(CrispyMixin, forms.Form):
             )
         self.order_fields(["project", "year", *[f"{k}_target" for k in TARGET_KEYS], "note"])
         if instance is not None:
-            self.fields["project"].disabled = True
-            self.fields["year"].disabled = True
+            # The project and the year of a target are fixed: the edit form does not carry them.
+            del self.fields["project"]
+            del self.fields["year"]
 
     def clean(self):
         data = super().clean()

@@ -24,27 +24,10 @@ urlpatterns = [
     path("compliance/", library.compliance, name="rq_compliance"),
 ]
 
-for name in ("repair", "design"):
+for name, views in library.LIBRARY_VIEWS.items():
     urlpatterns += [
-        path(
-            f"library/{name}/", library.library_list, {"library": name}, name=f"rq_{name}_library"
-        ),
-        path(
-            f"library/{name}/new/",
-            library.library_create,
-            {"library": name},
-            name=f"rq_{name}_entry_create",
-        ),
-        path(
-            f"library/{name}/<int:pk>/",
-            library.library_detail,
-            {"library": name},
-            name=f"rq_{name}_entry",
-        ),
-        path(
-            f"library/{name}/<int:pk>/edit/",
-            library.library_edit,
-            {"library": name},
-            name=f"rq_{name}_entry_edit",
-        ),
+        path(f"library/{name}/", views["list"], name=f"rq_{name}_library"),
+        path(f"library/{name}/new/", views["create"], name=f"rq_{name}_entry_create"),
+        path(f"library/{name}/<int:pk>/", views["detail"], name=f"rq_{name}_entry"),
+        path(f"library/{name}/<int:pk>/edit/", views["edit"], name=f"rq_{name}_entry_edit"),
     ]

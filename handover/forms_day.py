@@ -13,11 +13,13 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class DayForm(CrispyMixin, forms.Form):
+    one_time = True
     date = forms.DateField(label=_("交付日"), widget=DATE_WIDGET)
     desks = forms.IntegerField(label=_("办理台数"), min_value=1, max_value=50, initial=3)
 
 
 class SlotForm(CrispyMixin, forms.Form):
+    one_time = True
     starts_at = forms.TimeField(label=_("开始时间"), widget=TIME_WIDGET)
     ends_at = forms.TimeField(label=_("结束时间"), widget=TIME_WIDGET)
     capacity = forms.IntegerField(label=_("可预约户数"), min_value=1, max_value=500)
@@ -78,6 +80,7 @@ class VenueForm(CrispyMixin, forms.Form):
 
 
 class RehearsalForm(CrispyMixin, forms.Form):
+    one_time = True
     held_on = forms.DateField(label=_("演练日期"), widget=DATE_WIDGET)
     participants = forms.CharField(
         label=_("参加人员"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -159,8 +159,8 @@ class RepairCard:
     ambassador: object | None
     # The registered contractor's on-site lead and the supervisor's phone (issue #16).
     contractor_lead: str = ""
-    contractor_lead_phone: str = ""
-    supervisor_phone: str = ""
+    contractor_lead_service_phone: str = ""
+    supervisor_service_phone: str = ""
 
     @property
     def handler_service_phone(self) -> str:
@@ -185,6 +185,6 @@ def repair_card(case: Case) -> RepairCard:
             project_id=case.project_id, building_id=case.building_id, area=case.area
         ),
         contractor_lead=contractor.tech_lead_name if contractor else "",
-        contractor_lead_phone=contractor.tech_lead_phone if contractor else "",
-        supervisor_phone=(supervisor.phone or "") if supervisor else "",
+        contractor_lead_service_phone=contractor.tech_lead_phone if contractor else "",
+        supervisor_service_phone=(supervisor.phone or "") if supervisor else "",
     )

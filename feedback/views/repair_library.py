@@ -38,12 +38,8 @@ LIBRARY_TITLES = {
 }
 
 
-def _perms(action: str) -> dict:
-    return {
-        "library": {
-            name: f"feedback.{action}_{model._meta.model_name}" for name, model in LIBRARIES.items()
-        }
-    }
+def _perm(action: str, library: str) -> str:
+    return f"feedback.{action}_{LIBRARIES[library]._meta.model_name}"
 
 
 def _title(library: str) -> str:
@@ -88,7 +84,9 @@ def supervisor_create(request):
     )
 
 
-@staff_view("feedback.view_supervisorprofile", post="feedback.change_supervisorprofile")
+@staff_view(
+    "feedback.view_supervisorprofile", post="feedback.change_supervisorprofile", per_record=True
+)
 def supervisor_detail(request, pk):
     """A supervisor's grade history and training; a POST records an assessment."""
     profile = get_record(
@@ -168,8 +166,7 @@ def compliance(request):
 # --- the case libraries -----------------------------------------------------------------------
 
 
-@staff_view(_perms("view"))
-def library_list(request, library):
+def _library_list(request, library):
     model = LIBRARIES[library]
     qs = permitted_rows(request, model.objects.select_related("project", "author"))
     query = request.GET.get("q", "").strip()[:100]
@@ -195,8 +192,7 @@ def library_list(request, library):
     )
 
 
-@staff_view(_perms("add"))
-def library_create(request, library):
+def _library_create(request, library):
     model = LIBRARIES[library]
     projects = projects_with_perm(request.user, f"feedback.add_{model._meta.model_name}")
     return service_form_page(
@@ -209,8 +205,7 @@ def library_create(request, library):
     )
 
 
-@staff_view(_perms("view"))
-def library_detail(request, library, pk):
+def _library_detail(request, library, pk):
     model = LIBRARIES[library]
     entry = get_record(
         request, model.objects.select_related("project", "author", "source_case"), pk=pk
@@ -229,8 +224,7 @@ def library_detail(request, library, pk):
     )
 
 
-@staff_view(_perms("change"))
-def library_edit(request, library, pk):
+def _library_edit(request, library, pk):
     model = LIBRARIES[library]
     entry = get_record(request, model.objects.select_related("project"), pk=pk)
     initial = {k: getattr(entry, k) for k in services.ENTRY_FIELDS}
@@ -244,3 +238,37 @@ def library_edit(request, library, pk):
         title=_("修改案例：%(t)s") % {"t": entry.title},
         back=entry,
     )
+
+
+def _library_views(library: str) -> dict:
+    """The four pages of one library, each declaring its own permission (the object pages
+    per record: another project's entry is a 404 before the 403)."""
+
+    @staff_view(_perm("view", library))
+    def library_list(request):
+        return _library_list(request, library)
+
+    @staff_view(_perm("add", library))
+    def library_create(request):
+        return _library_create(request, library)
+
+    @staff_view(_perm("view", library), per_record=True)
+    def library_detail(request, pk):
+        return _library_detail(request, library, pk)
+
+    @staff_view(_perm("change", library), per_record=True)
+    def library_edit(request, pk):
+        return _library_edit(request, library, pk)
+
+    views = {
+        "list": library_list,
+        "create": library_create,
+        "detail": library_detail,
+        "edit": library_edit,
+    }
+    for kind, view in views.items():
+        view.__name__ = view.__qualname__ = f"{library}_library_{kind}"
+    return views
+
+
+LIBRARY_VIEWS = {library: _library_views(library) for library in LIBRARIES}

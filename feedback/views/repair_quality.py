@@ -170,7 +170,7 @@ def target_create(request):
     )
 
 
-@staff_view("feedback.change_yearlytarget")
+@staff_view("feedback.change_yearlytarget", per_record=True)
 def target_edit(request, pk):
     target = get_record(request, YearlyTarget.objects.select_related("project"), pk=pk)
     form = TargetForm(request.POST or None, projects=[target.project], instance=target)

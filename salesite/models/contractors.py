@@ -123,6 +123,15 @@ class Contractor(models.Model):
     def __str__(self):
         return self.name
 
+    # A contractor's lines are business numbers, shown to colleagues in full (not R-X-5 data).
+    @property
+    def contact_line(self) -> str:
+        return f"{self.contact_name or '—'} {self.contact_phone}".strip()
+
+    @property
+    def tech_lead_line(self) -> str:
+        return f"{self.tech_lead_name} {self.tech_lead_phone}".strip()
+
     def get_absolute_url(self):
         return reverse("salesite:contractor_detail", args=[self.pk])
 

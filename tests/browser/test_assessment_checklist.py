@@ -48,4 +48,7 @@ def test_reopen_correct_and_resubmit_a_checklist(page, login, demo_site, browser
     expect(inspector.locator("thead").first).to_contain_text("模拟验收问题")
     inspector.screenshot(path="/tmp/h-check-defects.png", full_page=True)
     inspector.get_by_role("link", name="缺陷明细").click()
+    expect(inspector.locator("tbody")).to_contain_text("交接遗留问题")
+    # The HQ findings, one source of the drill-down (the first page holds the newest rows).
+    inspector.goto(inspector.url + "&source=hq_findings")
     expect(inspector.locator("tbody")).to_contain_text("总部品质检查发现")

@@ -15,8 +15,14 @@ from tests.factories import ProjectFactory, UserFactory
 OUR_APPS = {"salesite", "operations", "communication", "handover", "renovation", "feedback"}
 
 # Admins where a search box or a filter makes no sense, with the reason. Keep it small.
-NO_FILTER = {"feedback.RepairQualitySetting": "a single row of settings"}
-NO_SEARCH = {"feedback.RepairQualitySetting": "a single row of settings"}
+NO_FILTER = {
+    "feedback.RepairQualitySetting": "a single row of settings",
+    "feedback.RankingWeights": "a single row of settings",
+}
+NO_SEARCH = {
+    "feedback.RepairQualitySetting": "a single row of settings",
+    "feedback.RankingWeights": "a single row of settings",
+}
 
 
 def _our_admins():
