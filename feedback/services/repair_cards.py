@@ -120,7 +120,11 @@ def case_repair_team_change(
     """Change the contractor or the supervisor of a dispatched, open repair; the owner gets
     the card again when the team differs."""
     now = now or timezone.now()
-    case = Case.objects.select_for_update().select_related("project", "customer").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("project", "customer")
+        .get(pk=case.pk)
+    )
     if case.kind != CaseKind.REPAIR or case.dispatched_at is None:
         raise DomainError(_("只有已派单的报修可以变更维修单位。"))
     if case.status == CaseStatus.CLOSED:
