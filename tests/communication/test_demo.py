@@ -8,14 +8,13 @@ from communication.models import (
     Problem,
     ProblemEvent,
 )
-from salesite.demo import seed_core
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_every_state_and_is_idempotent():
-    seed_core()
-    seed_demo()
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     count = CommunicationRecord.objects.count()
     breaches = ComplianceBreach.objects.count()
     seed_demo()
@@ -40,8 +39,7 @@ def test_demo_has_every_state_and_is_idempotent():
 def test_every_page_renders_on_demo_data(client_for, username):
     from salesite.models import User
 
-    seed_core()
-    seed_demo()
+    demo_snapshot.seed_demo()
     c = client_for(User.objects.get(username=username))
     minutes = CommunicationRecord.objects.filter(level__code="monthly", project__code="binjiang")
     problem = Problem.objects.filter(project__code="binjiang", status="escalated").first()

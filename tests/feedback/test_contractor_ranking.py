@@ -17,6 +17,7 @@ from salesite.models import (
     LeadEvaluation,
     SkillCompetition,
 )
+from tests import demo_snapshot
 from tests import factories as f
 from tests.contractor_factories import contractor_for
 
@@ -287,7 +288,7 @@ def test_demo_ranks_the_hangzhou_company_last_quarter():
     from feedback.models.assessment import quarter_of
     from salesite.models import Project
 
-    call_command("seed_demo", verbosity=0)
+    demo_snapshot.seed_demo()
     counts = (Case.objects.count(), CallbackTask.objects.count(), RankingDecision.objects.count())
     company = Project.objects.get(code="binjiang").property_company
     year, quarter = quarter_of(timezone.localdate())

@@ -4,6 +4,7 @@ import pytest
 
 from feedback import services
 from feedback.models import CallbackTask, Case, CustomerStepRecord, DeadlineBreach, HandoverFact
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_seed_demo_is_idempotent():
 
     from feedback import models as m
 
-    call_command("seed_demo", verbosity=0)
+    demo_snapshot.seed_demo()
     tables = [
         m.QuarterlyAssessment,
         m.WarrantyItem,

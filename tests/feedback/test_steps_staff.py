@@ -14,6 +14,7 @@ from feedback.models import CustomerStepRecord, HandoverFact, ProjectStepRecord,
 from feedback.selectors.steps import StepStatus, customer_steps
 from salesite.exceptions import DomainError
 from salesite.models import Customer, Notification
+from tests import demo_snapshot
 from tests import factories as f
 from tests.feedback.conftest import sh
 
@@ -307,7 +308,7 @@ def test_demo_has_a_customer_with_all_19_actions_and_others_partly_done():
 
     from salesite.models import Project
 
-    call_command("seed_demo", verbosity=0)
+    demo_snapshot.seed_demo()
     binjiang = Project.objects.get(code="binjiang")
     counts = sorted(
         Customer.objects.filter(project=binjiang)

@@ -24,6 +24,7 @@ from handover.services import day as day_services
 from handover.services import queue as queue_services
 from salesite.exceptions import DomainError
 from salesite.models import OutboundMessage
+from tests import demo_snapshot
 from tests import factories as f
 from tests.handover.factories import sold_unit
 
@@ -485,10 +486,8 @@ def test_owner_checks_in_by_the_qr_page(project):
 
 def test_demo_has_two_days_bookings_a_served_queue_and_a_rehearsal():
     from handover.demo import seed_demo
-    from salesite.demo import seed_core
 
-    seed_core()
-    seed_demo()
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     seed_demo()  # idempotent
     batch = HandoverDay.objects.get(date=TODAY).batch
     assert batch.handover_days.count() == 2

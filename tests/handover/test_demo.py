@@ -15,15 +15,14 @@ from handover.models import (
     ProgressNotice,
 )
 from handover.selectors_previews import preview_counts
-from salesite.demo import seed_core
 from salesite.models import Attachment, Tenant
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_is_idempotent():
-    seed_core()
-    seed_demo()
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     batch = DeliveryBatch.objects.get(project__code="binjiang")
     statuses = set(batch.milestones.values_list("status", flat=True))
     assert statuses == {MilestoneStatus.DONE, MilestoneStatus.OVERDUE, MilestoneStatus.OPEN}

@@ -21,6 +21,7 @@ from handover.models.signatures import SignedDocumentLocked
 from handover.services import signatures
 from salesite.demo import demo_png
 from salesite.exceptions import DomainError
+from tests import demo_snapshot
 from tests.handover.factories import run_steps
 
 pytestmark = pytest.mark.django_db
@@ -384,10 +385,8 @@ def test_a_role_without_the_handover_permission_cannot_sign(ready, member, clien
 
 def test_demo_signs_documents_and_is_idempotent():
     from handover.demo import seed_demo
-    from salesite.demo import seed_core
 
-    seed_core()
-    seed_demo()
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     complete = HandoverSignature.objects.filter(
         project__code="binjiang", case__status="completed"
     ).values_list("document", "role")

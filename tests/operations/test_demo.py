@@ -11,8 +11,8 @@ from operations.models import (
     RectificationItem,
     ServicePlan,
 )
-from salesite.demo import seed_core
 from salesite.models import Attachment, Project, User
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ def _counts():
 
 def test_demo_builds_every_workflow_and_is_idempotent():
     today = timezone.localdate()
-    seed_core(today)
-    seed_demo(today)
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     first = _counts()
     seed_demo(today)
     assert _counts() == first
@@ -56,9 +55,7 @@ def test_demo_builds_every_workflow_and_is_idempotent():
 
 
 def test_every_page_renders_on_the_demo(client):
-    today = timezone.localdate()
-    seed_core(today)
-    seed_demo(today)
+    demo_snapshot.seed_demo()
     binjiang = Project.objects.get(code="binjiang")
     plan = ServicePlan.objects.get(project=binjiang, version=2)
     area = binjiang.site_areas.first()

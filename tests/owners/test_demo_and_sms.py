@@ -13,15 +13,14 @@ from owners.selectors import load_owner
 from owners.services import request_code
 from salesite import outbox
 from salesite.models import OutboundMessage, SMSMessage
+from tests import demo_snapshot
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_prints_a_demo_owner_with_units_in_two_projects():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert DEMO_OWNER_MOBILE in out.getvalue()
+    assert DEMO_OWNER_MOBILE in demo_snapshot.seed_demo(quiet=False)
     owner = load_owner(DEMO_OWNER_MOBILE)
     assert owner is not None and len(owner.customer_ids) == 2
     from salesite.models import Unit

@@ -2,12 +2,10 @@
 project (and a tenant) in its notes, and a demo login code reaches the SMS log (admin 短信) and
 the log of the process that sends it (the console backend of the local run)."""
 
-import io
 import logging
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from owners.demo import DEMO_OWNER_MOBILE, project_owner_mobiles
@@ -16,15 +14,14 @@ from owners.selectors import load_owner
 from owners.services import request_code
 from salesite import outbox
 from salesite.models import OutboundMessage, Project, SMSMessage
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    return demo_snapshot.seed_demo(quiet=False)
 
 
 def test_every_demo_project_has_an_owner_who_can_log_in(seeded):

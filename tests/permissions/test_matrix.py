@@ -53,7 +53,6 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -1124,8 +1123,9 @@ class Demo:
 def build_demo() -> Demo:
     from salesite.access import role_perms_for
     from salesite.models import Project, User
+    from tests import demo_snapshot
 
-    call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo_snapshot.seed_demo()
     projects = {
         p.code: p for p in Project.objects.filter(code__in=[OWN, SAME_COMPANY, OTHER_COMPANY])
     }

@@ -13,14 +13,13 @@ from renovation.models import (
     Status,
     Violation,
 )
-from salesite.demo import seed_core
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_every_state_renders_and_a_second_run_creates_nothing(client):
-    seed_core()
-    demo.seed_demo()
+    demo_snapshot.seed_demo()  # a fresh seed of the whole demo
     for code in demo.PROJECTS:
         statuses = set(
             RenovationApplication.objects.filter(project__code=code).values_list(

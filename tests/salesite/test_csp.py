@@ -8,16 +8,16 @@ each other route found on them, two levels deep: lists → records → print vie
 login page and Django admin.
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+
+from tests import demo_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ def crawl(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            demo_snapshot.seed_demo()
             from salesite.models import User
 
             c = Client()
