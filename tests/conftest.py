@@ -8,7 +8,11 @@ import pytest
 from django.test import Client
 
 from salesite.models import Role
+from tests import db_template
 from tests import factories as f
+
+# The test databases are copies of a template migrated once (tests/db_template.py).
+db_template.install()
 
 
 @pytest.fixture
