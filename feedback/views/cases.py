@@ -104,6 +104,7 @@ def case_create(request):
                 reply=d["reply"],
                 is_major=d["is_major"],
                 promised_at=d["promised_at"],
+                contractor=d.get("complaint_contractor"),
                 user=request.user,
             )
         except DomainError as exc:

@@ -120,3 +120,48 @@ def test_the_ranking_counts_the_attributed_complaint(project, complaint):
     other = contractor_forced_ranking(project.property_company, year=2026, quarter=3)
     assert other["rows"][0]["complaint_count"] == 0
     assert Case.objects.filter(kind=CaseKind.COMPLAINT, contractor=ours).count() == 1
+
+
+def test_the_complaint_names_its_contractor_at_registration(
+    client_for, member, project, other_project, customer
+):
+    ours = contractor_for(project, name="安居水电")
+    linked = ContractorFactory(project=other_project, projects=[project], name="挂靠单位")
+    client = client_for(member("front_desk", project))
+    form = {
+        "project": project.pk,
+        "kind": "complaint",
+        "channel": "call",
+        "complaint_category": "service",
+        "customer": customer.pk,
+        "subject": "维修工人态度差",
+    }
+    page = client.get(reverse("feedback:case_create")).content.decode()
+    assert "被投诉维修单位" in page and "安居水电" in page
+    # Another company's contractor, even linked to the project: refused, nothing written.
+    response = client.post(
+        reverse("feedback:case_create"), form | {"complaint_contractor": linked.pk}
+    )
+    assert response.status_code == 200 and "不能作为被投诉单位" in response.content.decode()
+    assert not Case.objects.exists()
+    with pytest.raises(DomainError):
+        services.case_create(
+            project=project,
+            kind=CaseKind.COMPLAINT,
+            complaint_category="service",
+            subject="x",
+            customer=customer,
+            contractor=linked,
+        )
+    response = client.post(
+        reverse("feedback:case_create"), form | {"complaint_contractor": ours.pk}
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.contractor == ours
+    assert "安居水电" in client.get(case.get_absolute_url()).content.decode()
+    # A repair registered with a contractor picked by mistake does not keep it.
+    client.post(
+        reverse("feedback:case_create"),
+        form | {"kind": "repair", "complaint_contractor": ours.pk, "subject": "漏水"},
+    )
+    assert Case.objects.get(kind="repair").contractor is None
