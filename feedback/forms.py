@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from salesite.forms import CrispyMixin, OneTimeTokenMixin, PlausibleInputMixin
-from salesite.models import Building, Customer, Department, Project, Unit, User
+from salesite.models import Building, Contractor, Customer, Department, Project, Unit, User
+from salesite.models.contractors import DISPATCHABLE_STATUSES
 
 from .forms_repair import add_repair_team_fields
 from .models import (
@@ -41,6 +42,18 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
         label=_("投诉类别"),
         choices=lambda: ComplaintCategoryOption.choices(blank=True),
         required=False,
+    )
+    complaint_contractor = forms.ModelChoiceField(
+        label=_("被投诉维修单位"),
+        queryset=Contractor.objects.none(),
+        required=False,
+        empty_label=_("（与维修单位无关）"),
+        help_text=_("仅投诉：投诉针对的本项目登记维修单位（合作中或考察期），计入其排名。"),
+        error_messages={
+            "invalid_choice": _(
+                "所选单位不是本项目物业公司登记的合作中或考察期维修单位，不能作为被投诉单位。"
+            )
+        },
     )
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     walk_in_name = forms.CharField(label=_("来访人（未登记客户）"), max_length=50, required=False)
@@ -80,6 +93,14 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
         self.fields["building"].label_from_instance = lambda b: (
             b.name if len(projects) == 1 else f"{b.project.name} {b.name}"
         )
+        # The contractors of the offered projects; the chosen project's are checked in clean.
+        self.fields["complaint_contractor"].queryset = (
+            Contractor.objects.filter(
+                projects__in=[p.pk for p in projects], status__in=DISPATCHABLE_STATUSES
+            )
+            .distinct()
+            .order_by("name")
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -110,6 +131,18 @@ class CaseForm(OneTimeTokenMixin, PlausibleInputMixin, forms.Form):
                     self.add_error("unit_number", _("该楼栋没有此房号。"))
         if data.get("kind") == CaseKind.COMPLAINT and not data.get("complaint_category"):
             self.add_error("complaint_category", _("投诉须选择类别。"))
+        contractor = data.get("complaint_contractor")
+        if contractor is not None and data.get("kind") != CaseKind.COMPLAINT:
+            data["complaint_contractor"] = None  # only a complaint names one
+        elif contractor is not None and (
+            contractor.company_id != project.property_company_id
+            or not Contractor.objects.dispatchable(project).filter(pk=contractor.pk).exists()
+        ):
+            self.add_error(
+                "complaint_contractor",
+                _("维修单位“%(c)s”不是本项目物业公司登记的合作中或考察期单位，不能作为被投诉单位。")
+                % {"c": contractor.name},
+            )
         if data.get("settled_on_spot") and not data.get("reply", "").strip():
             self.add_error("reply", _("当场处理完毕的事项请填写答复内容。"))
         return data

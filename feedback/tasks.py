@@ -5,6 +5,7 @@ from celery import shared_task
 from salesite.jobs import record_run, scheduled_job
 
 from . import services
+from .services.ranking import elimination_proposals_notify
 
 
 @shared_task(acks_late=True)
@@ -73,4 +74,15 @@ def feedback_steps_remind() -> dict:
     the project's 四年之约), once per action and customer (R-FB-9)."""
     with record_run("feedback_steps_remind") as counts:
         counts.update(services.steps_remind())
+    return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("feedback_elimination_notices")
+def feedback_elimination_notices() -> dict:
+    """Daily: once a quarter's (and a year's) contractor ranking is final, the centre heads
+    and the company's managers are told of the contractor proposed for elimination, once per
+    contractor and period (issue #16 item 4)."""
+    with record_run("feedback_elimination_notices") as counts:
+        counts.update(elimination_proposals_notify())
     return counts

@@ -3,6 +3,7 @@ repairs, with their deadlines stored as columns, a status history, breaches foun
 the customer ambassadors who follow a building's or area's cases."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -237,6 +238,22 @@ class Case(ProjectOwned):
 
     def get_absolute_url(self):
         return reverse("feedback:case_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # The contractor (the repair's, or the one a complaint is about) is one of the
+        # property company's registered contractors; another company's is refused.
+        if self.contractor_id and self.project_id:
+            company_id = self.project.property_company_id
+            if self.contractor.company_id != company_id:
+                raise ValidationError(
+                    {
+                        "contractor": _(
+                            "维修单位“%(c)s”不是本项目物业公司登记的单位，不能关联到此事项。"
+                        )
+                        % {"c": self.contractor.name}
+                    }
+                )
 
     def get_complaint_category_display(self) -> str:
         from .options import ComplaintCategoryOption

@@ -79,7 +79,12 @@ from .quality import (
     referral_record,
     repeat_purchase_record,
 )
-from .repair_cards import case_repair_team_change, repair_card_send, repair_cards_refresh
+from .repair_cards import (
+    case_complaint_contractor_set,
+    case_repair_team_change,
+    repair_card_send,
+    repair_cards_refresh,
+)
 from .steps import project_step_record, step_record, steps_remind, tick_step, tick_steps_bulk
 from .surveys import CLOSED as SURVEY_CLOSED
 from .surveys import (
@@ -119,6 +124,7 @@ __all__ = [
     "callback_record_outcome",
     "callbacks_generate",
     "case_close",
+    "case_complaint_contractor_set",
     "case_create",
     "case_dispatch",
     "case_owner_confirm",

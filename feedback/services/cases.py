@@ -34,7 +34,12 @@ from ..models import (
 )
 from ..selectors import BREACH_RECIPIENT_ROLES, LEADER_ROLES, ambassador_for
 from .callback_generation import _create_case_callbacks
-from .repair_cards import apply_repair_team, check_repair_team, repair_card_send
+from .repair_cards import (
+    apply_repair_team,
+    check_complaint_contractor,
+    check_repair_team,
+    repair_card_send,
+)
 
 # --- cases ---------------------------------------------------------------------------------
 
@@ -66,9 +71,11 @@ def case_create(
     handling: str = "",
     reply: str = "",
     source_callback=None,
+    contractor=None,
     now: datetime.datetime | None = None,
 ) -> Case:
     """Log a visit/call, request, complaint or repair with its deadlines (R-FB-1..4).
+    ``contractor``: for a complaint, the registered contractor it is about (被投诉维修单位).
 
     Every deadline starts at ``now``: for a case the owner submits on the owner portal
     (channel 业主端) that is the moment of submission."""
@@ -87,6 +94,10 @@ def case_create(
         raise DomainError(_("投诉须选择类别。"))
     if kind != CaseKind.COMPLAINT:
         complaint_category = ""
+    if contractor is not None:
+        if kind != CaseKind.COMPLAINT:
+            raise DomainError(_("只有投诉事项可以指定被投诉维修单位。"))
+        check_complaint_contractor(project, contractor)
     if not contact_phone and customer is not None:
         contact_phone = customer.phone
     rules = policy_for(project).values(*CASE_RULES)
@@ -112,6 +123,7 @@ def case_create(
         received_by=user,
         promised_at=promised_at,
         source_callback=source_callback,
+        contractor=contractor,
         dispatch_due=deadlines.dispatch_due(
             kind=kind,
             received_at=now,

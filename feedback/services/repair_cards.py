@@ -1,4 +1,5 @@
-"""The repair card (维修“卡片”管理, issue #16 item 6) and the repair team of a case.
+"""The repair card (维修“卡片”管理, issue #16 item 6), the repair team of a case and the
+contractor a complaint is about (counted by the contractor ranking).
 
 When a repair is dispatched the owner receives an SMS naming the repair unit (with its on-site
 technical lead), the supervisor (维修监理) and the customer ambassador with their phones —
@@ -159,3 +160,56 @@ def repair_cards_refresh(*, project_id: int) -> int:
         status__in=OPEN_STATUSES,
     ).select_related("project", "customer", "contractor", "repair_supervisor")
     return sum(1 for case in cases if repair_card_send(case) is not None)
+
+
+def check_complaint_contractor(project, contractor) -> None:
+    """A complaint is attributed only to a contractor registered by the project's property
+    company for the project, active or on probation."""
+    from salesite.models import Contractor
+
+    if contractor.company_id != project.property_company_id:
+        raise DomainError(
+            _("维修单位“%(c)s”不属于本项目的物业公司，不能作为被投诉单位。")
+            % {"c": contractor.name}
+        )
+    if not Contractor.objects.dispatchable(project).filter(pk=contractor.pk).exists():
+        raise DomainError(_("只能选择本项目合作中或考察期的登记维修单位。"))
+
+
+@transaction.atomic
+def case_complaint_contractor_set(
+    *,
+    case: Case,
+    contractor,
+    user=None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Attribute a complaint to a registered contractor (被投诉维修单位), or clear it; the
+    ranking counts the complaint against that contractor. Only a contractor of the case's
+    project and property company, active or on probation, is accepted (the one already set
+    may be kept). The change is a case event and in the audit trail."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update(of=("self",)).select_related("project").get(pk=case.pk)
+    if case.kind != CaseKind.COMPLAINT:
+        raise DomainError(_("只有投诉事项可以指定被投诉维修单位。"))
+    if contractor is not None and contractor.pk != case.contractor_id:
+        check_complaint_contractor(case.project, contractor)
+    if (contractor.pk if contractor else None) == case.contractor_id:
+        return case
+    before = case.contractor.name if case.contractor_id else _("无")
+    case.contractor = contractor
+    case.save(update_fields=["contractor"])
+    CaseEvent.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=case.status,
+        by=user,
+        at=now,
+        note=(
+            _("被投诉维修单位：%(before)s → %(after)s")
+            % {"before": before, "after": contractor.name if contractor else _("无")}
+        )
+        + (f" · {note.strip()}" if note.strip() else ""),
+    )
+    return case

@@ -24,7 +24,7 @@ from ..forms import (
     NoteForm,
     ReplyForm,
 )
-from ..forms_repair import RepairTeamForm
+from ..forms_repair import ComplaintContractorForm, RepairTeamForm
 from ..models import (
     OPEN_CALLBACK_STATUSES,
     CallbackTask,
@@ -104,6 +104,7 @@ def case_create(request):
                 reply=d["reply"],
                 is_major=d["is_major"],
                 promised_at=d["promised_at"],
+                contractor=d.get("complaint_contractor"),
                 user=request.user,
             )
         except DomainError as exc:
@@ -164,6 +165,9 @@ def case_detail(request, pk):
             "callbacks": case.callback_tasks.select_related("assigned_to", "rule"),
             "dispatch_form": DispatchForm(case=case),
             "team_form": RepairTeamForm(case=case) if _team_changeable(case) else None,
+            "complaint_contractor_form": (
+                ComplaintContractorForm(case=case) if case.kind == CaseKind.COMPLAINT else None
+            ),
             "reply_form": ReplyForm(),
             "allowed": case.allowed_next(),
             **record_context(request, case),
@@ -214,6 +218,15 @@ def case_action(request, pk, action):
             case = services.case_repair_team_change(case=case, user=user, **form.cleaned_data)
             msg = _("维修单位/监理已更新。")
             _warn_untrained(request, case)
+        elif action == "complaint_contractor":
+            form = ComplaintContractorForm(request.POST, case=case)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for e in errors:
+                        messages.error(request, e)
+                return redirect(case)
+            case = services.case_complaint_contractor_set(case=case, user=user, **form.cleaned_data)
+            msg = _("被投诉维修单位已更新。")
         elif action == "start":
             services.case_start(case=case, user=user, note=request.POST.get("note", ""))
             msg = _("事项已开始处理。")
