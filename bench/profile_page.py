@@ -139,7 +139,10 @@ def main() -> None:
             times = [t for t, _q in samples[url]]
             queries = max(q for _t, q in samples[url])
             p50 = statistics.median(times)
-            print(f"{label:32} {who:5} {p50:8.1f} {min(times):8.1f} {p50 / floor:8.1f} {queries:7d}")
+            print(
+                f"{label:32} {who:5} {p50:8.1f} {min(times):8.1f} {p50 / floor:8.1f} {queries:7d}"
+            )
+
 
 if __name__ == "__main__":
     main()

@@ -124,7 +124,7 @@ def filter_field(field):
         help_text = format_html(
             '<div{} class="form-text">{}</div>',
             format_html(' id="{}_helptext"', field.auto_id) if field.auto_id else "",
-            mark_safe(field.help_text),  # noqa: S308 - crispy renders it |safe too
+            mark_safe(field.help_text),  # crispy shows help text unescaped too
         )
     css = field.css_classes()
     return format_html(
@@ -185,4 +185,4 @@ def _widget_html(field, attrs) -> str:
         if group_name:
             parts.append(mark_safe("\n  </optgroup>"))
     parts.append(mark_safe("\n</select>"))
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+    return mark_safe("".join(parts))  # every part is escaped above
