@@ -1,9 +1,11 @@
 """Template helpers: masking of personal data, permission checks against a record, filter
-form fields."""
+form fields, fragments rendered once per process."""
 
 from django import forms, template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from salesite.access import can_view_personal_data
 from salesite.masking import mask_id_number, mask_personal, mask_phone
@@ -186,3 +188,43 @@ def _widget_html(field, attrs) -> str:
             parts.append(mark_safe("\n  </optgroup>"))
     parts.append(mark_safe("\n</select>"))
     return mark_safe("".join(parts))  # every part is escaped above
+
+
+class MemoNode(template.Node):
+    """``{% memo key … %}…{% endmemo %}``: the enclosed markup rendered once per process for
+    each value of the keys (plus the active language, URL conf and script prefix) and reused.
+
+    For fragments that depend on nothing else, such as the navigation menu of base.html (its
+    URLs and labels cost a page as much as the rest of the shell, issue #17). The template
+    (so this node) lives as long as the cached template loader keeps it."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+        self.rendered: dict[tuple, str] = {}
+
+    def render(self, context):
+        key = (
+            get_language(),
+            get_urlconf(),
+            get_script_prefix(),
+            *(k.resolve(context) for k in self.keys),
+        )
+        try:
+            return self.rendered[key]
+        except KeyError:
+            pass
+        html = self.nodelist.render(context)
+        if len(self.rendered) < self.MAX_ENTRIES:
+            self.rendered[key] = html
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, keys)
