@@ -12,24 +12,23 @@ from django.utils.translation import gettext as _
 from communication.models import Problem
 from communication.periods import local_date, period_label, period_of, reminder_moment
 from communication.selectors import ADD_RECORD, active_levels, compliance, record_counts
-from salesite.access import get_access
+from salesite.access import active_memberships, get_access
 from salesite.dashboard.helpers import in_scope, list_url, percent
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
-from salesite.models import Project, ProjectMembership
+from salesite.models import Project
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
 def _record_items(user, today, now) -> list[WorkItem]:
     """Records ("logs to write") the user's roles must write: the current period's once its
-    reminder moment is today or past, and the previous period's if it was missed. About six
-    queries: memberships, levels and their recorder roles, one count per kind of period."""
+    reminder moment is today or past, and the previous period's if it was missed. About five
+    queries: levels and their recorder roles, one count per kind of period (the memberships
+    come with the access)."""
     perms = get_access(user).project_perms
     memberships = [
         (project_id, name, role_id)
-        for project_id, name, role_id in ProjectMembership.objects.filter(
-            user=user, is_active=True
-        ).values_list("project_id", "project__name", "role_id")
+        for project_id, name, role_id, _code in active_memberships(user)
         if ADD_RECORD in perms.get(project_id, ())
     ]
     if not memberships:

@@ -14,15 +14,26 @@ may own attachments), the permission that page requires (``register_record_view`
 the app's ``AppConfig.ready``). The record's page, the attachments shown on it and their
 download all ask ``can_view_record``/``require_view``, so they cannot disagree.
 
-The result is computed once per user object (two queries) and cached on it.
+The result is computed once per user object (two queries) and cached on it; so are the user's
+active memberships (``active_memberships``), which dashboards read instead of querying them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+
+class Membership(NamedTuple):
+    """One active membership of the user (what dashboards ask about the user's roles)."""
+
+    project_id: int
+    project_name: str
+    role_id: int
+    role_code: str
 
 
 @dataclass
@@ -36,6 +47,7 @@ class Access:
     personal_data_projects: set[int] = field(default_factory=set)
     personal_data_companies: set[int] = field(default_factory=set)
     personal_data_all: bool = False
+    memberships: list[Membership] = field(default_factory=list)  # active ones
     _visible: list[int] | None = None
 
 
@@ -55,31 +67,50 @@ def get_access(user) -> Access:
     if user.company_id and user.company.kind == Company.Kind.PROPERTY_HQ:
         access.sees_all = True
 
-    memberships = (
-        ProjectMembership.objects.filter(user=user, is_active=True)
-        .select_related("role", "project")
-        .prefetch_related("role__permissions__content_type")
+    # Plain values, not model instances: a role carries a hundred permissions or more, and
+    # building a Permission and a ContentType object for each was a large share of a page.
+    memberships = list(
+        ProjectMembership.objects.filter(user=user, is_active=True).values_list(
+            "project_id",
+            "role_id",
+            "role__scope",
+            "role__can_view_personal_data",
+            "project__property_company_id",
+            "project__name",
+            "role__code",
+        )
     )
-    for m in memberships:
-        perms = {f"{p.content_type.app_label}.{p.codename}" for p in m.role.permissions.all()}
-        scope = m.role.scope
-        access.project_ids.add(m.project_id)
-        access.project_perms.setdefault(m.project_id, set()).update(perms)
-        if m.role.can_view_personal_data:
-            access.personal_data_projects.add(m.project_id)
+    role_perms: dict[int, set[str]] = {}
+    if memberships:
+        rows = Role.permissions.through.objects.filter(
+            role_id__in={m[1] for m in memberships}
+        ).values_list("role_id", "permission__content_type__app_label", "permission__codename")
+        for role_id, app_label, codename in rows:
+            role_perms.setdefault(role_id, set()).add(f"{app_label}.{codename}")
+    for project_id, role_id, scope, personal_data, company_id, name, code in memberships:
+        access.memberships.append(Membership(project_id, name, role_id, code))
+        perms = role_perms.get(role_id, set())
+        access.project_ids.add(project_id)
+        access.project_perms.setdefault(project_id, set()).update(perms)
+        if personal_data:
+            access.personal_data_projects.add(project_id)
         if scope == Role.Scope.COMPANY:
-            cid = m.project.property_company_id
-            access.company_ids.add(cid)
-            access.company_perms.setdefault(cid, set()).update(perms)
-            if m.role.can_view_personal_data:
-                access.personal_data_companies.add(cid)
+            access.company_ids.add(company_id)
+            access.company_perms.setdefault(company_id, set()).update(perms)
+            if personal_data:
+                access.personal_data_companies.add(company_id)
         elif scope == Role.Scope.ALL:
             access.sees_all = True
             access.all_perms.update(perms)
-            if m.role.can_view_personal_data:
+            if personal_data:
                 access.personal_data_all = True
     user._salesite_access = access
     return access
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships (project, role), read with the access (no query)."""
+    return get_access(user).memberships
 
 
 def visible_project_ids(user) -> list[int] | None:

@@ -12,6 +12,10 @@ class SalesiteConfig(AppConfig):
 
         register_record_views()
 
+        from salesite import choice_labels
+
+        choice_labels.install()  # get_FOO_display() without rebuilding the choices per call
+
         from django.db.models.signals import post_save
 
         from salesite.models import Company

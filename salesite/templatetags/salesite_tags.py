@@ -1,6 +1,11 @@
-"""Template helpers: masking of personal data, permission checks against a record."""
+"""Template helpers: masking of personal data, permission checks against a record, filter
+form fields, fragments rendered once per process."""
 
-from django import template
+from django import forms, template
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from salesite.access import can_view_personal_data
 from salesite.masking import mask_id_number, mask_personal, mask_phone
@@ -65,3 +70,161 @@ def home_block(context, block):
     template = context.template.engine.get_template(block.template)
     with context.push(**block.context):
         return template.render(context)
+
+
+# Widgets whose markup the plain field below does not reproduce (check boxes, radio and
+# check-box lists, files): they keep crispy's template.
+_CRISPY_ONLY_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.FileInput)
+
+
+@register.filter
+def filter_field(field):
+    """A filter form's field as crispy-forms' Bootstrap 5 ``as_crispy_field`` renders it
+    (wrapper, label, widget classes, errors, help text) without its nested templates, which
+    cost a list page more than its rows (issue #17). Other widgets fall back to crispy."""
+    widget = field.field.widget
+    if field.is_hidden:
+        return field.as_widget()
+    if isinstance(widget, _CRISPY_ONLY_WIDGETS) or field.use_fieldset:
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    # The widget's classes as crispy's {% crispy_field %} sets them: its own, its class name,
+    # then the Bootstrap classes.
+    name = type(widget).__name__.lower()
+    classes = widget.attrs.get("class", "")
+    if name not in classes:
+        classes = f"{classes} {name}" if classes else name
+    extra = ["form-select" if isinstance(widget, forms.Select) else "form-control"]
+    if field.errors:
+        extra.append("is-invalid")
+    tokens = classes.split()
+    classes += "".join(f" {c}" for c in extra if c not in tokens)
+    required = field.field.required
+    label = ""
+    if field.label:
+        label = format_html(
+            '<label{} class="form-label{}">{}{}</label>',
+            format_html(' for="{}"', field.id_for_label) if field.id_for_label else "",
+            " requiredField" if required else "",
+            field.label,
+            mark_safe('<span class="asteriskField">*</span>') if required else "",
+        )
+    errors = ""
+    if field.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.errors.field_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((i, field.auto_id, e) for i, e in enumerate(field.errors, 1)),
+            ),
+        )
+    help_text = ""
+    if field.help_text:
+        help_text = format_html(
+            '<div{} class="form-text">{}</div>',
+            format_html(' id="{}_helptext"', field.auto_id) if field.auto_id else "",
+            mark_safe(field.help_text),  # crispy shows help text unescaped too
+        )
+    css = field.css_classes()
+    return format_html(
+        '<div id="div_{}" class="mb-3{}">{}{}{}{}</div>',
+        field.auto_id,
+        f" {css}" if css else "",
+        label,
+        _widget_html(field, {"class": classes}),
+        errors,
+        help_text,
+    )
+
+
+_SELECT_TEMPLATES = ("django/forms/widgets/select.html", "django/forms/widgets/select_option.html")
+
+
+def _attrs_html(attrs) -> str:
+    """Django's django/forms/widgets/attrs.html."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def _widget_html(field, attrs) -> str:
+    """``field.as_widget(attrs=attrs)``; a select is written here with the markup of Django's
+    select templates, whose include per option cost more than the rest of the field."""
+    widget = field.field.widget
+    if (
+        not isinstance(widget, forms.Select)
+        or (widget.template_name, widget.option_template_name) != _SELECT_TEMPLATES
+    ):
+        return field.as_widget(attrs=attrs)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [format_html('<select name="{}"{}>', context["name"], _attrs_html(context["attrs"]))]
+    for group_name, group_choices, _index in context["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in group_choices:
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    _attrs_html(option["attrs"]),
+                    option["label"],
+                )
+            )
+        if group_name:
+            parts.append(mark_safe("\n  </optgroup>"))
+    parts.append(mark_safe("\n</select>"))
+    return mark_safe("".join(parts))  # every part is escaped above
+
+
+class MemoNode(template.Node):
+    """``{% memo key … %}…{% endmemo %}``: the enclosed markup rendered once per process for
+    each value of the keys (plus the active language, URL conf and script prefix) and reused.
+
+    For fragments that depend on nothing else, such as the navigation menu of base.html (its
+    URLs and labels cost a page as much as the rest of the shell, issue #17). The template
+    (so this node) lives as long as the cached template loader keeps it."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+        self.rendered: dict[tuple, str] = {}
+
+    def render(self, context):
+        key = (
+            get_language(),
+            get_urlconf(),
+            get_script_prefix(),
+            *(k.resolve(context) for k in self.keys),
+        )
+        try:
+            return self.rendered[key]
+        except KeyError:
+            pass
+        html = self.nodelist.render(context)
+        if len(self.rendered) < self.MAX_ENTRIES:
+            self.rendered[key] = html
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, keys)
