@@ -203,9 +203,14 @@ class ComplianceRow:
         return open_periods[-1] if open_periods else None
 
 
-def record_counts(project_ids, levels, first: datetime.date, last: datetime.date) -> dict:
+def record_counts(
+    project_ids, levels, first: datetime.date, last: datetime.date, *, daily_from=None
+) -> dict:
     """{(project_id, level_id, period_start): count} for the given levels — one grouped
-    query per kind of period among them."""
+    query per kind of period among them. With ``daily_from`` (today): summed from the daily
+    rollups of the closed days, and counted live from today on (salesite.rollups)."""
+    if daily_from is not None:
+        return _record_counts_daily(project_ids, levels, first, last, today=daily_from)
     counts: dict[tuple[int, int, datetime.date], int] = {}
     by_period = defaultdict(list)
     for lv in levels:
@@ -232,17 +237,46 @@ def record_counts(project_ids, levels, first: datetime.date, last: datetime.date
     return counts
 
 
+def _record_counts_daily(project_ids, levels, first, last, *, today) -> dict:
+    from communication.rollups import RECORDS
+    from salesite.rollups import as_number, daily_values
+
+    if not levels:
+        return {}
+    by_key = {str(lv.pk): lv for lv in levels}
+    start = min(period_of(lv.period, first)[0] for lv in levels)
+    end = max(period_of(lv.period, last)[1] for lv in levels)
+    counts: dict[tuple[int, int, datetime.date], int] = defaultdict(int)
+    for (project_id, day, key), n in daily_values(
+        RECORDS, project_ids, start, end, today=today
+    ).items():
+        lv = by_key.get(key)
+        if lv is not None:
+            counts[(project_id, lv.pk, period_of(lv.period, day)[0])] += as_number(n)
+    return dict(counts)
+
+
 def compliance(
-    projects, first: datetime.date, last: datetime.date, *, today: datetime.date, levels=None
+    projects,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    today: datetime.date,
+    levels=None,
+    project_ids=False,
 ) -> list[ComplianceRow]:
     """Every project × active level that applies in the project's marketing phase × period
-    overlapping [first, last]: count vs minimum."""
+    overlapping [first, last]: count vs minimum. Given ``project_ids`` (the dashboard's
+    scope, None for every project), the counts come from the daily rollups."""
     projects = list(projects)
     levels = active_levels() if levels is None else list(levels)
     last = min(last, today)
     if not projects or not levels or first > last:
         return []
-    counts = record_counts([p.pk for p in projects], levels, first, last)
+    if project_ids is False:
+        counts = record_counts([p.pk for p in projects], levels, first, last)
+    else:
+        counts = record_counts(project_ids, levels, first, last, daily_from=today)
     spans = {p: periods_between(p, first, last) for p in Period.values}
     rows = []
     for project in projects:
@@ -278,6 +312,24 @@ def compliance_by_level(rows: list[ComplianceRow]) -> list[dict]:
     for t in totals.values():
         t["rate"] = round(100 * t["met"] / t["counted"], 1) if t["counted"] else None
     return sorted(totals.values(), key=lambda t: (t["level"].kind, t["level"].rank))
+
+
+def compliance_by_project(rows: list[ComplianceRow]) -> list[dict]:
+    """Totals per project across its levels, in the rows' order (the report's summary at a
+    company's or HQ's scope: one row per project, not one per project × level × period)."""
+    totals: dict[int, dict] = {}
+    for row in rows:
+        t = totals.setdefault(
+            row.project.pk,
+            {"project": row.project, "levels": 0, "met": 0, "counted": 0, "missing": 0},
+        )
+        t["levels"] += 1
+        t["met"] += row.met
+        t["counted"] += len(row.counted)
+        t["missing"] += len(row.missing)
+    for t in totals.values():
+        t["rate"] = round(100 * t["met"] / t["counted"], 1) if t["counted"] else None
+    return list(totals.values())
 
 
 def compliance_rate_for(user, first, last, *, today) -> dict:
