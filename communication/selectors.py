@@ -8,8 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
 from communication.periods import Period, period_label, period_of, periods_between, trunc_expression
@@ -238,21 +238,40 @@ def record_counts(
 
 
 def _record_counts_daily(project_ids, levels, first, last, *, today) -> dict:
+    """record_counts from the daily rollups: the stored days summed per period in SQL (one
+    query per kind of period), the other days (today, the future) counted live."""
     from communication.rollups import RECORDS
-    from salesite.rollups import as_number, daily_values
+    from salesite import rollups
 
     if not levels:
         return {}
     by_key = {str(lv.pk): lv for lv in levels}
     start = min(period_of(lv.period, first)[0] for lv in levels)
     end = max(period_of(lv.period, last)[1] for lv in levels)
+    marked, unmarked = rollups.split_days(RECORDS, start, end, today=today)
     counts: dict[tuple[int, int, datetime.date], int] = defaultdict(int)
-    for (project_id, day, key), n in daily_values(
-        RECORDS, project_ids, start, end, today=today
-    ).items():
+    for (project_id, day, key), n in rollups.live_values(RECORDS, project_ids, unmarked).items():
         lv = by_key.get(key)
         if lv is not None:
-            counts[(project_id, lv.pk, period_of(lv.period, day)[0])] += as_number(n)
+            counts[(project_id, lv.pk, period_of(lv.period, day)[0])] += int(n)
+    by_period = defaultdict(list)
+    for lv in levels:
+        by_period[lv.period].append(str(lv.pk))
+    for period, keys in by_period.items() if marked else ():
+        p_first, p_last = period_of(period, first)[0], period_of(period, last)[1]
+        days = [d for d in marked if p_first <= d <= p_last]
+        rows = (
+            rollups.stored(RECORDS, project_ids, days)
+            .filter(key__in=keys)
+            .annotate(period_start=trunc_expression(period, "day"))
+            .values_list("project_id", "key", "period_start")
+            .annotate(n=Cast(Sum("value"), IntegerField()))
+            .order_by()
+        )
+        for project_id, key, ps, n in rows:
+            if isinstance(ps, datetime.datetime):
+                ps = ps.date()
+            counts[(project_id, by_key[key].pk, ps)] += n
     return dict(counts)
 
 

@@ -97,29 +97,51 @@ def _live(metric: str, project_ids, days: list[datetime.date]) -> dict:
     return out
 
 
-def daily_values(metric: str, project_ids, first, last, *, today=None) -> dict:
-    """{(project_id, day, key): value} over [first, last]: stored for the computed closed days,
-    live for the others. Two queries, plus the live computation (usually today only)."""
-    today = today or timezone.localdate()
-    if first > last:
-        return {}
+def split_days(metric: str, first, last, *, today) -> tuple[list, list]:
+    """The days of [first, last] whose totals are stored (closed, computed) and the others,
+    both sorted: one query."""
     closed_last = min(last, today - ONE_DAY)
     marked: set[datetime.date] = set()
-    out: dict = {}
     if first <= closed_last:
         marked = set(
             DailyFigureDay.objects.filter(
                 metric=metric, day__gte=first, day__lte=closed_last
             ).values_list("day", flat=True)
         )
-    if marked:
-        rows = DailyFigure.objects.filter(metric=metric, day__gte=first, day__lte=closed_last)
-        if project_ids is not None:
-            rows = rows.filter(project_id__in=project_ids)
-        for project_id, day, key, value in rows.values_list("project_id", "day", "key", "value"):
-            if day in marked:
-                out[(project_id, day, key)] = value
-    out.update(_live(metric, project_ids, [d for d in _days(first, last) if d not in marked]))
+    return sorted(marked), [d for d in _days(first, last) if d not in marked]
+
+
+def stored(metric: str, project_ids, days):
+    """The stored rows of the given (computed) days, for grouping in SQL."""
+    if not days:
+        return DailyFigure.objects.none()
+    rows = DailyFigure.objects.filter(metric=metric, day__gte=days[0], day__lte=days[-1])
+    if len(days) != (days[-1] - days[0]).days + 1:  # gaps: name the days
+        rows = rows.filter(day__in=days)
+    if project_ids is not None:
+        rows = rows.filter(project_id__in=project_ids)
+    return rows
+
+
+def live_values(metric: str, project_ids, days) -> dict:
+    """Live totals of the given days (sorted): {(project_id, day, key): value}."""
+    return _live(metric, project_ids, list(days))
+
+
+def daily_values(metric: str, project_ids, first, last, *, today=None) -> dict:
+    """{(project_id, day, key): value} over [first, last]: stored for the computed closed days,
+    live for the others. Two queries, plus the live computation (usually today only)."""
+    today = today or timezone.localdate()
+    if first > last:
+        return {}
+    marked, unmarked = split_days(metric, first, last, today=today)
+    out: dict = {
+        (project_id, day, key): value
+        for project_id, day, key, value in stored(metric, project_ids, marked).values_list(
+            "project_id", "day", "key", "value"
+        )
+    }
+    out.update(_live(metric, project_ids, unmarked))
     return out
 
 
