@@ -26,7 +26,9 @@ class CommunicationConfig(AppConfig):
 
         from salesite.dashboard import registry
 
-        from . import dashboard
+        from . import dashboard, rollups
+
+        rollups.setup()
 
         registry.register(
             work_items=dashboard.work_items, dashboard_figures=dashboard.dashboard_figures

@@ -101,7 +101,7 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
     projects = in_scope(Project.objects.all(), project_ids, "pk").only(
         "pk", "name", "marketing_phase"
     )
-    rows = compliance(projects, date_from, date_to, today=today)
+    rows = compliance(projects, date_from, date_to, today=today, project_ids=project_ids)
     met = sum(r.met for r in rows)
     counted = sum(len(r.counted) for r in rows)
     missing = sum(len(r.missing) for r in rows)

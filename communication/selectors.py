@@ -8,8 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from communication.models import CommunicationLevel, CommunicationRecord, Problem
 from communication.periods import Period, period_label, period_of, periods_between, trunc_expression
@@ -203,9 +203,14 @@ class ComplianceRow:
         return open_periods[-1] if open_periods else None
 
 
-def record_counts(project_ids, levels, first: datetime.date, last: datetime.date) -> dict:
+def record_counts(
+    project_ids, levels, first: datetime.date, last: datetime.date, *, daily_from=None
+) -> dict:
     """{(project_id, level_id, period_start): count} for the given levels — one grouped
-    query per kind of period among them."""
+    query per kind of period among them. With ``daily_from`` (today): summed from the daily
+    rollups of the closed days, and counted live from today on (salesite.rollups)."""
+    if daily_from is not None:
+        return _record_counts_daily(project_ids, levels, first, last, today=daily_from)
     counts: dict[tuple[int, int, datetime.date], int] = {}
     by_period = defaultdict(list)
     for lv in levels:
@@ -232,17 +237,65 @@ def record_counts(project_ids, levels, first: datetime.date, last: datetime.date
     return counts
 
 
+def _record_counts_daily(project_ids, levels, first, last, *, today) -> dict:
+    """record_counts from the daily rollups: the stored days summed per period in SQL (one
+    query per kind of period), the other days (today, the future) counted live."""
+    from communication.rollups import RECORDS
+    from salesite import rollups
+
+    if not levels:
+        return {}
+    by_key = {str(lv.pk): lv for lv in levels}
+    start = min(period_of(lv.period, first)[0] for lv in levels)
+    end = max(period_of(lv.period, last)[1] for lv in levels)
+    marked, unmarked = rollups.split_days(RECORDS, start, end, today=today)
+    counts: dict[tuple[int, int, datetime.date], int] = defaultdict(int)
+    for (project_id, day, key), n in rollups.live_values(RECORDS, project_ids, unmarked).items():
+        lv = by_key.get(key)
+        if lv is not None:
+            counts[(project_id, lv.pk, period_of(lv.period, day)[0])] += int(n)
+    by_period = defaultdict(list)
+    for lv in levels:
+        by_period[lv.period].append(str(lv.pk))
+    for period, keys in by_period.items() if marked else ():
+        p_first, p_last = period_of(period, first)[0], period_of(period, last)[1]
+        days = [d for d in marked if p_first <= d <= p_last]
+        rows = (
+            rollups.stored(RECORDS, project_ids, days)
+            .filter(key__in=keys)
+            .annotate(period_start=trunc_expression(period, "day"))
+            .values_list("project_id", "key", "period_start")
+            .annotate(n=Cast(Sum("value"), IntegerField()))
+            .order_by()
+        )
+        for project_id, key, ps, n in rows:
+            if isinstance(ps, datetime.datetime):
+                ps = ps.date()
+            counts[(project_id, by_key[key].pk, ps)] += n
+    return dict(counts)
+
+
 def compliance(
-    projects, first: datetime.date, last: datetime.date, *, today: datetime.date, levels=None
+    projects,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    today: datetime.date,
+    levels=None,
+    project_ids=False,
 ) -> list[ComplianceRow]:
     """Every project × active level that applies in the project's marketing phase × period
-    overlapping [first, last]: count vs minimum."""
+    overlapping [first, last]: count vs minimum. Given ``project_ids`` (the dashboard's
+    scope, None for every project), the counts come from the daily rollups."""
     projects = list(projects)
     levels = active_levels() if levels is None else list(levels)
     last = min(last, today)
     if not projects or not levels or first > last:
         return []
-    counts = record_counts([p.pk for p in projects], levels, first, last)
+    if project_ids is False:
+        counts = record_counts([p.pk for p in projects], levels, first, last)
+    else:
+        counts = record_counts(project_ids, levels, first, last, daily_from=today)
     spans = {p: periods_between(p, first, last) for p in Period.values}
     rows = []
     for project in projects:
@@ -278,6 +331,24 @@ def compliance_by_level(rows: list[ComplianceRow]) -> list[dict]:
     for t in totals.values():
         t["rate"] = round(100 * t["met"] / t["counted"], 1) if t["counted"] else None
     return sorted(totals.values(), key=lambda t: (t["level"].kind, t["level"].rank))
+
+
+def compliance_by_project(rows: list[ComplianceRow]) -> list[dict]:
+    """Totals per project across its levels, in the rows' order (the report's summary at a
+    company's or HQ's scope: one row per project, not one per project × level × period)."""
+    totals: dict[int, dict] = {}
+    for row in rows:
+        t = totals.setdefault(
+            row.project.pk,
+            {"project": row.project, "levels": 0, "met": 0, "counted": 0, "missing": 0},
+        )
+        t["levels"] += 1
+        t["met"] += row.met
+        t["counted"] += len(row.counted)
+        t["missing"] += len(row.missing)
+    for t in totals.values():
+        t["rate"] = round(100 * t["met"] / t["counted"], 1) if t["counted"] else None
+    return list(totals.values())
 
 
 def compliance_rate_for(user, first, last, *, today) -> dict:

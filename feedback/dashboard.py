@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from salesite.dashboard.helpers import (
 )
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
 from salesite.models import Project
+from salesite.rollups import as_number, daily_values
 
 from .models import (
     OPEN_CALLBACK_STATUSES,
@@ -28,10 +29,10 @@ from .models import (
     CallbackTask,
     Case,
     Channel,
-    DeadlineBreach,
     SurveyLink,
     quarter_of,
 )
+from .rollups import BREACHES, SCORES
 from .selectors import BREACH_RECIPIENT_ROLES, assessment_ranking, survey_totals
 
 # Leads of a project see its callbacks nobody was given and all of its open cases.
@@ -141,40 +142,33 @@ def _score_figure(project_ids, date_to, group) -> Figure:
 def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
     group = _("客户反馈")
     start, end = day_span(date_from, date_to)
-    breaches = (
-        in_scope(DeadlineBreach.objects.all(), project_ids)
-        .filter(detected_at__gte=start, detected_at__lt=end)
-        .count()
+    # Breaches detected and scores given: sums of daily totals, stored for the closed days
+    # (salesite.rollups) and counted live for today.
+    breaches = sum(
+        as_number(v)
+        for v in daily_values(BREACHES, project_ids, date_from, date_to, today=today).values()
     )
     done = [CallbackStatus.REACHED, CallbackStatus.DONE]
     callbacks = in_scope(CallbackTask.objects.all(), project_ids)
     due = callbacks.filter(due_date__gte=date_from, due_date__lte=min(date_to, today)).aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(status__in=done))
     )
-    weeks = list(
-        callbacks.filter(score__isnull=False, completed_at__gte=start, completed_at__lt=end)
-        .annotate(week=TruncWeek("completed_at"))
-        .values("week")
-        .annotate(mean=Avg("score"), n=Count("pk"))
-        .order_by("week")
-    )
+    weeks: dict[datetime.date, list] = {}
+    for (_p, day, key), value in daily_values(
+        SCORES, project_ids, date_from, date_to, today=today
+    ).items():
+        week = weeks.setdefault(day - datetime.timedelta(days=day.weekday()), [0, Decimal(0)])
+        week[0 if key == "scored" else 1] += value
     surveys = survey_totals(
         in_scope(SurveyLink.objects.all(), project_ids, "task__project_id").filter(
             created_at__gte=start, created_at__lt=end
         )
     )
-    scored = sum(w["n"] for w in weeks)
-    mean = round(float(sum(w["mean"] * w["n"] for w in weeks) / scored), 2) if scored else None
+    scored = int(sum(n for n, _s in weeks.values()))
+    total = sum((s for _n, s in weeks.values()), Decimal(0))
+    mean = round(float(total / scored), 2) if scored else None
     series = [
-        (
-            (
-                timezone.localdate(w["week"])
-                if isinstance(w["week"], datetime.datetime)
-                else w["week"]
-            ).isoformat(),
-            round(float(w["mean"]), 2),
-        )
-        for w in weeks
+        (week.isoformat(), round(float(s / n), 2)) for week, (n, s) in sorted(weeks.items()) if n
     ]
     return [
         Figure(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from salesite import (
     access,
     admin_policy,  # noqa: F401  registers the service policy admin
+    admin_rollups,  # noqa: F401  registers the daily rollups' admin
 )
 from salesite.masking import mask_id_number, mask_phone
 from salesite.models import (

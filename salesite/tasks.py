@@ -78,3 +78,15 @@ def contractor_documents_remind() -> dict:
     with record_run("contractor_documents_remind") as counts:
         counts.update(remind())
     return counts
+
+
+@shared_task(acks_late=True)
+@scheduled_job("refresh_daily_figures", lease_seconds=30 * 60)
+def refresh_daily_figures() -> dict:
+    """Nightly: store the dashboard's daily totals of the last closed days, and of the days
+    an edit invalidated (salesite.rollups); run twice, it replaces the same rows."""
+    from salesite import rollups
+
+    with record_run("refresh_daily_figures") as counts:
+        counts.update(rollups.refresh_days(rollups.days_to_refresh()))
+    return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -19,7 +20,10 @@ from communication.models import Problem
 from salesite.exports import export_format, export_response
 from salesite.models import Company, Project
 from salesite.querystring import query_pk
+from salesite.views import CappedPaginator
 from salesite.views_access import get_record, staff_view
+
+SUMMARY_PAGE_SIZE = 25  # projects per page of the report's summary
 
 # --- index --------------------------------------------------------------------------------
 
@@ -88,20 +92,34 @@ def compliance(request):
         if not projects.exists():
             raise Http404  # another company's figures are not shown
         scope_label = company.name
-    rows, totals = [], []
+    rows, totals, by_project = [], [], []
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        rows = selectors.compliance(projects.order_by("name")[:200], start, end, today=today)
+        projects = list(projects.order_by("name")[:200])
+        # Record counts from the daily rollups of closed days, today's live (salesite.rollups).
+        rows = selectors.compliance(
+            projects, start, end, today=today, project_ids=[p.pk for p in projects]
+        )
         totals = selectors.compliance_by_level(rows)
-    if export_format(request):
+        by_project = selectors.compliance_by_project(rows)
+    if export_format(request):  # the export keeps every project × level row
         return export_response(request, *exports.compliance(rows), _("沟通达标情况"))
+    # One project: its rows per level with the missing periods. Several: one summary row per
+    # project, a page at a time, each opening that project's rows.
+    page = (
+        None
+        if project
+        else CappedPaginator(by_project, SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "communication/compliance.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": rows if project else [],
             "totals": totals,
+            "page": page,
+            "drill_query": _drill_query(request.GET),
             "project": project,
             "company": company,
             "scope_label": scope_label,
@@ -109,6 +127,11 @@ def compliance(request):
             "visible_projects": Project.objects.visible_to(request.user).order_by("name")[:200],
         },
     )
+
+
+def _drill_query(params) -> str:
+    """The report's dates, to carry into a project's drill-down link."""
+    return urlencode([(k, params[k]) for k in ("start", "end") if params.get(k)])
 
 
 def _int(value) -> int:

@@ -17,6 +17,7 @@ from .projects import (
     Tenant,
     Unit,
 )
+from .rollups import DailyFigure, DailyFigureDay
 from .workflow import ProjectOwned, StatusHistory
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Company",
     "Contact",
     "Customer",
+    "DailyFigure",
+    "DailyFigureDay",
     "Department",
     "FormToken",
     "ImportBatch",
