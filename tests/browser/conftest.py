@@ -5,13 +5,16 @@ is /usr/bin/chromium (`apt-get install -y chromium`); without it these tests are
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from salesite.demo import DEMO_PASSWORD
@@ -19,6 +22,33 @@ from salesite.demo import DEMO_PASSWORD
 # Playwright's sync API runs an event loop in the main thread; Django then refuses database
 # access from that thread unless told that this is intended (live_server tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SerialWSGIServer(ThreadedWSGIServer):
+    """The live server answering one request at a time, on SQLite.
+
+    An in-memory SQLite test database is one connection that the live server's request threads
+    share; two requests at once (a page polling a job while another loads) can block each other
+    inside SQLite for good. Connections still run in threads (keep-alive), but the application
+    is called under one lock, and its response is read to the end inside it."""
+
+    app_lock = threading.Lock()
+
+    def set_app(self, application):
+        def serial(environ, start_response):
+            with self.app_lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(serial)
+
+
+if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+    LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
