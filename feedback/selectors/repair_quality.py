@@ -140,11 +140,11 @@ def _month_bucket(field: str, starts) -> CaseWhen:
     return CaseWhen(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
 
 
-def repairs(project_ids, *, now=None, days: int | None = None):
+def repairs(project_ids, *, now=None, days: int | None = None, repeat_id=True):
     """Closed repair cases with a unit in ``project_ids`` (None: every project), annotated with
     ``reopened``, ``repeated`` (a repeat case exists), ``repeat_id`` (the first repeat case),
     ``failed`` and ``elapsed`` (window over by ``now``). Counting reads ``failed`` (an
-    ``EXISTS``); only listing rows computes ``repeat_id``."""
+    ``EXISTS``); ``repeat_id=False`` leaves out the listing's ``repeat_id``."""
     now = now or timezone.now()
     days = days or RepairQualitySetting.window_days()
     window = datetime.timedelta(days=days)
@@ -165,18 +165,20 @@ def repairs(project_ids, *, now=None, days: int | None = None):
         from_status=CaseStatus.REPLIED,
         to_status=CaseStatus.IN_PROGRESS,
     )
-    return qs.annotate(
+    qs = qs.annotate(
         reopened=ExpressionWrapper(
             Exists(reopened) | Q(owner_confirmation=OwnerConfirmation.NOT_FIXED),
             output_field=BooleanField(),
         ),
         repeated=Exists(repeat),
-        repeat_id=Subquery(repeat.order_by("received_at", "pk").values("pk")[:1]),
         contractor_key=_contractor_key(),
     ).annotate(
         failed=ExpressionWrapper(Q(reopened=True) | Q(repeated=True), output_field=BooleanField()),
         elapsed=ExpressionWrapper(Q(closed_at__lte=now - window), output_field=BooleanField()),
     )
+    if repeat_id:
+        qs = qs.annotate(repeat_id=Subquery(repeat.order_by("received_at", "pk").values("pk")[:1]))
+    return qs
 
 
 def _counts(rows) -> dict:
@@ -211,7 +213,7 @@ def fix_rate(
     totals summed from the months when both bounds are given (the dashboard's single query:
     it leaves out the project and contractor rows)."""
     days = days or RepairQualitySetting.window_days()
-    qs = repairs(project_ids, now=now, days=days).filter(elapsed=True)
+    qs = repairs(project_ids, now=now, days=days, repeat_id=False).filter(elapsed=True)
     if closed_from:
         qs = qs.filter(closed_at__gte=closed_from)
     if closed_to:
