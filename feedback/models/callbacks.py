@@ -190,7 +190,11 @@ class CallbackTask(ProjectOwned):
                 fields=["rule", "customer", "source_key"], name="callback_unique_rule_source"
             )
         ]
-        indexes = [models.Index(fields=["project", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["project", "status", "due_date"]),
+            # The yearly targets' actuals read the callbacks reached in a period (issue #17).
+            models.Index(fields=["status", "completed_at"], name="callback_status_completed"),
+        ]
 
     def __str__(self):
         return f"{self.get_rule_display()} · {self.customer_id} · {self.due_date}"

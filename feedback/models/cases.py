@@ -210,6 +210,13 @@ class Case(ProjectOwned):
         indexes = [
             models.Index(fields=["project", "status", "-received_at"]),
             models.Index(fields=["building", "status"]),
+            # The first-time fix rate (issue #17): the repairs closed in a period, and the
+            # repeat check (a repair of the same unit and category received after a closing).
+            models.Index(fields=["kind", "status", "closed_at"], name="case_kind_status_closed"),
+            models.Index(
+                fields=["unit", "kind", "complaint_category", "received_at"],
+                name="case_repeat_lookup",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,12 @@ count, in the numerator and in the denominator: a repair that already failed but
 is still open is listed among the repeat cases but counted once its window has elapsed, so that
 the recent months are not biased towards failures. rate = fixed first time / counted.
 
+Cost (issue #17): every figure is a grouped SQL aggregate whose cost does not depend on Python
+per row: the window end is computed by SQLite's own ``date()`` (``_PlusDays``; Django's
+``+ timedelta`` and ``TruncMonth`` are Python functions on SQLite), the months are ``CASE``
+buckets between precomputed local month starts, and the repeat check is a correlated
+``EXISTS`` on the unit's cases (index ``case_repeat_lookup``).
+
 Contractor: grouped by ``_contractor_key()`` — today the case's free-text ``repair_contractor``
 (blank: "unspecified"); switch that one function to the contractor register's foreign key.
 """
@@ -28,9 +34,12 @@ Contractor: grouped by ``_contractor_key()`` — today the case's free-text ``re
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -38,11 +47,19 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case as CaseWhen,
+)
 from django.utils import timezone
 
 from ..models import (
@@ -80,10 +97,54 @@ def _pct(part: int, whole: int):
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def repairs(project_ids, *, now=None, days: int | None = None):
+class _PlusDays(Func):
+    """``expression + days`` (a datetime column plus whole days) without Python: on SQLite
+    ``date(x, '+N days') || substr(x, 11)`` — the stored text "YYYY-MM-DD HH:MM:SS[.ffffff]"
+    (UTC, so a day is always 24 hours) with its date moved, exactly the string Django's
+    ``django_format_dtdelta`` would return; elsewhere ``x + interval``."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression, days: int):
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(date({sql}, %s) || substr({sql}, 11))",
+            (*params, f"+{self.days} days", *params),
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + %s)", (*params, datetime.timedelta(days=self.days))
+
+
+def _month_starts(first: datetime.datetime, last: datetime.datetime) -> list[datetime.datetime]:
+    """The local month starts from the month of ``first`` to the month of ``last``."""
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(first, tz).date().replace(day=1)
+    end = timezone.localtime(last, tz).date()
+    starts = []
+    while day <= end:
+        starts.append(datetime.datetime(day.year, day.month, 1, tzinfo=tz))
+        day = next_month(day)
+    return starts
+
+
+def _month_bucket(field: str, starts) -> CaseWhen:
+    """The index in ``starts`` of the local month of ``field`` (rows before ``starts[1]`` are
+    month 0, rows from the last start on the last month): a plain SQL ``CASE``."""
+    whens = [When(**{f"{field}__lt": start}, then=Value(i)) for i, start in enumerate(starts[1:])]
+    return CaseWhen(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
+
+
+def repairs(project_ids, *, now=None, days: int | None = None, repeat_id=True):
     """Closed repair cases with a unit in ``project_ids`` (None: every project), annotated with
-    ``reopened``, ``repeat_id`` (the first repeat case), ``failed`` and ``elapsed`` (window
-    over by ``now``)."""
+    ``reopened``, ``repeated`` (a repeat case exists), ``repeat_id`` (the first repeat case),
+    ``failed`` and ``elapsed`` (window over by ``now``). Counting reads ``failed`` (an
+    ``EXISTS``); ``repeat_id=False`` leaves out the listing's ``repeat_id``."""
     now = now or timezone.now()
     days = days or RepairQualitySetting.window_days()
     window = datetime.timedelta(days=days)
@@ -92,37 +153,32 @@ def repairs(project_ids, *, now=None, days: int | None = None):
     )
     if project_ids is not None:
         qs = qs.filter(project_id__in=project_ids)
-    window_end = ExpressionWrapper(OuterRef("closed_at") + window, output_field=DateTimeField())
-    repeat = (
-        Case.objects.filter(
-            kind=CaseKind.REPAIR,
-            unit_id=OuterRef("unit_id"),
-            complaint_category=OuterRef("complaint_category"),
-            received_at__gt=OuterRef("closed_at"),
-            received_at__lte=window_end,
-        )
-        .filter(received_at__lte=now)
-        .order_by("received_at", "pk")
-        .values("pk")[:1]
-    )
+    repeat = Case.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        kind=CaseKind.REPAIR,
+        complaint_category=OuterRef("complaint_category"),
+        received_at__gt=OuterRef("closed_at"),
+        received_at__lte=_PlusDays(OuterRef("closed_at"), days),
+    ).filter(received_at__lte=now)
     reopened = CaseEvent.objects.filter(
         case_id=OuterRef("pk"),
         from_status=CaseStatus.REPLIED,
         to_status=CaseStatus.IN_PROGRESS,
     )
-    return qs.annotate(
+    qs = qs.annotate(
         reopened=ExpressionWrapper(
             Exists(reopened) | Q(owner_confirmation=OwnerConfirmation.NOT_FIXED),
             output_field=BooleanField(),
         ),
-        repeat_id=Subquery(repeat),
+        repeated=Exists(repeat),
         contractor_key=_contractor_key(),
     ).annotate(
-        failed=ExpressionWrapper(
-            Q(reopened=True) | Q(repeat_id__isnull=False), output_field=BooleanField()
-        ),
+        failed=ExpressionWrapper(Q(reopened=True) | Q(repeated=True), output_field=BooleanField()),
         elapsed=ExpressionWrapper(Q(closed_at__lte=now - window), output_field=BooleanField()),
     )
+    if repeat_id:
+        qs = qs.annotate(repeat_id=Subquery(repeat.order_by("received_at", "pk").values("pk")[:1]))
+    return qs
 
 
 def _counts(rows) -> dict:
@@ -138,47 +194,71 @@ def _counts(rows) -> dict:
 
 _AGG = {
     "total": Count("pk"),
-    "failed_n": Count("pk", filter=Q(reopened=True) | Q(repeat_id__isnull=False)),
+    "failed_n": Count("pk", filter=Q(failed=True)),
 }
 
 
-def fix_rate(project_ids, *, closed_from=None, closed_to=None, now=None, days=None) -> dict:
+def fix_rate(
+    project_ids,
+    *,
+    closed_from=None,
+    closed_to=None,
+    now=None,
+    days=None,
+    by_project=True,
+    by_contractor=True,
+) -> dict:
     """The first-time fix rate of the counted repairs closed in [closed_from, closed_to):
-    totals, by project, by contractor and by month of closing (four queries)."""
+    totals, by project, by contractor and by month of closing — one grouped query each, the
+    totals summed from the months when both bounds are given (the dashboard's single query:
+    it leaves out the project and contractor rows)."""
     days = days or RepairQualitySetting.window_days()
-    qs = repairs(project_ids, now=now, days=days).filter(elapsed=True)
+    qs = repairs(project_ids, now=now, days=days, repeat_id=False).filter(elapsed=True)
     if closed_from:
         qs = qs.filter(closed_at__gte=closed_from)
     if closed_to:
         qs = qs.filter(closed_at__lt=closed_to)
-    totals = qs.aggregate(**_AGG)
-    by_project = [
+    if isinstance(closed_from, datetime.datetime) and isinstance(closed_to, datetime.datetime):
+        # The months are known: the totals are their sums (one query for both).
+        starts = _month_starts(closed_from, closed_to - datetime.timedelta(microseconds=1))
+        totals = None
+    else:
+        totals = qs.aggregate(**_AGG, first=Min("closed_at"), last=Max("closed_at"))
+        starts = _month_starts(totals["first"], totals["last"]) if totals["total"] else []
+    rows = qs.values("project_id", "project__name").annotate(**_AGG).order_by("project__name")
+    by_project_rows = [
         {"project_id": r["project_id"], "project": r["project__name"], **_counts(r)}
-        for r in qs.values("project_id", "project__name").annotate(**_AGG).order_by("project__name")
+        for r in (rows if by_project else ())
     ]
-    by_contractor = sorted(
+    by_contractor_rows = sorted(
         (
             {"contractor": r["contractor_key"] or "", **_counts(r)}
-            for r in qs.values("contractor_key").annotate(**_AGG).order_by()
+            for r in (
+                qs.values("contractor_key").annotate(**_AGG).order_by() if by_contractor else ()
+            )
         ),
         key=lambda r: (-(r["rate"] or 0), -r["counted"], r["contractor"]),
     )
     by_month = []
-    for r in (
-        qs.annotate(month=TruncMonth("closed_at"))
-        .values("month")
-        .annotate(**_AGG)
-        .order_by("month")
-    ):
-        month = r["month"]
-        if isinstance(month, datetime.datetime):
-            month = timezone.localdate(month)
-        by_month.append({"month": month.strftime("%Y-%m"), **_counts(r)})
+    if starts:
+        month_rows = list(
+            qs.annotate(month_i=_month_bucket("closed_at", starts))
+            .values("month_i")
+            .annotate(**_AGG)
+            .order_by("month_i")
+        )
+        by_month = [
+            {"month": starts[r["month_i"]].strftime("%Y-%m"), **_counts(r)} for r in month_rows
+        ]
+        if totals is None:  # every counted repair is in one month
+            totals = {k: sum(r[k] for r in month_rows) for k in _AGG}
+    if totals is None:  # an empty range
+        totals = {k: 0 for k in _AGG}
     return {
         "days": days,
         **_counts(totals),
-        "by_project": by_project,
-        "by_contractor": by_contractor,
+        "by_project": by_project_rows,
+        "by_contractor": by_contractor_rows,
         "by_month": by_month,
     }
 
@@ -276,11 +356,55 @@ def _mean(total_n) -> Decimal | None:
     return (Decimal(total) / n).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+# One row per answer (json_each / jsonb_each over the callback's answers), counted per project,
+# month, question and distinct raw answer: the database does the counting, Python maps the few
+# distinct answers to their score with ``_answer_value`` (so any stored value counts exactly as
+# ``score_answers`` reads it).
+_ANSWER_COUNTS_SQL = {
+    "sqlite": (
+        "SELECT t.project_id, t.month_i, a.key, a.type, a.value, COUNT(*) "
+        "FROM ({tasks}) t, json_each(t.answers) a WHERE a.key IN ({keys}) "
+        "GROUP BY t.project_id, t.month_i, a.key, a.type, a.value"
+    ),
+    "postgresql": (
+        "SELECT t.project_id, t.month_i, a.key, jsonb_typeof(a.value), a.value::text, COUNT(*) "
+        "FROM ({tasks}) t, jsonb_each(CASE WHEN jsonb_typeof(t.answers) = 'object' "
+        "THEN t.answers ELSE '{{}}'::jsonb END) a WHERE a.key IN ({keys}) "
+        "GROUP BY t.project_id, t.month_i, a.key, jsonb_typeof(a.value), a.value::text"
+    ),
+}
+
+
+def _decode(vendor: str, kind: str, value):
+    """The Python value of a JSON answer as the row gives it."""
+    if vendor == "postgresql":
+        return json.loads(value)
+    if kind in ("object", "array"):
+        return json.loads(value)
+    return {"true": True, "false": False, "null": None}.get(kind, value)
+
+
+def _answer_counts(tasks, keys):
+    """[(project id, month index, question key, raw answer, count)] of ``tasks`` (annotated
+    with ``month_i``): one grouped query."""
+    try:
+        sql, params = tasks.values("project_id", "month_i", "answers").query.sql_with_params()
+    except EmptyResultSet:  # no project in scope
+        return []
+    vendor = connection.vendor
+    query = _ANSWER_COUNTS_SQL[vendor].format(tasks=sql, keys=", ".join(["%s"] * len(keys)))
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, *keys))
+        rows = cursor.fetchall()
+    return [(p, m, k, _decode(vendor, kind, v), n) for p, m, k, kind, v, n in rows]
+
+
 def dimension_actuals(project_ids, year: int, *, today=None) -> dict:
     """The mean 1–5 answer per target key (the five dimensions and the product and experience
     groups, each a mean of all its dimensions' answers), from the callbacks reached in ``year``
     up to ``today``: {"year": {key: mean}, "months": [(YYYY-MM, {key: mean})],
-    "projects": {project id: {key: mean}}}. Two queries."""
+    "projects": {project id: {key: mean}}}. Two queries: the questions with a dimension, and
+    the answers counted by project, month, question and value in SQL (no row is loaded)."""
     today = today or timezone.localdate()
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -288,36 +412,41 @@ def dimension_actuals(project_ids, year: int, *, today=None) -> dict:
         datetime.datetime(year + 1, 1, 1, tzinfo=tz),
         datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tz),
     )
+    groups = {d: g for g, dims in TARGET_GROUPS.items() for d in dims}
     questions = {
         str(pk): (dimension, kind)
-        for pk, dimension, kind in Question.objects.exclude(dimension="").values_list(
-            "pk", "dimension", "kind"
-        )
+        for pk, dimension, kind in Question.objects.filter(
+            dimension__in=list(groups), kind__in=[Question.Kind.SCALE, Question.Kind.YES_NO]
+        ).values_list("pk", "dimension", "kind")
     }
-    tasks = CallbackTask.objects.filter(
-        status__in=[CallbackStatus.REACHED, CallbackStatus.DONE],
-        completed_at__gte=start,
-        completed_at__lt=end,
-    ).exclude(answers={})
-    if project_ids is not None:
-        tasks = tasks.filter(project_id__in=project_ids)
     year_sums = defaultdict(lambda: [0, 0])
     month_sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     project_sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    groups = {d: g for g, dims in TARGET_GROUPS.items() for d in dims}
-    for project_id, completed_at, answers in tasks.values_list(
-        "project_id", "completed_at", "answers"
-    ).iterator(chunk_size=2000):
-        month = timezone.localtime(completed_at).strftime("%Y-%m")
-        for qid, raw in (answers or {}).items():
-            dimension, kind = questions.get(qid, (None, None))
-            value = _answer_value(kind, raw) if dimension else None
-            if value is None:
-                continue
+    if questions and start < end:
+        starts = [datetime.datetime(year, m, 1, tzinfo=tz) for m in range(1, 13)]
+        starts = [s for s in starts if s < end]
+        tasks = CallbackTask.objects.filter(
+            status__in=[CallbackStatus.REACHED, CallbackStatus.DONE],
+            completed_at__gte=start,
+            completed_at__lt=end,
+        ).exclude(answers={})
+        if project_ids is not None:
+            tasks = tasks.filter(project_id__in=project_ids)
+        tasks = tasks.annotate(month_i=_month_bucket("completed_at", starts)).order_by()
+        labels = [s.strftime("%Y-%m") for s in starts]
+        cells = defaultdict(lambda: [0, 0])  # (project, month, dimension) → [sum, count]
+        for project_id, month_i, key, raw, n in _answer_counts(tasks, sorted(questions)):
+            dimension, kind = questions[key]
+            value = _answer_value(kind, raw)
+            if value is not None:
+                cell = cells[project_id, month_i, dimension]
+                cell[0] += value * n
+                cell[1] += n
+        for (project_id, month_i, dimension), (total, n) in cells.items():
             for key in (dimension, groups[dimension]):
-                for sums in (year_sums, month_sums[month], project_sums[project_id]):
-                    sums[key][0] += value
-                    sums[key][1] += 1
+                for sums in (year_sums, month_sums[labels[month_i]], project_sums[project_id]):
+                    sums[key][0] += total
+                    sums[key][1] += n
     return {
         "year": {key: _mean(year_sums[key]) for key in TARGET_KEYS},
         "months": [
