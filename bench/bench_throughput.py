@@ -49,6 +49,17 @@ def parse_args():
     return parser.parse_args()
 
 
+PREPARE_USER = f"""
+from axes.utils import reset
+from salesite.models import User
+user = User.objects.get(username="%(user)s")
+if not user.check_password({PASSWORD!r}):
+    user.set_password({PASSWORD!r})
+    user.save(update_fields=["password"])
+reset()
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -90,6 +101,15 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
         "--access-logfile",
         "/dev/null",
     ]
+    # A database seeded under the test settings stores MD5 password hashes, which the
+    # production settings do not accept: give the bench user the demo password with the
+    # production hasher, and clear earlier lockouts.
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PREPARE_USER % {"user": args.user}],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     # The production static storage needs its manifest (what the deploy's collectstatic makes).
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
