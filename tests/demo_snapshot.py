@@ -108,3 +108,15 @@ def _restore(tables: dict[str, object]) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+def check_constraints_now() -> None:
+    """Check the deferred foreign keys of the rows written so far in this transaction, once.
+
+    On PostgreSQL every test's teardown runs ``SET CONSTRAINTS ALL IMMEDIATE``, which checks
+    every foreign key still pending in the enclosing transaction: with the demo seeded in a
+    module's transaction, that is 12,000 rows again after each test (0.1 s a test)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -1153,6 +1153,7 @@ def build_demo() -> Demo:
 
     owner = portal_client(DEMO_OWNER_MOBILE)
     tenant = matrix_tenant(projects[OWN])
+    demo_snapshot.check_constraints_now()
     return Demo(
         projects,
         sorted(users),
