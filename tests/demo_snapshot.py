@@ -52,15 +52,24 @@ def _is_clean() -> bool:
     return not (Project.objects.exists() or Company.objects.exists() or User.objects.exists())
 
 
-def _tables() -> list[str]:
+def model_tables() -> list[str]:
+    """The tables of the project's models (what a flush empties)."""
     return sorted(connection.introspection.django_table_names(only_existing=True))
+
+
+def reset_sequences(cursor) -> None:
+    """Point the id sequences past the rows written with explicit ids (PostgreSQL; SQLite
+    keeps its counters itself)."""
+    models = apps.get_models(include_auto_created=True)
+    for sql in connection.ops.sequence_reset_sql(no_style(), models):
+        cursor.execute(sql)
 
 
 def _take() -> dict[str, object]:
     q = connection.ops.quote_name
     tables = {}
     with connection.cursor() as cursor:
-        for table in _tables():
+        for table in model_tables():
             if connection.vendor == "postgresql":
                 buffer = io.StringIO()
                 cursor.copy_expert(f"COPY {q(table)} TO STDOUT", buffer)
@@ -101,10 +110,7 @@ def _restore(tables: dict[str, object]) -> None:
                 names = ", ".join(q(c) for c in columns)
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {q(table)} ({names}) VALUES ({marks})", rows)
-        if connection.vendor == "postgresql":
-            models = apps.get_models(include_auto_created=True)
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
+        reset_sequences(cursor)
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()

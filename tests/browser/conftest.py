@@ -9,15 +9,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from salesite.demo import DEMO_PASSWORD
+from tests.demo_snapshot import model_tables, reset_sequences
 
 # Playwright's sync API runs an event loop in the main thread; Django then refuses database
 # access from that thread unless told that this is intended (live_server tests only).
@@ -96,12 +95,8 @@ def migrated_db_snapshot(django_db_setup, django_db_blocker):
 SNAPSHOT_PREFIX = "bt_demo__"
 
 
-def _tables(connection) -> list[str]:
-    return sorted(connection.introspection.django_table_names(only_existing=True))
-
-
 def _snapshot_take(connection) -> list[str]:
-    tables = _tables(connection)
+    tables = model_tables()
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in tables:
@@ -119,9 +114,7 @@ def _snapshot_restore(connection, tables: list[str]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"INSERT INTO {q(table)} SELECT * FROM {q(SNAPSHOT_PREFIX + table)}")
-        models = apps.get_models(include_auto_created=True)
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
+        reset_sequences(cursor)
 
 
 @pytest.fixture(scope="session")
