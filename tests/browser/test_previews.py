@@ -32,7 +32,10 @@ def test_lead_fixes_and_closes_a_preview_finding(page, login, demo_site, tmp_pat
     page.locator(f"a[href='{finding.get_absolute_url()}']").click()
     before = page.get_by_role("img", name="整改前照片").first
     expect(before).to_be_visible()
-    assert before.evaluate("img => img.naturalWidth") > 0  # served through the checked view
+    # Served through the checked view: wait until the image has loaded (visible is only laid
+    # out), then it must have a width.
+    page.wait_for_function("img => img.complete", arg=before.element_handle())
+    assert before.evaluate("img => img.naturalWidth") > 0
 
     page.locator("#id_fix-photos").set_input_files(str(after))
     page.get_by_role("button", name="标记已整改").click()
