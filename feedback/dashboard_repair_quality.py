@@ -10,21 +10,44 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from salesite.dashboard.helpers import day_start, list_url
+from salesite import rollups
+from salesite.dashboard.helpers import list_url
 from salesite.dashboard.registry import Figure
 
-from .models import YearlyTarget
+from .models import RepairQualitySetting, YearlyTarget
+from .rollups import FIX_RATE, fix_rate_settle_days
 from .selectors import repair_quality as rq
 
 FIX_RATE_DAYS = 365  # the fix rate needs months of closed repairs, whatever the chosen range
 
 
-def _fix_rate_figures(project_ids, date_to, group) -> list[Figure]:
-    start = day_start(date_to - datetime.timedelta(days=FIX_RATE_DAYS - 1))
-    end = day_start(date_to + datetime.timedelta(days=1))
-    result = rq.fix_rate(
-        project_ids, closed_from=start, closed_to=end, by_project=False, by_contractor=False
+def fix_rate_by_month(project_ids, date_to, *, today) -> dict:
+    """The first-time fix rate of the repairs closed in the twelve months to ``date_to``, as
+    ``rq.fix_rate`` gives it (totals and ``by_month``), from the daily rollups: the final days
+    stored, the last weeks (the repeat window) live."""
+    first = date_to - datetime.timedelta(days=FIX_RATE_DAYS - 1)
+    window = RepairQualitySetting.window_days()
+    values = rollups.daily_values(
+        FIX_RATE, project_ids, first, date_to, today=today, settle_days=fix_rate_settle_days(window)
     )
+    months: dict[str, dict] = {}
+    for (_project_id, day, key), value in values.items():
+        month = months.setdefault(day.strftime("%Y-%m"), {"total": 0, "failed_n": 0})
+        month["total" if key == "counted" else "failed_n"] += int(value)
+    totals = {k: sum(m[k] for m in months.values()) for k in ("total", "failed_n")}
+    return {
+        "days": window,
+        **rq.counts(totals),
+        "by_month": [
+            {"month": month, **rq.counts(months[month])}
+            for month in sorted(months)
+            if months[month]["total"]
+        ],
+    }
+
+
+def _fix_rate_figures(project_ids, date_to, today, group) -> list[Figure]:
+    result = fix_rate_by_month(project_ids, date_to, today=today)
     url = list_url("feedback:rq_fix_rate", project_ids)
     rate = result["rate"]
     return [
@@ -95,7 +118,7 @@ def _target_figures(project_ids, date_to, today, group) -> list[Figure]:
 
 def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[Figure]:
     group = _("维修质量与年度目标")
-    return _fix_rate_figures(project_ids, date_to, group) + _target_figures(
+    return _fix_rate_figures(project_ids, date_to, today, group) + _target_figures(
         project_ids, date_to, today, group
     )
 

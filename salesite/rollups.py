@@ -17,6 +17,10 @@ stored totals of the marked days, and for every other day (today, the future, a 
 computed yet or invalidated by a late edit) the live computation. The figures are therefore
 those of the live computation, whatever the beat did.
 
+A metric whose totals of a day keep changing for a while after the day (the first-time fix
+rate: a repair counts once its repeat window has passed) registers ``settle_days()``: a day is
+stored only once it is that many days older than yesterday; the newer days are counted live.
+
 The core registers and reads metrics but knows no app.
 """
 
@@ -44,14 +48,29 @@ Metric = Callable[..., Iterable[tuple[int, datetime.date, str, object]]]
 
 _metrics: dict[str, Metric] = {}
 _first_days: dict[str, Callable[[], datetime.date | None]] = {}
+_settle_days: dict[str, Callable[[], int]] = {}
 
 
-def register(name: str, fn: Metric, *, first_day=None) -> None:
+def register(name: str, fn: Metric, *, first_day=None, settle_days=None) -> None:
     """Register a daily metric; registering the same name again replaces it. ``first_day()``
-    gives the first day with data (where a full recompute starts)."""
+    gives the first day with data (where a full recompute starts); ``settle_days()`` how many
+    days after yesterday a day's totals may still change (0 when not given)."""
     _metrics[name] = fn
+    _first_days.pop(name, None)
+    _settle_days.pop(name, None)
     if first_day is not None:
         _first_days[name] = first_day
+    if settle_days is not None:
+        _settle_days[name] = settle_days
+
+
+def last_final_day(metric: str, today: datetime.date, *, settle_days=None) -> datetime.date:
+    """The last day whose totals of ``metric`` are final (stored by the nightly job): yesterday,
+    or earlier for a metric that settles later (``settle_days``: the caller knows it)."""
+    if settle_days is None:
+        settle = _settle_days.get(metric)
+        settle_days = settle() if settle else 0
+    return today - ONE_DAY - datetime.timedelta(days=settle_days)
 
 
 def first_day() -> datetime.date | None:
@@ -97,10 +116,10 @@ def _live(metric: str, project_ids, days: list[datetime.date]) -> dict:
     return out
 
 
-def split_days(metric: str, first, last, *, today) -> tuple[list, list]:
+def split_days(metric: str, first, last, *, today, settle_days=None) -> tuple[list, list]:
     """The days of [first, last] whose totals are stored (closed, computed) and the others,
     both sorted: one query."""
-    closed_last = min(last, today - ONE_DAY)
+    closed_last = min(last, last_final_day(metric, today, settle_days=settle_days))
     marked: set[datetime.date] = set()
     if first <= closed_last:
         marked = set(
@@ -128,13 +147,13 @@ def live_values(metric: str, project_ids, days) -> dict:
     return _live(metric, project_ids, list(days))
 
 
-def daily_values(metric: str, project_ids, first, last, *, today=None) -> dict:
+def daily_values(metric: str, project_ids, first, last, *, today=None, settle_days=None) -> dict:
     """{(project_id, day, key): value} over [first, last]: stored for the computed closed days,
     live for the others. Two queries, plus the live computation (usually today only)."""
     today = today or timezone.localdate()
     if first > last:
         return {}
-    marked, unmarked = split_days(metric, first, last, today=today)
+    marked, unmarked = split_days(metric, first, last, today=today, settle_days=settle_days)
     out: dict = {
         (project_id, day, key): value
         for project_id, day, key, value in stored(metric, project_ids, marked).values_list(
@@ -157,13 +176,15 @@ def refresh(first: datetime.date, last: datetime.date, *, names=None, today=None
     """Recompute and store the metrics for the closed days of [first, last]; idempotent.
     Returns {"days": …, "rows": …}."""
     today = today or timezone.localdate()
-    last = min(last, today - ONE_DAY)  # today and later are always counted live
     counts = {"days": 0, "rows": 0}
-    if first > last:
-        return counts
     now = timezone.now()
-    days = _days(first, last)
+    asked_last = last
     for name in sorted(names or _metrics):
+        # Today and later, and the days that have not settled, are always counted live.
+        last = min(asked_last, last_final_day(name, today))
+        if first > last:
+            continue
+        days = _days(first, last)
         fn = _metrics[name]
         totals: dict = {}
         for project_id, day, key, value in fn(None, first, last):
@@ -187,6 +208,11 @@ def refresh(first: datetime.date, last: datetime.date, *, names=None, today=None
     return counts
 
 
+def invalidate_all(metric: str) -> None:
+    """Every stored day of the metric is out of date (a setting it depends on changed)."""
+    DailyFigureDay.objects.filter(metric=metric).delete()
+
+
 def invalidate(metric: str, days: Iterable[datetime.date | None]) -> None:
     """An edit changed the totals of these days: count them live until they are recomputed
     (the nightly job recomputes the invalidated days). Today and later days need nothing."""
@@ -196,29 +222,39 @@ def invalidate(metric: str, days: Iterable[datetime.date | None]) -> None:
         DailyFigureDay.objects.filter(metric=metric, day__in=closed).delete()
 
 
-def days_to_refresh(today=None) -> list[datetime.date]:
-    """The nightly job's days: the last ``REFRESH_DAYS`` closed days, and the closed days
-    since the first computed day that some metric lacks (invalidated, or a new metric)."""
+def days_to_refresh(today=None) -> dict[str, list[datetime.date]]:
+    """The nightly job's days, per metric: its last ``REFRESH_DAYS`` final days, and the final
+    days since the first computed day that it lacks (invalidated, or a new metric), at most
+    ``REPAIR_DAYS`` of those a night."""
     today = today or timezone.localdate()
     yesterday = today - ONE_DAY
-    days = set(_days(today - datetime.timedelta(days=REFRESH_DAYS), yesterday))
-    first = DailyFigureDay.objects.order_by("day").values_list("day", flat=True).first()
-    if first is not None and first < yesterday:
-        marked: dict[datetime.date, set[str]] = {}
-        for metric, day in DailyFigureDay.objects.filter(day__lte=yesterday).values_list(
-            "metric", "day"
-        ):
-            marked.setdefault(day, set()).add(metric)
-        names = set(_metrics)
-        missing = [d for d in _days(first, yesterday) if not names <= marked.get(d, set())]
-        days.update(sorted(missing, reverse=True)[:REPAIR_DAYS])
-    return sorted(days)
+    finals = {name: last_final_day(name, today) for name in _metrics}
+    todo = {
+        name: set(_days(last - datetime.timedelta(days=REFRESH_DAYS - 1), last))
+        for name, last in finals.items()
+    }
+    marked: dict[str, set[datetime.date]] = {}
+    for metric, day in DailyFigureDay.objects.filter(day__lte=yesterday).values_list(
+        "metric", "day"
+    ):
+        marked.setdefault(metric, set()).add(day)
+    if marked:
+        # A metric's gaps since its own first computed day; a new metric's since the first day
+        # any metric was computed.
+        first_any = min(min(days) for days in marked.values())
+        for name, last in finals.items():
+            have = marked.get(name, set())
+            first = min(have) if have else first_any
+            missing = [d for d in _days(first, last) if d not in have]
+            todo[name].update(sorted(missing, reverse=True)[:REPAIR_DAYS])
+    return {name: sorted(days) for name, days in todo.items()}
 
 
-def refresh_days(days: list[datetime.date], *, today=None) -> dict:
-    """Refresh the given days, span by span."""
+def refresh_days(todo: dict[str, list[datetime.date]], *, today=None) -> dict:
+    """Refresh the given days of each metric, span by span."""
     counts = {"days": 0, "rows": 0}
-    for first, last in _spans(sorted(set(days))):
-        for k, v in refresh(first, last, today=today).items():
-            counts[k] += v
+    for name, days in sorted(todo.items()):
+        for first, last in _spans(sorted(set(days))):
+            for k, v in refresh(first, last, names=[name], today=today).items():
+                counts[k] += v
     return counts

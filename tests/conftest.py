@@ -102,9 +102,21 @@ def pytest_collection_modifyitems(config, items):
             if item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.xdist_group(marker))
                 break
+    # The longest work units first (the processes take them in this order as they free up):
+    # started last, the cluster test (2–3 min) or the browser group kept one process busy
+    # minutes after the other had finished.
+    items.sort(key=_heavy_first)
 
 
 SERVICE_MARKERS = ("celery_worker", "browser", "postgres")
+HEAVY_FIRST = ("cluster", "browser")
+
+
+def _heavy_first(item) -> int:
+    for rank, marker in enumerate(HEAVY_FIRST):
+        if item.get_closest_marker(marker):
+            return rank
+    return len(HEAVY_FIRST)
 
 
 @pytest.fixture(autouse=True)

@@ -181,7 +181,8 @@ def repairs(project_ids, *, now=None, days: int | None = None, repeat_id=True):
     return qs
 
 
-def _counts(rows) -> dict:
+def counts(rows) -> dict:
+    """Counted, fixed, failed and the rate from {"total", "failed_n"}."""
     total = rows["total"]
     fixed = total - rows["failed_n"]
     return {
@@ -192,7 +193,7 @@ def _counts(rows) -> dict:
     }
 
 
-_AGG = {
+COUNTS = _AGG = {
     "total": Count("pk"),
     "failed_n": Count("pk", filter=Q(failed=True)),
 }
@@ -227,12 +228,12 @@ def fix_rate(
         starts = _month_starts(totals["first"], totals["last"]) if totals["total"] else []
     rows = qs.values("project_id", "project__name").annotate(**_AGG).order_by("project__name")
     by_project_rows = [
-        {"project_id": r["project_id"], "project": r["project__name"], **_counts(r)}
+        {"project_id": r["project_id"], "project": r["project__name"], **counts(r)}
         for r in (rows if by_project else ())
     ]
     by_contractor_rows = sorted(
         (
-            {"contractor": r["contractor_key"] or "", **_counts(r)}
+            {"contractor": r["contractor_key"] or "", **counts(r)}
             for r in (
                 qs.values("contractor_key").annotate(**_AGG).order_by() if by_contractor else ()
             )
@@ -248,7 +249,7 @@ def fix_rate(
             .order_by("month_i")
         )
         by_month = [
-            {"month": starts[r["month_i"]].strftime("%Y-%m"), **_counts(r)} for r in month_rows
+            {"month": starts[r["month_i"]].strftime("%Y-%m"), **counts(r)} for r in month_rows
         ]
         if totals is None:  # every counted repair is in one month
             totals = {k: sum(r[k] for r in month_rows) for k in _AGG}
@@ -256,7 +257,7 @@ def fix_rate(
         totals = {k: 0 for k in _AGG}
     return {
         "days": days,
-        **_counts(totals),
+        **counts(totals),
         "by_project": by_project_rows,
         "by_contractor": by_contractor_rows,
         "by_month": by_month,
