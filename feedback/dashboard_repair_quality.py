@@ -15,7 +15,7 @@ from salesite.dashboard.helpers import list_url
 from salesite.dashboard.registry import Figure
 
 from .models import RepairQualitySetting, YearlyTarget
-from .rollups import FIX_RATE, fix_rate_settle_days
+from .rollups import ANSWERS, FIX_RATE, fix_rate_settle_days
 from .selectors import repair_quality as rq
 
 FIX_RATE_DAYS = 365  # the fix rate needs months of closed repairs, whatever the chosen range
@@ -44,6 +44,21 @@ def fix_rate_by_month(project_ids, date_to, *, today) -> dict:
             if months[month]["total"]
         ],
     }
+
+
+def actuals_from_rollups(project_ids, year: int, *, today, until) -> dict:
+    """``rq.dimension_actuals(project_ids, year, today=until)`` from the daily rollups: the
+    closed days stored, today live."""
+    first = datetime.date(year, 1, 1)
+    last = min(until, datetime.date(year, 12, 31))
+    cells: dict = {}
+    if first <= last:
+        values = rollups.daily_values(ANSWERS, project_ids, first, last, today=today)
+        for (project_id, day, key), value in values.items():
+            dimension, part = key.rsplit(":", 1)
+            cell = cells.setdefault((project_id, day.strftime("%Y-%m"), dimension), [0, 0])
+            cell[0 if part == "sum" else 1] += int(value)
+    return rq.actuals_from_cells(cells)
 
 
 def _fix_rate_figures(project_ids, date_to, today, group) -> list[Figure]:
@@ -80,7 +95,7 @@ def _fix_rate_figures(project_ids, date_to, today, group) -> list[Figure]:
 
 def _target_figures(project_ids, date_to, today, group) -> list[Figure]:
     year = date_to.year
-    actuals = rq.dimension_actuals(project_ids, year, today=min(today, date_to))
+    actuals = actuals_from_rollups(project_ids, year, today=today, until=min(today, date_to))
     targets = YearlyTarget.objects.filter(year=year)
     if project_ids is not None:
         targets = targets.filter(project_id__in=project_ids)

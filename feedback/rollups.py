@@ -12,7 +12,12 @@ window (N days, ``RepairQualitySetting``) has passed for every repair closed tha
 metric settles N + 1 days late and the last N + 2 days are always counted live. What changes a
 final day: a repair case closed on it edited, or a repair case received within N days after it
 (only a case received before yesterday can be: a backdated or edited one); changing the window
-invalidates every day."""
+invalidates every day.
+
+The yearly targets' actuals (``ANSWERS``): per project, local day of the callback and
+dimension, the sum and number of the 1–5 answers (``<dimension>:sum``, ``<dimension>:n``). A
+callback saved or deleted invalidates its day, as for the scores; a question edited (its
+dimension or kind) invalidates every day."""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from salesite.dashboard.helpers import day_span
 BREACHES = "feedback.breaches"
 SCORES = "feedback.scores"
 FIX_RATE = "feedback.fix_rate"
+ANSWERS = "feedback.target_answers"
 
 
 def _local_day(moment):
@@ -93,6 +99,15 @@ def first_repair_day():
     return _local_day(first["m"])
 
 
+def answers_per_day(project_ids, first, last):
+    from .selectors import repair_quality as rq
+
+    start, end = day_span(first, last)
+    for project_id, day, dimension, total, n in rq.dimension_day_totals(project_ids, start, end):
+        yield project_id, day, f"{dimension}:sum", total
+        yield project_id, day, f"{dimension}:n", n
+
+
 def first_breach_day():
     from .models import DeadlineBreach
 
@@ -106,6 +121,13 @@ def first_score_day():
     return _local_day(first["m"])
 
 
+def first_answer_day():
+    from .models import CallbackTask
+
+    first = CallbackTask.objects.exclude(answers={}).aggregate(m=Min("completed_at"))
+    return _local_day(first["m"])
+
+
 def _remember(field):
     def remember(sender, instance, **kwargs):
         instance._rollup_moment = instance.__dict__.get(field)
@@ -113,11 +135,11 @@ def _remember(field):
     return remember
 
 
-def _invalidate(metric, field):
+def _invalidate(metrics, field):
     def invalidate(sender, instance, **kwargs):
         moment = getattr(instance, field)
         rollups.invalidate(
-            metric, [_local_day(moment), _local_day(getattr(instance, "_rollup_moment", None))]
+            metrics, [_local_day(moment), _local_day(getattr(instance, "_rollup_moment", None))]
         )
         instance._rollup_moment = moment
 
@@ -164,12 +186,17 @@ def _invalidate_fix_rate(sender, instance, **kwargs):
     rollups.invalidate_all(FIX_RATE)
 
 
+def _invalidate_answers(sender, instance, **kwargs):
+    rollups.invalidate_all(ANSWERS)
+
+
 def setup() -> None:
     """Called from FeedbackConfig.ready()."""
-    from .models import CallbackTask, Case, DeadlineBreach, RepairQualitySetting
+    from .models import CallbackTask, Case, DeadlineBreach, Question, RepairQualitySetting
 
     rollups.register(BREACHES, breaches_per_day, first_day=first_breach_day)
     rollups.register(SCORES, scores_per_day, first_day=first_score_day)
+    rollups.register(ANSWERS, answers_per_day, first_day=first_answer_day)
     rollups.register(
         FIX_RATE,
         fix_rate_per_day,
@@ -181,13 +208,16 @@ def setup() -> None:
     post_save.connect(_invalidate_case, sender=Case, dispatch_uid=uid)
     post_delete.connect(_invalidate_case, sender=Case, dispatch_uid=uid)
     post_save.connect(_invalidate_fix_rate, sender=RepairQualitySetting, dispatch_uid=uid)
+    uid = "feedback.rollups.answers"
+    post_save.connect(_invalidate_answers, sender=Question, dispatch_uid=uid)
+    post_delete.connect(_invalidate_answers, sender=Question, dispatch_uid=uid)
     for model, metric, field in (
-        (DeadlineBreach, BREACHES, "detected_at"),
-        (CallbackTask, SCORES, "completed_at"),
+        (DeadlineBreach, [BREACHES], "detected_at"),
+        (CallbackTask, [SCORES, ANSWERS], "completed_at"),
     ):
         remember, invalidate = _remember(field), _invalidate(metric, field)
         _receivers.extend([remember, invalidate])
-        uid = f"feedback.rollups.{metric}"
+        uid = f"feedback.rollups.{metric[0]}"
         post_init.connect(remember, sender=model, dispatch_uid=uid)
         post_save.connect(invalidate, sender=model, dispatch_uid=uid)
         post_delete.connect(invalidate, sender=model, dispatch_uid=uid)

@@ -213,13 +213,15 @@ def invalidate_all(metric: str) -> None:
     DailyFigureDay.objects.filter(metric=metric).delete()
 
 
-def invalidate(metric: str, days: Iterable[datetime.date | None]) -> None:
-    """An edit changed the totals of these days: count them live until they are recomputed
-    (the nightly job recomputes the invalidated days). Today and later days need nothing."""
+def invalidate(metric: str | list[str], days: Iterable[datetime.date | None]) -> None:
+    """An edit changed the totals of these days (of one metric or several): count them live
+    until they are recomputed (the nightly job recomputes the invalidated days). Today and
+    later days need nothing."""
     today = timezone.localdate()
     closed = {d for d in days if d is not None and d < today}
     if closed:
-        DailyFigureDay.objects.filter(metric=metric, day__in=closed).delete()
+        names = [metric] if isinstance(metric, str) else list(metric)
+        DailyFigureDay.objects.filter(metric__in=names, day__in=closed).delete()
 
 
 def days_to_refresh(today=None) -> dict[str, list[datetime.date]]:

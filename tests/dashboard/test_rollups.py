@@ -230,5 +230,8 @@ def test_dashboard_queries_are_bounded_with_rollups(
     client = client_for(hq_user())
     url = reverse("dashboard:dashboard")
     for scope in ("all", f"company:{dataset[0][0].pk}"):
-        with django_assert_max_num_queries(55):
+        # A fixed number whatever the data: each rollup metric reads its marked days and stored
+        # rows (2 queries) and counts the other days live (today; here also the days of the
+        # year before the generated data, never computed): 57 with the targets' answers.
+        with django_assert_max_num_queries(57):
             assert client.get(url, {"scope": scope}).status_code == 200

@@ -228,9 +228,9 @@ def test_dimension_actuals_equal_the_reference_over_generated_data(project, othe
     assert set(full["projects"]) == {project.pk, other_project.pk}
 
 
-def test_dimension_actuals_two_queries(project, django_assert_num_queries):
+def test_dimension_actuals_one_query(project, django_assert_num_queries):
     _generate_callbacks(random.Random(3), [project], 20)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         rq.dimension_actuals(None, 2026, today=datetime.date(2026, 12, 31))
 
 

@@ -1,7 +1,8 @@
-"""The dashboard's first-time fix rate from the daily rollups (issue #17 item 3) equals the live
-computation (``rq.fix_rate``) over generated data: before anything is stored, after a full
-recompute, after a late edit of a final day and after the repeat window changes; a day is
-stored only once its window has passed."""
+"""The dashboard's repair-quality figures from the daily rollups (issue #17 item 3) equal the
+live computations over generated data: the first-time fix rate (``rq.fix_rate``) before anything
+is stored, after a full recompute, after a late edit of a final day and after the repeat window
+changes, a day being stored only once its window has passed; the yearly targets' actuals
+(``rq.dimension_actuals``) likewise, after a late callback edit and a question change."""
 
 import datetime
 import io
@@ -11,9 +12,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from feedback.dashboard_repair_quality import fix_rate_by_month
-from feedback.models import Case, CaseKind, RepairQualitySetting
-from feedback.rollups import FIX_RATE
+from feedback.dashboard_repair_quality import actuals_from_rollups, fix_rate_by_month
+from feedback.models import (
+    CallbackStatus,
+    CallbackTask,
+    Case,
+    CaseKind,
+    Question,
+    RepairQualitySetting,
+)
+from feedback.rollups import ANSWERS, FIX_RATE
 from feedback.selectors import repair_quality as rq
 from salesite import rollups
 from salesite.dashboard.helpers import day_start
@@ -124,3 +132,55 @@ def test_changing_the_window_recounts_every_day(repairs):
         == timezone.localdate() - 12 * DAY
     )
     assert_same(repairs)
+
+
+# --- the yearly targets' actuals ----------------------------------------------------------------
+
+
+def actuals_both(project_ids, year, until):
+    today = timezone.localdate()
+    expected = rq.dimension_actuals(project_ids, year, today=until)
+    got = actuals_from_rollups(project_ids, year, today=today, until=until)
+    return got, expected
+
+
+@pytest.fixture
+def callbacks(project, other_project):
+    generated._generate_callbacks(random.Random(29), [project, other_project], 150)
+    today = timezone.localdate()
+    return [
+        (ids, year, until)
+        for ids in (None, [project.pk], [other_project.pk], [])
+        for year, until in ((2026, today), (2026, datetime.date(2026, 5, 20)), (2025, today))
+    ]
+
+
+def assert_same_actuals(scopes):
+    for ids, year, until in scopes:
+        got, expected = actuals_both(ids, year, until)
+        assert got == expected, (ids, year, until)
+
+
+def test_target_actuals_from_rollups_equal_live(callbacks, project):
+    expected = rq.dimension_actuals(None, 2026, today=timezone.localdate())
+    assert expected["year"]["product"] is not None and len(expected["months"]) >= 6
+    assert_same_actuals(callbacks)  # nothing stored
+    recompute()
+    assert DailyFigure.objects.filter(metric=ANSWERS).exists()
+    assert_same_actuals(callbacks)
+
+
+def test_a_late_callback_edit_or_a_question_change_shows_at_once(callbacks, project):
+    recompute()
+    task = CallbackTask.objects.filter(
+        project=project, status=CallbackStatus.DONE, completed_at__year=2026
+    ).exclude(answers={})[0]
+    question = Question.objects.filter(dimension="engineering", kind=Question.Kind.SCALE).first()
+    task.answers = {**task.answers, str(question.pk): 1}
+    task.save()
+    assert_same_actuals(callbacks)
+    recompute()
+    question.dimension = "design"
+    question.save()
+    assert not DailyFigureDay.objects.filter(metric=ANSWERS).exists()
+    assert_same_actuals(callbacks)
