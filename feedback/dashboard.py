@@ -121,7 +121,7 @@ def _score_figure(project_ids, date_to, group) -> Figure:
     previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     value, totals = None, []
     for y, q in ((year, quarter), previous):
-        rows = assessment_ranking(projects, year=y, quarter=q, today=date_to)
+        rows = assessment_ranking(projects, year=y, quarter=q, today=date_to, parts=False)
         totals = [r["total"] for r in rows if r["total"] is not None]
         if totals:
             value = round(float(sum(totals) / len(totals)), 2)

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback import selectors, services
@@ -134,6 +136,19 @@ def test_reference_rates_still_computed(project, catalogue):
     )
     (row,) = selectors.assessment_ranking([project], year=2026, quarter=1, today=TODAY)
     assert row["notices_sent"] == Decimal("50.00") and row["cases_on_time"] == Decimal("50.00")
+    # The dashboard's score leaves the reference rates out (three queries fewer), same totals.
+    _scored(project, catalogue)
+    full = selectors.assessment_ranking([project], year=2026, quarter=1, today=TODAY)
+    with CaptureQueriesContext(connection) as ctx:
+        (short,) = selectors.assessment_ranking(
+            [project], year=2026, quarter=1, today=TODAY, parts=False
+        )
+    assert short["total"] == full[0]["total"] is not None
+    assert (short["a1"], short["a2"], short["a3"]) == (full[0]["a1"], full[0]["a2"], full[0]["a3"])
+    assert short["notices_sent"] is short["cases_on_time"] is short["callbacks_on_time"] is None
+    with CaptureQueriesContext(connection) as all_parts:
+        selectors.assessment_ranking([project], year=2026, quarter=1, today=TODAY)
+    assert len(ctx.captured_queries) == len(all_parts.captured_queries) - 3
 
 
 def test_ranking_ties_unranked_and_q4_bsc_override(project, other_project, catalogue):
