@@ -27,12 +27,12 @@ def fix_rate_by_month(project_ids, date_to, *, today) -> dict:
     stored, the last weeks (the repeat window) live."""
     first = date_to - datetime.timedelta(days=FIX_RATE_DAYS - 1)
     window = RepairQualitySetting.window_days()
-    values = rollups.daily_values(
+    values = rollups.monthly_values(
         FIX_RATE, project_ids, first, date_to, today=today, settle_days=fix_rate_settle_days(window)
     )
     months: dict[str, dict] = {}
-    for (_project_id, day, key), value in values.items():
-        month = months.setdefault(day.strftime("%Y-%m"), {"total": 0, "failed_n": 0})
+    for (month_start, key), value in values.items():
+        month = months.setdefault(month_start.strftime("%Y-%m"), {"total": 0, "failed_n": 0})
         month["total" if key == "counted" else "failed_n"] += int(value)
     totals = {k: sum(m[k] for m in months.values()) for k in ("total", "failed_n")}
     return {
@@ -47,18 +47,19 @@ def fix_rate_by_month(project_ids, date_to, *, today) -> dict:
 
 
 def actuals_from_rollups(project_ids, year: int, *, today, until) -> dict:
-    """``rq.dimension_actuals(project_ids, year, today=until)`` from the daily rollups: the
-    closed days stored, today live."""
+    """The "year" and "months" of ``rq.dimension_actuals(project_ids, year, today=until)`` from
+    the daily rollups (grouped by month in SQL): the closed days stored, today live."""
     first = datetime.date(year, 1, 1)
     last = min(until, datetime.date(year, 12, 31))
     cells: dict = {}
     if first <= last:
-        values = rollups.daily_values(ANSWERS, project_ids, first, last, today=today)
-        for (project_id, day, key), value in values.items():
+        values = rollups.monthly_values(ANSWERS, project_ids, first, last, today=today)
+        for (month_start, key), value in values.items():
             dimension, part = key.rsplit(":", 1)
-            cell = cells.setdefault((project_id, day.strftime("%Y-%m"), dimension), [0, 0])
+            cell = cells.setdefault((None, month_start.strftime("%Y-%m"), dimension), [0, 0])
             cell[0 if part == "sum" else 1] += int(value)
-    return rq.actuals_from_cells(cells)
+    actuals = rq.actuals_from_cells(cells)
+    return {"year": actuals["year"], "months": actuals["months"]}
 
 
 def _fix_rate_figures(project_ids, date_to, today, group) -> list[Figure]:
