@@ -296,24 +296,31 @@ def compliance(
         counts = record_counts([p.pk for p in projects], levels, first, last)
     else:
         counts = record_counts(project_ids, levels, first, last, daily_from=today)
-    spans = {p: periods_between(p, first, last) for p in Period.values}
+    # The periods of each kind, with their labels, once (not per project × level).
+    spans = {
+        p: [
+            (start, end, period_label(p, start), end < today)
+            for start, end in periods_between(p, first, last)
+        ]
+        for p in Period.values
+    }
     rows = []
     for project in projects:
         for lv in levels:
             if not lv.applies_to(project):
                 continue
             row = ComplianceRow(project=project, level=lv)
-            for start, end in spans[lv.period]:
-                row.periods.append(
-                    PeriodStatus(
-                        start=start,
-                        end=end,
-                        label=period_label(lv.period, start),
-                        count=counts.get((project.pk, lv.pk, start), 0),
-                        required=lv.min_count,
-                        closed=end < today,
-                    )
+            row.periods = [
+                PeriodStatus(
+                    start=start,
+                    end=end,
+                    label=label,
+                    count=counts.get((project.pk, lv.pk, start), 0),
+                    required=lv.min_count,
+                    closed=closed,
                 )
+                for start, end, label, closed in spans[lv.period]
+            ]
             rows.append(row)
     return rows
 
