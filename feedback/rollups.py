@@ -211,13 +211,13 @@ def setup() -> None:
     uid = "feedback.rollups.answers"
     post_save.connect(_invalidate_answers, sender=Question, dispatch_uid=uid)
     post_delete.connect(_invalidate_answers, sender=Question, dispatch_uid=uid)
-    for model, metric, field in (
+    for model, metrics, field in (
         (DeadlineBreach, [BREACHES], "detected_at"),
         (CallbackTask, [SCORES, ANSWERS], "completed_at"),
     ):
-        remember, invalidate = _remember(field), _invalidate(metric, field)
+        remember, invalidate = _remember(field), _invalidate(metrics, field)
         _receivers.extend([remember, invalidate])
-        uid = f"feedback.rollups.{metric[0]}"
+        uid = f"feedback.rollups.{metrics[0]}"
         post_init.connect(remember, sender=model, dispatch_uid=uid)
         post_save.connect(invalidate, sender=model, dispatch_uid=uid)
         post_delete.connect(invalidate, sender=model, dispatch_uid=uid)

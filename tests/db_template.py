@@ -34,6 +34,14 @@ def key() -> str:
     return digest.hexdigest()[:16]
 
 
+PG_PREFIX = "salesite_tpl_"
+
+
+def postgresql_template() -> str:
+    """The name of the PostgreSQL template database of the current migrations."""
+    return f"{PG_PREFIX}{key()}"
+
+
 def install() -> None:
     """Wrap test database creation (once per process)."""
     if os.environ.get("SALESITE_TEST_DB_TEMPLATE", "1") == "0":
@@ -98,7 +106,7 @@ def _sqlite(connection, migrate, options) -> None:
 
 
 def _postgresql(connection, migrate, options) -> None:
-    template = f"salesite_tpl_{key()}"
+    template = postgresql_template()
     name = connection.settings_dict["NAME"]
     q = connection.ops.quote_name
     connection.close()
@@ -112,7 +120,7 @@ def _postgresql(connection, migrate, options) -> None:
                 connection.close()
                 cursor.execute(f"CREATE DATABASE {q(template)} TEMPLATE {q(name)}")
                 cursor.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'salesite_tpl_%%' "
+                    f"SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%%' "
                     "AND datname <> %s",
                     [template],
                 )

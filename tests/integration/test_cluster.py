@@ -318,7 +318,7 @@ def fresh_database_from_template() -> bool:
     (a fresh migrate is about a minute of CPU). False when there is no template."""
     from tests import db_template
 
-    template = f"salesite_tpl_{db_template.key()}"
+    template = db_template.postgresql_template()
     if not sql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'", db="postgres"):
         return False
     base = ["-U", "postgres", "-h", "127.0.0.1"]
