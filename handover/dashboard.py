@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from handover.models import CaseStatus, DeliveryBatch, Milestone, MilestoneStatus
+from salesite.access import active_memberships
 from salesite.dashboard.helpers import in_scope, list_url, percent
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
 from salesite.models import Unit
@@ -13,17 +14,29 @@ from salesite.models import Unit
 
 def work_items(user, today) -> list[WorkItem]:
     """Open pre-delivery milestones due by today whose responsible roles include one the user
-    holds on that project (one query)."""
-    rows = (
-        Milestone.objects.filter(
-            responsible_roles__memberships__user=user,
-            responsible_roles__memberships__is_active=True,
-            responsible_roles__memberships__project=F("project"),
-            due_date__lte=today,
+    holds on that project (one query). The user's (project, role) pairs come from the access
+    already read for the request; a milestone qualifies when one of its responsible roles is
+    held on its own project, asked with ``EXISTS`` per group of projects sharing the same roles.
+    (Joining the memberships and collapsing the rows with ``DISTINCT`` cost PostgreSQL about
+    4 ms of planning for a sub-millisecond query.)"""
+    roles_by_project: dict[int, set[int]] = {}
+    for m in active_memberships(user):
+        roles_by_project.setdefault(m.project_id, set()).add(m.role_id)
+    projects_by_roles: dict[frozenset[int], list[int]] = {}
+    for project_id, role_ids in roles_by_project.items():
+        projects_by_roles.setdefault(frozenset(role_ids), []).append(project_id)
+    if not projects_by_roles:
+        return []
+    responsible = Milestone.responsible_roles.through.objects.filter(milestone_id=OuterRef("pk"))
+    held = Q()
+    for role_ids, project_ids in projects_by_roles.items():
+        held |= Q(project_id__in=sorted(project_ids)) & Q(
+            Exists(responsible.filter(role_id__in=sorted(role_ids)))
         )
+    rows = (
+        Milestone.objects.filter(held, due_date__lte=today)
         .exclude(status=MilestoneStatus.DONE)
         .select_related("project", "batch")
-        .distinct()
         .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
     )
     return [

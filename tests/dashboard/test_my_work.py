@@ -74,6 +74,27 @@ def test_milestones_for_responsible_roles(member, project, client_for, today):
     assert client_for(engineer).get(items[0].url).status_code == 200
 
 
+def test_milestones_need_the_role_on_the_milestones_own_project(
+    member, project, other_project, today
+):
+    """A responsible role held on another project, or a membership no longer active, does not
+    bring a project's milestones."""
+    from salesite.models import ProjectMembership, Role
+
+    make_batch(project, date=today + days(45))
+    make_batch(other_project, date=today + days(45))
+    engineer = member("engineering", project)
+    # On the other project the same user is a guard: its engineering milestones are not theirs.
+    ProjectMembership.objects.create(
+        user=engineer, project=other_project, role=Role.objects.get(code="security_lead")
+    )
+    items = [i for i in registry.work_items(engineer, today) if i.kind == "交付前计划节点"]
+    assert items and {i.project for i in items} == {project.name}
+    former = member("engineering", other_project)
+    ProjectMembership.objects.filter(user=former).update(is_active=False)
+    assert not [i for i in registry.work_items(former, today) if i.kind == "交付前计划节点"]
+
+
 def test_renovation_review_waiting_for_the_users_side(member, project, client_for, today):
     engineer = member("engineering", project)
     app = ApplicationFactory(
