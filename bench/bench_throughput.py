@@ -7,7 +7,10 @@ threads from ``--workers``/``--threads``, default the README's recommendation: W
 any migrated database with ``seed_demo``'s users), and logs ``--clients`` users in over HTTP.
 Then, per page, the clients request it ``--requests`` times in all (each client one request at
 a time, keep-alive connections, as many clients as ``--clients`` at once) after a warm-up, and
-the script prints requests/s, the p50/p95/p99 latency in ms and the number of non-200 answers.
+the script prints requests/s, the p50/p95/p99 latency in ms and the number of non-200 answers,
+and where the machine's CPU went per request (ms, from /proc): the gunicorn processes, the
+PostgreSQL processes (when the server runs on this machine), this script's clients, and the
+rest of the machine (idle time is not counted).
 
 It prints figures and asserts nothing; the README's Benchmarks section quotes them. Run it on
 an otherwise idle machine: the clients, gunicorn and PostgreSQL share its cores.
@@ -64,6 +67,59 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu_ms(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
+
+
+def _parent_and_name(pid: int) -> tuple[int, str]:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            text = handle.read()
+    except OSError:
+        return -1, ""
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    return int(text.rsplit(")", 1)[1].split()[1]), name
+
+
+def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
+    """CPU ms used so far: gunicorn (master and workers), PostgreSQL, this script, the machine.
+
+    A gunicorn worker replaced meanwhile (max_requests) takes its count with it: the split is
+    a close lower bound for gunicorn, and the rest goes to "other"."""
+    totals = {"gunicorn": 0.0, "postgres": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        parent, name = _parent_and_name(pid)
+        if pid == gunicorn_pid or parent == gunicorn_pid:
+            totals["gunicorn"] += _proc_cpu_ms(pid)
+        elif name == "postgres" or name.startswith("postgres:"):
+            totals["postgres"] += _proc_cpu_ms(pid)
+    totals["clients"] = _proc_cpu_ms(os.getpid())
+    with open("/proc/stat") as handle:
+        cpu = [int(v) for v in handle.readline().split()[1:]]
+    totals["machine"] = (sum(cpu) - cpu[3] - cpu[4]) * TICK_MS  # all but idle and iowait
+    return totals
+
+
+def cpu_split(before: dict[str, float], after: dict[str, float], requests: int) -> str:
+    used = {k: (after[k] - before[k]) / requests for k in before}
+    other = used["machine"] - used["gunicorn"] - used["postgres"] - used["clients"]
+    return (
+        f"{used['gunicorn']:>7.1f}{used['postgres']:>7.1f}{used['clients']:>7.1f}"
+        f"{max(other, 0.0):>7.1f}"
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -225,14 +281,19 @@ def main() -> None:
             f"gunicorn: workers={workers} threads={args.threads}; {args.clients} clients, "
             f"{args.requests} requests per page, user {args.user}"
         )
-        print(f"{'page':<14}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+        print(
+            f"{'page':<14}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+            "   CPU ms per request: gunicorn   PG clients other"
+        )
         for label, path in pages:
             drive(clients, path, 2 * args.clients)  # warm-up: every worker and connection
+            before = cpu_snapshot(process.pid)
             seconds, latencies, errors = drive(clients, path, args.requests)
+            split = cpu_split(before, cpu_snapshot(process.pid), len(latencies))
             print(
                 f"{label:<14}{len(latencies) / seconds:>8.1f}"
                 f"{percentile(latencies, 0.50):>9.0f}{percentile(latencies, 0.95):>9.0f}"
-                f"{percentile(latencies, 0.99):>9.0f}{errors:>8}"
+                f"{percentile(latencies, 0.99):>9.0f}{errors:>8}{' ' * 22}{split}"
             )
     finally:
         process.terminate()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.http import Http404
 
 
@@ -64,29 +65,41 @@ def get_access(user) -> Access:
     if user.is_superuser:
         access.sees_all = True
         access.personal_data_all = True
-    if user.company_id and user.company.kind == Company.Kind.PROPERTY_HQ:
-        access.sees_all = True
-
-    # Plain values, not model instances: a role carries a hundred permissions or more, and
-    # building a Permission and a ContentType object for each was a large share of a page.
-    memberships = list(
-        ProjectMembership.objects.filter(user=user, is_active=True).values_list(
-            "project_id",
-            "role_id",
-            "role__scope",
-            "role__can_view_personal_data",
-            "project__property_company_id",
-            "project__name",
-            "role__code",
-        )
-    )
+    # One query: the active memberships, each with its role's permissions (one row per
+    # permission; a role without any gives one row of NULLs), and the kind of the user's company
+    # (an uncorrelated subquery, evaluated once). Plain values, not model instances: a role
+    # carries a hundred permissions or more, and building a Permission and a ContentType object
+    # for each was a large share of a page.
+    columns = [
+        "project_id",
+        "role_id",
+        "role__scope",
+        "role__can_view_personal_data",
+        "project__property_company_id",
+        "project__name",
+        "role__code",
+        "role__permissions__content_type__app_label",
+        "role__permissions__codename",
+    ]
+    rows = ProjectMembership.objects.filter(user=user, is_active=True)
+    if user.company_id:
+        kind = Company.objects.filter(pk=user.company_id).values("kind")[:1]
+        rows = rows.annotate(company_kind=Subquery(kind))
+        columns.append("company_kind")
+    memberships: dict[tuple, None] = {}
     role_perms: dict[int, set[str]] = {}
-    if memberships:
-        rows = Role.permissions.through.objects.filter(
-            role_id__in={m[1] for m in memberships}
-        ).values_list("role_id", "permission__content_type__app_label", "permission__codename")
-        for role_id, app_label, codename in rows:
-            role_perms.setdefault(role_id, set()).add(f"{app_label}.{codename}")
+    company_kind = None
+    for row in rows.values_list(*columns).order_by("pk"):
+        memberships.setdefault(row[:7], None)
+        if row[8] is not None:
+            role_perms.setdefault(row[1], set()).add(f"{row[7]}.{row[8]}")
+        if user.company_id:
+            company_kind = row[9]
+    if user.company_id and not memberships:
+        kinds = Company.objects.filter(pk=user.company_id).values_list("kind", flat=True)
+        company_kind = next(iter(kinds), None)
+    if company_kind == Company.Kind.PROPERTY_HQ:
+        access.sees_all = True
     for project_id, role_id, scope, personal_data, company_id, name, code in memberships:
         access.memberships.append(Membership(project_id, name, role_id, code))
         perms = role_perms.get(role_id, set())

@@ -217,6 +217,32 @@ def test_user_of_property_hq_sees_all(client_for, project_a, project_b, rows):
     assert c.get(reverse("salesite:unit_detail", args=[rows["b"]["unit"].pk])).status_code == 200
 
 
+def test_access_is_read_in_one_query_and_keeps_the_hq_company(
+    member, project_a, project_b, django_assert_num_queries
+):
+    """The memberships, their roles' permissions and the company's kind come in one query; a
+    member of a project whose company is the HQ still sees every project."""
+    from salesite.access import get_access
+
+    desk = member("front_desk", project_a)
+    desk = type(desk).objects.get(pk=desk.pk)  # nothing cached on the instance
+    with django_assert_num_queries(1):
+        access = get_access(desk)
+    assert not access.sees_all and access.project_ids == {project_a.pk}
+    assert "salesite.view_customer" in access.project_perms[project_a.pk]
+    hq_member = f.UserFactory(company=f.HQFactory())
+    f.MembershipFactory(user=hq_member, project=project_b)
+    hq_member = type(hq_member).objects.get(pk=hq_member.pk)
+    with django_assert_num_queries(1):
+        assert visible_project_ids(hq_member) is None
+    # A role holding no permission still counts as a membership.
+    bare = Role.objects.create(code="bare", name="无权限角色", side=Role.Side.PROPERTY)
+    f.MembershipFactory(user=desk, project=project_b, role=bare)
+    desk = type(desk).objects.get(pk=desk.pk)
+    assert get_access(desk).project_ids == {project_a.pk, project_b.pk}
+    assert get_access(desk).project_perms[project_b.pk] == set()
+
+
 def test_hq_inspector_role_sees_all_but_cannot_edit(member, client_for, project_a, project_b, rows):
     inspector = member("hq_inspector", project_a)
     c = client_for(inspector)
