@@ -45,6 +45,18 @@ def seed_demo(*, quiet: bool = True) -> str:
     return "" if quiet else out.getvalue()
 
 
+def restore_copy() -> bool:
+    """Put this process's copy of the demo back, if it has one of today (every table emptied
+    first, so the database needs nothing beforehand); False when there is none. Call it inside
+    a transaction: the browser tests' live server, whose tests commit, reuses the copy a
+    module took instead of seeding the demo once more."""
+    assert connection.in_atomic_block, "restore the demo inside a transaction"
+    if _COPY["key"] != (timezone.localdate(), str(settings.MEDIA_ROOT), connection.vendor):
+        return False
+    _restore(_COPY["tables"])
+    return True
+
+
 def _is_clean() -> bool:
     """Nothing beyond the migrations' rows: no project, company or user yet."""
     from salesite.models import Company, Project, User
