@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from communication.models import Problem
 from communication.periods import local_date, period_label, period_of, reminder_moment
-from communication.selectors import ADD_RECORD, active_levels, compliance, record_counts
+from communication.selectors import ADD_RECORD, active_levels, compliance_tallies, record_counts
 from salesite.access import active_memberships, get_access
 from salesite.dashboard.helpers import in_scope, list_url, percent
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
@@ -101,10 +101,10 @@ def dashboard_figures(user, project_ids, date_from, date_to, *, today) -> list[F
     projects = in_scope(Project.objects.all(), project_ids, "pk").only(
         "pk", "name", "marketing_phase"
     )
-    rows = compliance(projects, date_from, date_to, today=today, project_ids=project_ids)
+    rows = compliance_tallies(projects, date_from, date_to, today=today, project_ids=project_ids)
     met = sum(r.met for r in rows)
-    counted = sum(len(r.counted) for r in rows)
-    missing = sum(len(r.missing) for r in rows)
+    counted = sum(r.counted for r in rows)
+    missing = sum(r.missing for r in rows)
     # Every figure counts unresolved problems: filter on them, so that the counts read the
     # (status, due_date) indexes over the unresolved rows, not every problem ever raised.
     unresolved = Problem.objects.filter(status__in=[Problem.Status.OPEN, Problem.Status.ESCALATED])

@@ -97,7 +97,10 @@ def compliance(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         projects = list(projects.order_by("name")[:200])
         # Record counts from the daily rollups of closed days, today's live (salesite.rollups).
-        rows = selectors.compliance(
+        # One project's page and the export show every period; the summaries of several
+        # projects need only their tallies.
+        full = bool(project) or bool(export_format(request))
+        rows = (selectors.compliance if full else selectors.compliance_tallies)(
             projects, start, end, today=today, project_ids=[p.pk for p in projects]
         )
         totals = selectors.compliance_by_level(rows)

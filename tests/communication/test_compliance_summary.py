@@ -78,3 +78,35 @@ def test_summary_totals_add_up_to_the_level_totals(client_for, levels):
     totals = resp.context["totals"]
     for key in ("met", "counted", "missing"):
         assert sum(s[key] for s in summary) == sum(t[key] for t in totals)
+
+
+def test_tallies_count_what_the_full_rows_count(levels):
+    """The summaries' tallies (no periods built) equal the rows' own counts, level by level
+    and project by project, with the current period met on one project and not on another."""
+    from communication import selectors
+    from salesite.models import Project
+
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=40)
+    projects = [f.ProjectFactory(marketing_phase="opened") for _ in range(3)]
+    f.ProjectFactory(marketing_phase="displaying")  # other levels apply in this phase
+    now = timezone.now()
+    for i, p in enumerate(projects):
+        for d in range(0, 40, i + 1):  # daily records every day, every 2nd, every 3rd day
+            RecordFactory(project=p, level=levels["daily"], held_at=now - datetime.timedelta(d))
+        for w in range(i * 2):
+            RecordFactory(
+                project=p, level=levels["weekly"], held_at=now - datetime.timedelta(7 * w)
+            )
+    for project_ids in (False, None):
+        rows = selectors.compliance(
+            Project.objects.all(), first, today, today=today, project_ids=project_ids
+        )
+        tallies = selectors.compliance_tallies(
+            Project.objects.all(), first, today, today=today, project_ids=project_ids
+        )
+        assert [t.tally for t in tallies] == [r.tally for r in rows]
+        assert {t.met for t in tallies} != {0}, "some periods are met"
+        assert {t.missing for t in tallies} != {0}, "some periods are missed"
+        assert selectors.compliance_by_project(tallies) == selectors.compliance_by_project(rows)
+        assert selectors.compliance_by_level(tallies) == selectors.compliance_by_level(rows)
