@@ -91,8 +91,10 @@ def filter_field(field):
     return _plain_field(field, inline_errors=False)
 
 
-# False renders every field with crispy's template (the tests compare both renderings).
+# False renders every field with crispy's template; a list (the tests) also renders each plain
+# field with it and records (field, plain, crispy's) for the test to compare.
 PLAIN_FIELDS = True
+FIELD_CHECK: list | None = None
 
 
 @register.simple_tag(takes_context=True)
@@ -122,7 +124,25 @@ def crispy_bootstrap5_field(context):
     ):
         template = context.template.engine.get_template("bootstrap5/field_crispy.html")
         return template.render(context)
-    return _plain_field(field, inline_errors=bool(context.get("error_text_inline")))
+    html = _plain_field(field, inline_errors=bool(context.get("error_text_inline")))
+    if FIELD_CHECK is not None:
+        FIELD_CHECK.append((field, html, _crispy_reference(context)))
+    return html
+
+
+def _crispy_reference(context) -> str:
+    """The field as crispy's template renders it, its widgets' attributes kept as they were
+    (crispy's {% crispy_field %} adds its classes to them)."""
+    widget = context["field"].field.widget
+    widgets = [widget, *getattr(widget, "widgets", [])]
+    saved = [dict(w.attrs) for w in widgets]
+    try:
+        template = context.template.engine.get_template("bootstrap5/field_crispy.html")
+        return template.render(context)
+    finally:
+        for w, attrs in zip(widgets, saved, strict=True):
+            w.attrs.clear()
+            w.attrs.update(attrs)
 
 
 def _plain_field(field, *, inline_errors: bool):

@@ -27,3 +27,15 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def same_field_markup(monkeypatch):
+    """While the test runs, every form field written by ``crispy_bootstrap5_field`` is also
+    rendered with crispy's own template; the test compares them at its end
+    (``test_form_markup.field_markup_differences``)."""
+    from salesite.templatetags import salesite_tags
+
+    checked: list = []
+    monkeypatch.setattr(salesite_tags, "FIELD_CHECK", checked)
+    return checked

@@ -332,7 +332,7 @@ def fetch(demo, url):
     return None, None
 
 
-def test_hostile_input_never_answers_500(demo, db):
+def test_hostile_input_never_answers_500(demo, db, same_field_markup):
     started = time.monotonic()
     crashes: list[Finding] = []
     accepted: list[Finding] = []
@@ -414,5 +414,15 @@ def test_hostile_input_never_answers_500(demo, db):
         for f in crashes + accepted:
             print(f)
         print("baseline refused:", sorted(invalid_baselines))
+    # Every form field the pages rendered, empty and with the hostile values' errors, has the
+    # markup of crispy's template (tests/security/test_form_markup.py).
+    from tests.security.test_form_markup import field_markup_differences
+
+    with_errors = sum(1 for f, _plain, _ref in same_field_markup if f.errors)
+    assert len(same_field_markup) > 1000 and with_errors > 100, (
+        len(same_field_markup),
+        with_errors,
+    )
+    assert not field_markup_differences(same_field_markup)
     assert not crashes, report + ":\n" + "\n".join(map(str, crashes))
     assert not accepted, report + ":\n" + "\n".join(map(str, accepted))
