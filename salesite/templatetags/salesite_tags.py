@@ -2,10 +2,13 @@
 form fields, fragments rendered once per process."""
 
 from django import forms, template
+from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from salesite.access import can_view_personal_data
 from salesite.masking import mask_id_number, mask_personal, mask_phone
@@ -70,6 +73,39 @@ def home_block(context, block):
     template = context.template.engine.get_template(block.template)
     with context.push(**block.context):
         return template.render(context)
+
+
+@register.simple_tag
+def work_item_rows(items):
+    """The rows of the "my work" list (salesite/dashboard/_work_block.html), written here:
+    the template's loop cost about 0.1 ms per item, a tenth of the page for 70 items
+    (issue #17). Same markup as the loop it replaces (tests/dashboard/test_my_work.py)."""
+    overdue_badge = format_html('<span class="badge text-bg-danger">{}</span>', _("逾期"))
+    today_badge = format_html('<span class="badge text-bg-warning">{}</span>', _("今日到期"))
+    rows = []
+    for item in items:
+        due = item.due
+        if item.has_time:
+            due = date_filter(timezone.localtime(due) if timezone.is_aware(due) else due, "m-d H:i")
+        else:
+            due = date_filter(due, "m-d")
+        rows.append(
+            format_html(
+                '<li class="list-group-item d-flex justify-content-between align-items-start '
+                'work-item{}">\n<div class="me-2">\n<a href="{}" class="fw-semibold">{}</a>\n'
+                '<div class="small text-muted">{} · {}</div>\n</div>\n'
+                '<div class="text-end small text-nowrap">\n{}\n<div class="text-muted">{}</div>\n'
+                "</div>\n</li>",
+                " list-group-item-danger" if item.overdue else "",
+                item.url,
+                item.title,
+                item.kind,
+                item.project,
+                overdue_badge if item.overdue else today_badge,
+                due,
+            )
+        )
+    return mark_safe("\n".join(rows))  # every part is escaped above
 
 
 # Widgets whose markup the plain field below does not reproduce (check boxes, radio and

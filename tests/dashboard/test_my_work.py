@@ -168,3 +168,38 @@ def test_logs_to_write_for_recorder_roles(member, project, client_for, today):
     assert f"日沟通 · {today - days(1)}" not in titles and f"日沟通 · {today}" in titles
     item = next(i for i in registry.work_items(lead, today) if i.title == f"日沟通 · {today}")
     assert client_for(lead).get(item.url).status_code == 200
+
+
+# The loop of salesite/dashboard/_work_block.html that the work_item_rows tag replaced.
+LOOP = """{% load i18n %}{% for item in items %}
+    <li class="list-group-item d-flex justify-content-between align-items-start work-item{% if item.overdue %} list-group-item-danger{% endif %}">
+      <div class="me-2">
+        <a href="{{ item.url }}" class="fw-semibold">{{ item.title }}</a>
+        <div class="small text-muted">{{ item.kind }} · {{ item.project }}</div>
+      </div>
+      <div class="text-end small text-nowrap">
+        {% if item.overdue %}<span class="badge text-bg-danger">{% translate "逾期" %}</span>{% else %}<span class="badge text-bg-warning">{% translate "今日到期" %}</span>{% endif %}
+        <div class="text-muted">{% if item.has_time %}{{ item.due|date:"m-d H:i" }}{% else %}{{ item.due|date:"m-d" }}{% endif %}</div>
+      </div>
+    </li>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_tag_writes_what_the_template_loop_wrote(language):
+    from django.template import engines
+    from django.utils import translation
+
+    from salesite.templatetags.salesite_tags import work_item_rows
+    from tests.salesite.test_filter_form import tokens
+
+    now = timezone.now().replace(hour=23, minute=30)  # the next day in Shanghai
+    items = [
+        registry.WorkItem('<b>"甲"</b> & 乙', "滨江壹号", now, True, "/a/?x=1&y=2", "回访"),
+        registry.WorkItem("问题", "<云栖>", now.date(), False, "/b/", "沟通问题"),
+        registry.WorkItem("naive", "p", datetime.datetime(2026, 1, 2, 3, 4), False, "/c/", "k"),
+    ]
+    with translation.override(language):
+        loop = engines["django"].from_string(LOOP).render({"items": items})
+        rows = work_item_rows(items)
+    assert tokens(rows) == tokens(loop)
+    assert "&lt;b&gt;" in rows and "list-group-item-danger" in rows
