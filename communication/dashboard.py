@@ -81,6 +81,7 @@ def _problem_items(user, today) -> list[WorkItem]:
         .unresolved()
         .filter(owner=user, due_date__lte=today)
         .select_related("project")
+        .only("pk", "title", "due_date", "project__name")  # what the item shows
         .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
     )
     return [
