@@ -169,3 +169,17 @@ def login(demo_site):
         page.wait_for_load_state("domcontentloaded")
 
     return do_login
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 10.0) -> None:
+    """Poll ``expression`` (as ``page.evaluate``/``handle.evaluate`` takes it) until it is
+    truthy. ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page
+    when the first check fails, which the site's Content Security Policy (no 'unsafe-eval')
+    refuses: the test then failed whenever a script loaded a little late."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (arg.evaluate(expression) if arg is not None else page.evaluate(expression)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(50)

@@ -14,6 +14,7 @@ from communication.models import CommunicationRecord
 from owners.demo import DEMO_OWNER_MOBILE
 from owners.selectors import load_owner
 from salesite.models import OutboundMessage
+from tests.browser.conftest import wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -57,9 +58,10 @@ def test_scripts_work_under_the_policy(page, login, demo_site):
     expect(charts.first).to_be_visible()
     # Chart.js and dashboard.js load after the page is shown: wait for them (a slow machine
     # made this flaky), then every canvas must hold a chart.
-    page.wait_for_function("typeof Chart !== 'undefined'")
-    page.wait_for_function(
-        "[...document.querySelectorAll('canvas[id^=chart-]')].every(c => !!Chart.getChart(c))"
+    wait_until(page, "typeof Chart !== 'undefined'")
+    wait_until(
+        page,
+        "[...document.querySelectorAll('canvas[id^=chart-]')].every(c => !!Chart.getChart(c))",
     )
     drawn = page.evaluate(
         "[...document.querySelectorAll('canvas[id^=chart-]')].map(c => !!Chart.getChart(c))"

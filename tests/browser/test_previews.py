@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from handover.models import DeliveryBatch, PreviewFinding
 from salesite.demo import demo_png
+from tests.browser.conftest import wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +35,7 @@ def test_lead_fixes_and_closes_a_preview_finding(page, login, demo_site, tmp_pat
     expect(before).to_be_visible()
     # Served through the checked view: wait until the image has loaded (visible is only laid
     # out), then it must have a width.
-    page.wait_for_function("img => img.complete", arg=before.element_handle())
+    wait_until(page, "img => img.complete", arg=before)
     assert before.evaluate("img => img.naturalWidth") > 0
 
     page.locator("#id_fix-photos").set_input_files(str(after))
