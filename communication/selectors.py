@@ -297,13 +297,16 @@ def _record_counts_daily(project_ids, levels, first, last, *, today) -> dict:
     return dict(counts)
 
 
-def _compliance_inputs(projects, first, last, *, today, levels, project_ids):
-    """(projects, levels, counts, spans) of a compliance computation; None when empty."""
+def _project_levels(projects, first, last, *, today, levels, project_ids):
+    """Each project × active level that applies in the project's marketing phase, with its
+    periods overlapping [first, last] as (start, end, label, closed, count). Given
+    ``project_ids`` (the dashboard's scope, None for every project), the counts come from the
+    daily rollups."""
     projects = list(projects)
     levels = active_levels() if levels is None else list(levels)
     last = min(last, today)
     if not projects or not levels or first > last:
-        return None
+        return
     if project_ids is False:
         counts = record_counts([p.pk for p in projects], levels, first, last)
     else:
@@ -316,7 +319,18 @@ def _compliance_inputs(projects, first, last, *, today, levels, project_ids):
         ]
         for p in Period.values
     }
-    return projects, levels, counts, spans
+    for project in projects:
+        for lv in levels:
+            if lv.applies_to(project):
+                key = (project.pk, lv.pk)
+                yield (
+                    project,
+                    lv,
+                    [
+                        (start, end, label, closed, counts.get((*key, start), 0))
+                        for start, end, label, closed in spans[lv.period]
+                    ],
+                )
 
 
 def compliance(
@@ -331,31 +345,26 @@ def compliance(
     """Every project × active level that applies in the project's marketing phase × period
     overlapping [first, last]: count vs minimum. Given ``project_ids`` (the dashboard's
     scope, None for every project), the counts come from the daily rollups."""
-    inputs = _compliance_inputs(
-        projects, first, last, today=today, levels=levels, project_ids=project_ids
-    )
-    if inputs is None:
-        return []
-    projects, levels, counts, spans = inputs
-    rows = []
-    for project in projects:
-        for lv in levels:
-            if not lv.applies_to(project):
-                continue
-            row = ComplianceRow(project=project, level=lv)
-            row.periods = [
+    return [
+        ComplianceRow(
+            project=project,
+            level=lv,
+            periods=[
                 PeriodStatus(
                     start=start,
                     end=end,
                     label=label,
-                    count=counts.get((project.pk, lv.pk, start), 0),
+                    count=count,
                     required=lv.min_count,
                     closed=closed,
                 )
-                for start, end, label, closed in spans[lv.period]
-            ]
-            rows.append(row)
-    return rows
+                for start, end, label, closed, count in periods
+            ],
+        )
+        for project, lv, periods in _project_levels(
+            projects, first, last, today=today, levels=levels, project_ids=project_ids
+        )
+    ]
 
 
 def compliance_tallies(
@@ -370,27 +379,19 @@ def compliance_tallies(
     """What ``compliance`` gives, counted per project × level without building its periods:
     the summaries of a company's or HQ's scope (500 rows × 30 daily periods were 15,000
     objects a request)."""
-    inputs = _compliance_inputs(
-        projects, first, last, today=today, levels=levels, project_ids=project_ids
-    )
-    if inputs is None:
-        return []
-    projects, levels, counts, spans = inputs
     tallies = []
-    for project in projects:
-        for lv in levels:
-            if not lv.applies_to(project):
-                continue
-            met = counted = missing = 0
-            required, key = lv.min_count, (project.pk, lv.pk)
-            for start, _end, _label, closed in spans[lv.period]:
-                if counts.get((*key, start), 0) >= required:
-                    met += 1
-                    counted += 1
-                elif closed:
-                    counted += 1
-                    missing += 1
-            tallies.append(ComplianceTally(project, lv, met, counted, missing))
+    for project, lv, periods in _project_levels(
+        projects, first, last, today=today, levels=levels, project_ids=project_ids
+    ):
+        met = counted = missing = 0
+        for _start, _end, _label, closed, count in periods:
+            if count >= lv.min_count:
+                met += 1
+                counted += 1
+            elif closed:
+                counted += 1
+                missing += 1
+        tallies.append(ComplianceTally(project, lv, met, counted, missing))
     return tallies
 
 
