@@ -120,7 +120,7 @@ def filter_field(field):
     cost a list page more than its rows (issue #17). Other widgets fall back to crispy."""
     if field.is_hidden:
         return field.as_widget()
-    if isinstance(field.field.widget, _CRISPY_ONLY_WIDGETS) or field.use_fieldset:
+    if _crispy_only(field):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return as_crispy_field(field)
@@ -147,8 +147,7 @@ def crispy_bootstrap5_field(context):
         return str(field)
     if (
         not PLAIN_FIELDS
-        or isinstance(field.field.widget, _CRISPY_ONLY_WIDGETS)
-        or field.use_fieldset
+        or _crispy_only(field)
         or context.get("tag")
         or context.get("label_class")
         or context.get("field_class")
@@ -158,12 +157,21 @@ def crispy_bootstrap5_field(context):
         or not context.get("form_show_errors")
         or "form-horizontal" in str(context.get("form_class") or "")
     ):
-        template = context.template.engine.get_template("bootstrap5/field_crispy.html")
-        return template.render(context)
+        return _crispy_template(context)
     html = _plain_field(field, inline_errors=bool(context.get("error_text_inline")))
     if FIELD_CHECK is not None:
         FIELD_CHECK.append((field, html, _crispy_reference(context)))
     return html
+
+
+def _crispy_only(field) -> bool:
+    """A field whose markup ``_plain_field`` does not reproduce (see _CRISPY_ONLY_WIDGETS)."""
+    return isinstance(field.field.widget, _CRISPY_ONLY_WIDGETS) or field.use_fieldset
+
+
+def _crispy_template(context) -> str:
+    """The field as crispy-bootstrap5's own template (kept as field_crispy.html) renders it."""
+    return context.template.engine.get_template("bootstrap5/field_crispy.html").render(context)
 
 
 def _crispy_reference(context) -> str:
@@ -173,8 +181,7 @@ def _crispy_reference(context) -> str:
     widgets = [widget, *getattr(widget, "widgets", [])]
     saved = [dict(w.attrs) for w in widgets]
     try:
-        template = context.template.engine.get_template("bootstrap5/field_crispy.html")
-        return template.render(context)
+        return _crispy_template(context)
     finally:
         for w, attrs in zip(widgets, saved, strict=True):
             w.attrs.clear()
