@@ -72,23 +72,16 @@ def free_port() -> int:
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def _proc_cpu_ms(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except OSError:  # gone meanwhile
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
-
-
-def _parent_and_name(pid: int) -> tuple[int, str]:
+def _proc_stat(pid: int) -> tuple[int, str, float]:
+    """(parent pid, name, CPU ms used) of a process from /proc; (-1, "", 0) once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             text = handle.read()
     except OSError:
-        return -1, ""
+        return -1, "", 0.0
     name = text[text.index("(") + 1 : text.rindex(")")]
-    return int(text.rsplit(")", 1)[1].split()[1]), name
+    fields = text.rsplit(")", 1)[1].split()
+    return int(fields[1]), name, (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
 
 
 def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
@@ -101,12 +94,12 @@ def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
         if not entry.isdigit():
             continue
         pid = int(entry)
-        parent, name = _parent_and_name(pid)
+        parent, name, cpu_ms = _proc_stat(pid)
         if pid == gunicorn_pid or parent == gunicorn_pid:
-            totals["gunicorn"] += _proc_cpu_ms(pid)
+            totals["gunicorn"] += cpu_ms
         elif name == "postgres" or name.startswith("postgres:"):
-            totals["postgres"] += _proc_cpu_ms(pid)
-    totals["clients"] = _proc_cpu_ms(os.getpid())
+            totals["postgres"] += cpu_ms
+    totals["clients"] = _proc_stat(os.getpid())[2]
     with open("/proc/stat") as handle:
         cpu = [int(v) for v in handle.readline().split()[1:]]
     totals["machine"] = (sum(cpu) - cpu[3] - cpu[4]) * TICK_MS  # all but idle and iowait

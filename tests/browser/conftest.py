@@ -6,6 +6,7 @@ is /usr/bin/chromium (`apt-get install -y chromium`); without it these tests are
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -176,8 +177,6 @@ def wait_until(page, expression: str, arg=None, timeout: float = 10.0) -> None:
     truthy. ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page
     when the first check fails, which the site's Content Security Policy (no 'unsafe-eval')
     refuses: the test then failed whenever a script loaded a little late."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not (arg.evaluate(expression) if arg is not None else page.evaluate(expression)):
         if time.monotonic() > deadline:
