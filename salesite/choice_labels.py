@@ -43,6 +43,15 @@ def _get_field_display(self, field):
         return force_str(value, strings_only=True)
 
 
+def label(model, field_name: str, value) -> str:
+    """What ``instance.get_<field_name>_display()`` returns for ``value``, without an instance
+    (rows read with ``values_list``)."""
+    try:
+        return _labels(model._meta.get_field(field_name))[make_hashable(value)]
+    except KeyError:
+        return force_str(value, strings_only=True)
+
+
 def install() -> int:
     """Replace Django's generated ``get_FOO_display`` methods; returns how many."""
     replaced = 0

@@ -237,7 +237,12 @@ class Case(ProjectOwned):
 
     @property
     def number(self) -> str:
-        return f"FB{self.pk:06d}" if self.pk else "FB-"
+        return self.number_of(self.pk)
+
+    @staticmethod
+    def number_of(pk) -> str:
+        """The case number of a primary key (rows read as values)."""
+        return f"FB{pk:06d}" if pk else "FB-"
 
     @property
     def customer_label(self) -> str:

@@ -8,6 +8,16 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+# A primary key no row has: reversed once, then replaced by each row's (``pk_url``).
+_PK_MARKER = 2147483647
+
+
+def pk_url(name: str):
+    """``pk -> reverse(name, args=[pk])`` for a URL with one integer argument, reversing
+    once instead of once per row: a list of 100 items spent about a millisecond on it."""
+    head, tail = reverse(name, args=[_PK_MARKER]).split(str(_PK_MARKER))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
 
 def in_scope(qs, project_ids, lookup: str = "project_id"):
     """Restrict to the dashboard's projects (``None`` means every project)."""

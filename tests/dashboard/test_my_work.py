@@ -203,3 +203,51 @@ def test_the_rows_tag_writes_what_the_template_loop_wrote(language):
         rows = work_item_rows(items)
     assert tokens(rows) == tokens(loop)
     assert "&lt;b&gt;" in rows and "list-group-item-danger" in rows
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_items_read_as_values_say_what_the_rows_say(member, project, today, language):
+    """The callback, case and problem items are built from plain values (issue #17): their
+    title, kind, project and link are what the rows' own methods say, in either language."""
+    from django.utils import translation
+
+    from feedback.models import Case
+
+    lead = member("cs_lead", project)
+    named = callback(project, today, assigned_to=lead)
+    other = callback(project, today - days(1), assigned_to=lead)
+    now = timezone.now()
+    case = Case.objects.create(
+        project=project,
+        kind="complaint",
+        subject="噪音 <扰民>",
+        received_at=now - days(1),
+        dispatch_due=now - days(1) + datetime.timedelta(minutes=30),
+    )
+    owned = problem(project, lead, today, title="门禁 & 对讲")
+    with translation.override(language):
+        items = {i.url: i for i in registry.work_items(lead, today)}
+        expected = {
+            named.get_absolute_url(): (
+                f"{named.get_rule_display()} · {named.customer.name}",
+                "回访",
+                named.due_date,
+            ),
+            other.get_absolute_url(): (
+                f"{other.get_rule_display()} · {other.customer.name}",
+                "回访",
+                today - days(1),
+            ),
+            case.get_absolute_url(): (
+                f"{case.number} · {case.subject}",
+                case.get_kind_display(),
+                case.dispatch_due,
+            ),
+            owned.get_absolute_url(): (owned.title, "沟通问题", today),
+        }
+        for url, (title, kind, due) in expected.items():
+            item = items[url]
+            assert (item.title, item.due, item.project) == (title, due, project.name)
+            if language == "zh-hans":
+                assert item.kind == kind
+    assert items[case.get_absolute_url()].kind == ("Complaint" if language == "en" else "投诉")
