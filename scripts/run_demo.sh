@@ -81,6 +81,14 @@ cat <<MSG
 
 MSG
 
+# The test database template (tests/db_template.py) of these migrations, built now at low
+# priority unless it exists, so that the Quick start's `make test` does not migrate first.
+set -m
+DJANGO_SETTINGS_MODULE=salesite.settings.test nice -n 10 "$bin/python" -m tests.db_template \
+    >var/log/test-db-template.log 2>&1 &
+echoes+=("$!")
+set +m
+
 # Return when any of the three exits (or on Ctrl-C, through the trap); then stop the others.
 status=0
 wait -n "${pids[@]}" || status=$?

@@ -134,3 +134,25 @@ def _postgresql(connection, migrate, options) -> None:
 
 
 ENGINES = {"sqlite": _sqlite, "postgresql": _postgresql}
+
+
+def main() -> None:
+    """Build the SQLite template now, if the current migrations have none: ``make run``
+    (scripts/run_demo.sh) starts this in the background once the demo answers, so that the
+    first ``make test`` of the Quick start copies the template instead of migrating."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesite.settings.test")
+    django.setup()
+    from django.db import connection
+
+    template = BASE_DIR / "var" / "test-db" / f"{key()}.sqlite3"
+    if connection.vendor != "sqlite" or template.exists():
+        return
+    install()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
