@@ -1,0 +1,71 @@
+"""Template helpers of the feedback app."""
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from salesite.dashboard.helpers import pk_url
+from salesite.masking import mask_phone
+
+register = template.Library()
+
+
+def _local(value, fmt: str) -> str:
+    """``{{ value|date:fmt }}`` in a template: an aware date-time in the current time zone."""
+    if value is None:
+        return ""
+    return date_filter(timezone.localtime(value) if timezone.is_aware(value) else value, fmt)
+
+
+@register.simple_tag
+def case_rows(cases):
+    """The table rows of the case list (feedback/case_list.html), written here: the template's
+    loop cost about half a millisecond a row, most of the page (issue #17). Same markup as the
+    loop it replaces (tests/feedback/test_case_list_rows.py)."""
+    url = pk_url("feedback:case_detail")
+    major = format_html(' <span class="badge text-bg-danger">{}</span>', _("重大"))
+    breached = format_html(' <span class="badge text-bg-danger">{}</span>', _("超时"))
+    rows = []
+    for c in cases:
+        owner = ""
+        if c.channel == "owner":
+            owner = format_html(
+                ' <span class="badge text-bg-info">{}</span>', c.get_channel_display()
+            )
+        phone = ""
+        if c.contact_phone:
+            phone = format_html(
+                ' <span class="text-muted small">{}</span>', mask_phone(c.contact_phone)
+            )
+        if c.dispatch_due and not c.dispatched_at:
+            due = format_html("{} {}", _("转派"), _local(c.dispatch_due, "m-d H:i"))
+        elif c.answer_due and not c.replied_at:
+            due = format_html("{} {}", _("答复"), _local(c.answer_due, "m-d H:i"))
+        else:
+            due = ""
+        rows.append(
+            format_html(
+                '<tr>\n<td><a href="{}">{}</a></td>\n<td>{}{}{}</td>\n<td>{}</td>\n'
+                "<td>{}{}</td>\n"
+                '<td class="d-none d-md-table-cell">{} {}</td>\n<td>{}{}</td>\n'
+                '<td class="d-none d-md-table-cell">{}</td>\n<td class="small">{}</td>\n</tr>',
+                url(c.pk),
+                c.number,
+                c.get_kind_display(),
+                major if c.is_major else "",
+                owner,
+                c.subject,
+                c.customer_label,
+                phone,
+                c.building.name if c.building_id else "",
+                c.unit.number if c.unit_id else "",
+                c.get_status_display(),
+                breached if c.breached else "",
+                _local(c.received_at, "Y-m-d H:i"),
+                due,
+            )
+        )
+    return mark_safe("\n".join(rows))  # every part is escaped above
