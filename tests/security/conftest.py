@@ -33,9 +33,18 @@ def demo(django_db_setup, django_db_blocker):
 def same_field_markup(monkeypatch):
     """While the test runs, every form field written by ``crispy_bootstrap5_field`` is also
     rendered with crispy's own template; the test compares them at its end
-    (``test_form_markup.field_markup_differences``)."""
+    (``test_form_markup.field_markup_differences``). A field rendered again with the same
+    markup (the same form posted with another field's hostile value) is compared once."""
     from salesite.templatetags import salesite_tags
 
-    checked: list = []
+    checked = DistinctFields()
     monkeypatch.setattr(salesite_tags, "FIELD_CHECK", checked)
     return checked
+
+
+class DistinctFields(list):
+    """``FIELD_CHECK`` entries, each distinct markup of a form's field once (``seen``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set = set()

@@ -76,3 +76,20 @@ def test_the_check_records_each_field_and_finds_a_difference(monkeypatch):
     field, plain, reference = checked[0]
     checked[0] = (field, plain.replace("form-label", "form-label x"), reference)
     assert field_markup_differences(checked) == [f"HelperForm.{field.name}"]
+
+
+def test_a_check_list_with_seen_records_each_distinct_markup_once(monkeypatch):
+    from tests.security.conftest import DistinctFields
+
+    checked = DistinctFields()
+    monkeypatch.setattr(salesite_tags, "FIELD_CHECK", checked)
+    render = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}").render
+    for data in ({"since": "x"}, {"since": "x"}, {"since": "y"}):
+        form = HelperForm(data)
+        form.is_valid()
+        render({"form": form})
+    names = [f.name for f, _p, _r in checked]
+    # The second form is the first again; the third changes only "since".
+    assert names.count("since") == 2
+    assert len(names) == len(set(names)) + 1
+    assert field_markup_differences(checked) == []
