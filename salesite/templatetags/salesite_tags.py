@@ -3,7 +3,7 @@ form fields, fragments rendered once per process."""
 
 from django import forms, template
 from django.template.defaultfilters import date as date_filter
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -105,6 +105,39 @@ def work_item_rows(items):
                 due,
             )
         )
+    return mark_safe("\n".join(rows))  # every part is escaped above
+
+
+@register.simple_tag
+def home_project_rows(projects):
+    """The rows of the home page's project table (salesite/home.html), written here: the
+    template's loop cost about 0.2 ms a row, a fifth of the page for HQ's 50 projects (issue
+    #17). Same markup as the loop it replaces (tests/salesite/test_home_rows.py)."""
+    from salesite.dashboard.helpers import pk_url
+
+    detail = pk_url("salesite:project_detail")
+    units = reverse("salesite:unit_list")
+    customers = reverse("salesite:customer_list")
+    rows = [
+        format_html(
+            '<tr>\n<td><a href="{}">{}</a></td>\n'
+            '<td><span class="badge text-bg-secondary">{}</span></td>\n'
+            '<td class="d-none d-md-table-cell">{}</td>\n'
+            '<td class="text-end"><a href="{}?project={}">{}</a></td>\n'
+            '<td class="text-end"><a href="{}?project={}">{}</a></td>\n</tr>',
+            detail(p.pk),
+            p.name,
+            p.get_marketing_phase_display(),
+            p.service_centre,
+            units,
+            p.pk,
+            p.unit_count,
+            customers,
+            p.pk,
+            p.customer_count,
+        )
+        for p in projects
+    ]
     return mark_safe("\n".join(rows))  # every part is escaped above
 
 
