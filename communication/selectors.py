@@ -297,16 +297,17 @@ def _record_counts_daily(project_ids, levels, first, last, *, today) -> dict:
     return dict(counts)
 
 
-def _project_levels(projects, first, last, *, today, levels, project_ids):
-    """Each project × active level that applies in the project's marketing phase, with its
-    periods overlapping [first, last] as (start, end, label, closed, count). Given
-    ``project_ids`` (the dashboard's scope, None for every project), the counts come from the
-    daily rollups."""
+def _counts_and_spans(projects, first, last, *, today, levels, project_ids):
+    """What ``compliance`` and ``compliance_tallies`` read: the projects, the active levels,
+    the record counts ``{(project_id, level_id, period_start): n}`` and, per kind of period,
+    the periods overlapping [first, last] as (start, end, label, closed); None when there is
+    nothing to count. Given ``project_ids`` (the dashboard's scope, None for every project),
+    the counts come from the daily rollups."""
     projects = list(projects)
     levels = active_levels() if levels is None else list(levels)
     last = min(last, today)
     if not projects or not levels or first > last:
-        return
+        return None
     if project_ids is False:
         counts = record_counts([p.pk for p in projects], levels, first, last)
     else:
@@ -319,6 +320,18 @@ def _project_levels(projects, first, last, *, today, levels, project_ids):
         ]
         for p in Period.values
     }
+    return projects, levels, counts, spans
+
+
+def _project_levels(projects, first, last, *, today, levels, project_ids):
+    """Each project × active level that applies in the project's marketing phase, with its
+    periods overlapping [first, last] as (start, end, label, closed, count)."""
+    read = _counts_and_spans(
+        projects, first, last, today=today, levels=levels, project_ids=project_ids
+    )
+    if read is None:
+        return
+    projects, levels, counts, spans = read
     for project in projects:
         for lv in levels:
             if lv.applies_to(project):
@@ -379,19 +392,37 @@ def compliance_tallies(
     """What ``compliance`` gives, counted per project × level without building its periods:
     the summaries of a company's or HQ's scope (500 rows × 30 daily periods were 15,000
     objects a request)."""
-    tallies = []
-    for project, lv, periods in _project_levels(
+    read = _counts_and_spans(
         projects, first, last, today=today, levels=levels, project_ids=project_ids
-    ):
-        met = counted = missing = 0
-        for _start, _end, _label, closed, count in periods:
-            if count >= lv.min_count:
-                met += 1
-                counted += 1
-            elif closed:
-                counted += 1
-                missing += 1
-        tallies.append(ComplianceTally(project, lv, met, counted, missing))
+    )
+    if read is None:
+        return []
+    projects, levels, counts, spans = read
+    # Per kind of period: its periods' starts (closed or not) and how many are closed. A
+    # project × level then needs only its periods with records (the keys of ``counts``): met
+    # = those at the minimum; every closed period not met is missing.
+    starts = {kind: {s[0]: s[3] for s in periods} for kind, periods in spans.items()}
+    closed_total = {kind: sum(1 for s in periods if s[3]) for kind, periods in spans.items()}
+    by_key: dict[tuple[int, int], list[tuple[datetime.date, int]]] = defaultdict(list)
+    for (project_id, level_id, start), n in counts.items():
+        by_key[(project_id, level_id)].append((start, n))
+    tallies = []
+    for project in projects:
+        for lv in levels:
+            if not lv.applies_to(project):
+                continue
+            closed_of = starts[lv.period]
+            if lv.min_count <= 0:  # every period is met
+                met, met_closed = len(closed_of), closed_total[lv.period]
+            else:
+                met = met_closed = 0
+                for start, n in by_key.get((project.pk, lv.pk), ()):
+                    closed = closed_of.get(start)
+                    if closed is not None and n >= lv.min_count:
+                        met += 1
+                        met_closed += closed
+            missing = closed_total[lv.period] - met_closed
+            tallies.append(ComplianceTally(project, lv, met, met + missing, missing))
     return tallies
 
 

@@ -98,7 +98,13 @@ def test_tallies_count_what_the_full_rows_count(levels):
             RecordFactory(
                 project=p, level=levels["weekly"], held_at=now - datetime.timedelta(7 * w)
             )
-    for project_ids in (False, None):
+    # Records before the report's first day (in a period that starts earlier) count too.
+    RecordFactory(
+        project=projects[0], level=levels["weekly"], held_at=now - datetime.timedelta(days=43)
+    )
+    for project_ids, weekly_minimum in ((False, 1), (None, 1), (False, 2), (None, 2)):
+        levels["weekly"].min_count = weekly_minimum
+        levels["weekly"].save(update_fields=["min_count"])
         rows = selectors.compliance(
             Project.objects.all(), first, today, today=today, project_ids=project_ids
         )
