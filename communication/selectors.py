@@ -398,31 +398,33 @@ def compliance_tallies(
     if read is None:
         return []
     projects, levels, counts, spans = read
-    # Per kind of period: its periods' starts (closed or not) and how many are closed. A
-    # project × level then needs only its periods with records (the keys of ``counts``): met
-    # = those at the minimum; every closed period not met is missing.
+    # Per kind of period: its periods' starts (closed or not) and how many are closed. One
+    # pass over the counts (the periods with records) finds the periods met per project ×
+    # level; every closed period not met is missing.
     starts = {kind: {s[0]: s[3] for s in periods} for kind, periods in spans.items()}
     closed_total = {kind: sum(1 for s in periods if s[3]) for kind, periods in spans.items()}
-    by_key: dict[tuple[int, int], list[tuple[datetime.date, int]]] = defaultdict(list)
+    minimum = {lv.pk: (lv.min_count, starts[lv.period]) for lv in levels}
+    met: dict[tuple[int, int], list[int]] = {}
     for (project_id, level_id, start), n in counts.items():
-        by_key[(project_id, level_id)].append((start, n))
+        level = minimum.get(level_id)
+        if level is None or n < level[0]:
+            continue
+        closed = level[1].get(start)
+        if closed is not None:
+            tally = met.setdefault((project_id, level_id), [0, 0])
+            tally[0] += 1
+            tally[1] += closed
     tallies = []
     for project in projects:
         for lv in levels:
             if not lv.applies_to(project):
                 continue
-            closed_of = starts[lv.period]
             if lv.min_count <= 0:  # every period is met
-                met, met_closed = len(closed_of), closed_total[lv.period]
+                met_all, met_closed = len(starts[lv.period]), closed_total[lv.period]
             else:
-                met = met_closed = 0
-                for start, n in by_key.get((project.pk, lv.pk), ()):
-                    closed = closed_of.get(start)
-                    if closed is not None and n >= lv.min_count:
-                        met += 1
-                        met_closed += closed
+                met_all, met_closed = met.get((project.pk, lv.pk), (0, 0))
             missing = closed_total[lv.period] - met_closed
-            tallies.append(ComplianceTally(project, lv, met, met + missing, missing))
+            tallies.append(ComplianceTally(project, lv, met_all, met_all + missing, missing))
     return tallies
 
 
