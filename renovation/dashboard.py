@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,33 +83,42 @@ def _patrol_items(user, today) -> list[WorkItem]:
     project_ids = set().union(*kinds.values())
     if not project_ids:
         return []
+    # Per project: its active renovations, and of those the ones patrolled today by each
+    # kind the user patrols somewhere (one query).
+    patrolled = [kind for kind in PatrolKind if kinds[kind]]
     active = {
         r["project_id"]: r
         for r in RenovationApplication.objects.filter(
             project_id__in=project_ids, status__in=ACTIVE_STATUSES
         )
         .values("project_id", "project__name")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            **{
+                f"done_{kind.value}": Count(
+                    "pk",
+                    filter=Q(
+                        Exists(
+                            PatrolRecord.objects.filter(
+                                application_id=OuterRef("pk"), date=today, kind=kind
+                            )
+                        )
+                    ),
+                )
+                for kind in patrolled
+            },
+        )
         .order_by()
     }
     if not active:
         return []
-    done = {
-        (r["project_id"], r["kind"]): r["n"]
-        for r in PatrolRecord.objects.filter(
-            project_id__in=list(active), date=today, application__status__in=ACTIVE_STATUSES
-        )
-        .values("project_id", "kind")
-        .annotate(n=Count("application_id", distinct=True))
-        .order_by()
-    }
     url = reverse("renovation:patrol_today")
     items = []
     for project_id, row in sorted(active.items(), key=lambda kv: kv[1]["project__name"]):
         for kind in PatrolKind:
             if project_id not in kinds[kind]:
                 continue
-            left = row["n"] - done.get((project_id, kind.value), 0)
+            left = row["n"] - row[f"done_{kind.value}"]
             if left > 0:
                 items.append(
                     WorkItem(
@@ -126,7 +135,7 @@ def _patrol_items(user, today) -> list[WorkItem]:
 
 def work_items(user, today) -> list[WorkItem]:
     """Reviews waiting for the user's side (due by today), and today's unfinished patrols of
-    the kinds the user patrols: three queries."""
+    the kinds the user patrols: two queries."""
     now = timezone.now()
     return _review_items(user, today, now) + _patrol_items(user, today)
 

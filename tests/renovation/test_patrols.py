@@ -162,3 +162,36 @@ def test_patrol_board_query_count_is_bounded(
     with django_assert_max_num_queries(14):
         r = c.get(reverse("renovation:patrol_today"), {"project": project.pk})
     assert r.status_code == 200
+
+
+def test_my_work_counts_todays_unpatrolled_renovations_per_kind(project, member, other_project):
+    """R-DASH-2: each patrolling role sees, per project, how many active renovations it has
+    not patrolled today; yesterday's patrols, another kind's and inactive renovations do not
+    count, nor another project's."""
+    from salesite.dashboard import registry
+
+    first, second, third = active_in(project, 3)
+    ApplicationFactory(status=Status.SUBMITTED, unit=first.unit)  # not active
+    (elsewhere,) = active_in(other_project)
+    patrol(first, day=DAY)
+    patrol(second, day=DAY - datetime.timedelta(days=1))  # yesterday's
+    patrol(third, kind="engineering", day=DAY)
+    patrol(elsewhere, day=DAY)
+    desk, engineer, guard = (
+        member(code, project) for code in ("front_desk", "engineering", "security_lead")
+    )
+
+    def patrols(user):
+        return sorted(
+            (i.title, i.project, i.url)
+            for i in registry.work_items(user, DAY)
+            if i.kind == "装修巡查"
+        )
+
+    url = f"{reverse('renovation:patrol_today')}?project={project.pk}"
+    assert patrols(desk) == [("客户助理巡查：2 户今日未巡", project.name, url)]
+    assert patrols(engineer) == [("工程部巡查：2 户今日未巡", project.name, url)]
+    assert patrols(guard) == [("保安部巡查：3 户今日未巡", project.name, url)]
+    for app in (second, third):
+        patrol(app, day=DAY)
+    assert patrols(desk) == []
