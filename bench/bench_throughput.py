@@ -72,8 +72,11 @@ def free_port() -> int:
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def _proc_stat(pid: int) -> tuple[int, str, float]:
-    """(parent pid, name, CPU ms used) of a process from /proc; (-1, "", 0) once it is gone."""
+def _proc_stat(pid: int, children: bool = True) -> tuple[int, str, float]:
+    """(parent pid, name, CPU ms used) of a process from /proc; (-1, "", 0) once it is gone.
+    With ``children``, the CPU of its children that ended is counted too: a PostgreSQL
+    backend or parallel worker that exits, or a gunicorn worker replaced, leaves its time in
+    its parent's count (the postmaster's, gunicorn's master's)."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             text = handle.read()
@@ -81,14 +84,15 @@ def _proc_stat(pid: int) -> tuple[int, str, float]:
         return -1, "", 0.0
     name = text[text.index("(") + 1 : text.rindex(")")]
     fields = text.rsplit(")", 1)[1].split()
-    return int(fields[1]), name, (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
+    used = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        used += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return int(fields[1]), name, used * TICK_MS
 
 
 def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
     """CPU ms used so far: gunicorn (master and workers), PostgreSQL, this script, the machine.
-
-    A gunicorn worker replaced meanwhile (max_requests) takes its count with it: the split is
-    a close lower bound for gunicorn, and the rest goes to "other"."""
+    Processes that ended meanwhile count in their parent's children time (``_proc_stat``)."""
     totals = {"gunicorn": 0.0, "postgres": 0.0}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -99,7 +103,7 @@ def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
             totals["gunicorn"] += cpu_ms
         elif name == "postgres" or name.startswith("postgres:"):
             totals["postgres"] += cpu_ms
-    totals["clients"] = _proc_stat(os.getpid())[2]
+    totals["clients"] = _proc_stat(os.getpid(), children=False)[2]
     with open("/proc/stat") as handle:
         cpu = [int(v) for v in handle.readline().split()[1:]]
     totals["machine"] = (sum(cpu) - cpu[3] - cpu[4]) * TICK_MS  # all but idle and iowait
