@@ -5,6 +5,7 @@ handover steps and the batch's public documents; the board refreshes itself by h
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from .. import selectors_day
 from ..models import HandoverStep, VenueSettings
 from .day_plan import qr_svg, self_check_in_url
 
+# How often the venue screen's board asks for the queue again (test settings: 1 s).
 BOARD_REFRESH_SECONDS = 5
 
 
@@ -40,7 +42,7 @@ def venue_screen(request, token):
         "steps": list(HandoverStep),
         "documents": venue.public_attachments.order_by("pk"),
         "board": selectors_day.venue_board(venue.batch),
-        "refresh": BOARD_REFRESH_SECONDS,
+        "refresh": getattr(settings, "VENUE_BOARD_REFRESH_SECONDS", BOARD_REFRESH_SECONDS),
     }
     return render(request, "handover/day/venue_screen.html", context)
 

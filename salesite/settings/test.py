@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
+# The venue screen's board polls every second instead of every 5 (handover/views/venue.py):
+# the browser test waits for the called number to appear.
+VENUE_BOARD_REFRESH_SECONDS = 1
