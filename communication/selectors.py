@@ -304,7 +304,8 @@ def _counts_and_spans(projects, first, last, *, today, levels, project_ids):
     nothing to count. Given ``project_ids`` (the dashboard's scope, None for every project),
     the counts come from the daily rollups."""
     projects = list(projects)
-    levels = active_levels() if levels is None else list(levels)
+    # Counting needs no roles of a level (active_levels reads them).
+    levels = list(CommunicationLevel.objects.active() if levels is None else levels)
     last = min(last, today)
     if not projects or not levels or first > last:
         return None
