@@ -324,29 +324,6 @@ def _counts_and_spans(projects, first, last, *, today, levels, project_ids):
     return projects, levels, counts, spans
 
 
-def _project_levels(projects, first, last, *, today, levels, project_ids):
-    """Each project × active level that applies in the project's marketing phase, with its
-    periods overlapping [first, last] as (start, end, label, closed, count)."""
-    read = _counts_and_spans(
-        projects, first, last, today=today, levels=levels, project_ids=project_ids
-    )
-    if read is None:
-        return
-    projects, levels, counts, spans = read
-    for project in projects:
-        for lv in levels:
-            if lv.applies_to(project):
-                key = (project.pk, lv.pk)
-                yield (
-                    project,
-                    lv,
-                    [
-                        (start, end, label, closed, counts.get((*key, start), 0))
-                        for start, end, label, closed in spans[lv.period]
-                    ],
-                )
-
-
 def compliance(
     projects,
     first: datetime.date,
@@ -359,6 +336,12 @@ def compliance(
     """Every project × active level that applies in the project's marketing phase × period
     overlapping [first, last]: count vs minimum. Given ``project_ids`` (the dashboard's
     scope, None for every project), the counts come from the daily rollups."""
+    read = _counts_and_spans(
+        projects, first, last, today=today, levels=levels, project_ids=project_ids
+    )
+    if read is None:
+        return []
+    projects, levels, counts, spans = read
     return [
         ComplianceRow(
             project=project,
@@ -368,16 +351,16 @@ def compliance(
                     start=start,
                     end=end,
                     label=label,
-                    count=count,
+                    count=counts.get((project.pk, lv.pk, start), 0),
                     required=lv.min_count,
                     closed=closed,
                 )
-                for start, end, label, closed, count in periods
+                for start, end, label, closed in spans[lv.period]
             ],
         )
-        for project, lv, periods in _project_levels(
-            projects, first, last, today=today, levels=levels, project_ids=project_ids
-        )
+        for project in projects
+        for lv in levels
+        if lv.applies_to(project)
     ]
 
 
