@@ -1,23 +1,15 @@
 """Template helpers of the feedback app."""
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from salesite.dashboard.helpers import pk_url
 from salesite.masking import mask_phone
+from salesite.templatetags.salesite_tags import local_date
 
 register = template.Library()
-
-
-def _local(value, fmt: str) -> str:
-    """``{{ value|date:fmt }}`` in a template: an aware date-time in the current time zone."""
-    if value is None:
-        return ""
-    return date_filter(timezone.localtime(value) if timezone.is_aware(value) else value, fmt)
 
 
 @register.simple_tag
@@ -41,9 +33,9 @@ def case_rows(cases):
                 ' <span class="text-muted small">{}</span>', mask_phone(c.contact_phone)
             )
         if c.dispatch_due and not c.dispatched_at:
-            due = format_html("{} {}", _("转派"), _local(c.dispatch_due, "m-d H:i"))
+            due = format_html("{} {}", _("转派"), local_date(c.dispatch_due, "m-d H:i"))
         elif c.answer_due and not c.replied_at:
-            due = format_html("{} {}", _("答复"), _local(c.answer_due, "m-d H:i"))
+            due = format_html("{} {}", _("答复"), local_date(c.answer_due, "m-d H:i"))
         else:
             due = ""
         rows.append(
@@ -64,7 +56,7 @@ def case_rows(cases):
                 c.unit.number if c.unit_id else "",
                 c.get_status_display(),
                 breached if c.breached else "",
-                _local(c.received_at, "Y-m-d H:i"),
+                local_date(c.received_at, "Y-m-d H:i"),
                 due,
             )
         )
