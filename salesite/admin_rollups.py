@@ -4,7 +4,7 @@ rows are recomputed by the nightly job or ``manage.py recompute_daily_figures``,
 from django.contrib import admin
 
 from salesite import access
-from salesite.models import DailyFigure, DailyFigureDay
+from salesite.models import DailyFigure, DailyFigureDay, FigureVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +38,19 @@ class DailyFigureDayAdmin(ReadOnlyAdmin):
     list_filter = ["metric", "day"]
     search_fields = ["metric"]
     date_hierarchy = "day"
+
+
+@admin.register(FigureVersion)
+class FigureVersionAdmin(ReadOnlyAdmin):
+    """The tokens that say when a dashboard computed earlier may be shown again
+    (salesite.figure_versions); replaced by every write, never edited."""
+
+    list_display = ["scope", "token", "changed_at"]
+    list_filter = ["changed_at"]
+    search_fields = ["scope"]
+    date_hierarchy = "changed_at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = access.visible_project_ids(request.user)
+        return qs if ids is None else qs.filter(scope__in=[f"p:{pk}" for pk in ids])

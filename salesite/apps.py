@@ -16,6 +16,10 @@ class SalesiteConfig(AppConfig):
 
         choice_labels.install()  # get_FOO_display() without rebuilding the choices per call
 
+        from salesite import figure_versions
+
+        figure_versions.install()  # tokens replaced by writes: when a dashboard may be reused
+
         from django.db.models.signals import post_save
 
         from salesite.models import Company

@@ -17,6 +17,7 @@ from communication.forms import (
     ComplianceRangeForm,
 )
 from communication.models import Problem
+from salesite.dashboard import snapshots
 from salesite.exports import export_format, export_response
 from salesite.models import Company, Project
 from salesite.querystring import query_pk
@@ -100,9 +101,20 @@ def compliance(request):
         # One project's page and the export show every period; the summaries of several
         # projects need only their tallies.
         full = bool(project) or bool(export_format(request))
-        rows = (selectors.compliance if full else selectors.compliance_tallies)(
-            projects, start, end, today=today, project_ids=[p.pk for p in projects]
-        )
+        project_ids = [p.pk for p in projects]
+        if full:
+            rows = selectors.compliance(projects, start, end, today=today, project_ids=project_ids)
+        else:  # the summaries: kept while no record of these projects changes (snapshots)
+            rows = snapshots.reuse(
+                "compliance-tallies",
+                lambda: selectors.compliance_tallies(
+                    projects, start, end, today=today, project_ids=project_ids
+                ),
+                project_ids,
+                start,
+                end,
+                today,
+            )
         totals = selectors.compliance_by_level(rows)
         by_project = selectors.compliance_by_project(rows)
     if export_format(request):  # the export keeps every project × level row

@@ -19,7 +19,7 @@ from salesite.forms import DATE_WIDGET, PlausibleInputMixin
 from salesite.models import Company, Project
 from salesite.views_access import staff_view
 
-from . import registry
+from . import registry, snapshots
 
 DEFAULT_DAYS = 30
 
@@ -106,7 +106,15 @@ def dashboard(request):
     project_ids, scope_label, scope = resolve_scope(
         request.user, request.GET.get("scope", ""), projects, companies
     )
-    figures = registry.dashboard_figures(request.user, project_ids, date_from, date_to, today=today)
+    figures = snapshots.figures(
+        lambda: registry.dashboard_figures(
+            request.user, project_ids, date_from, date_to, today=today
+        ),
+        project_ids,
+        date_from,
+        date_to,
+        today=today,
+    )
     if scope.startswith("company:"):
         company_pk = int(scope.partition(":")[2])
         figures = [dataclasses.replace(f, url=with_company(f.url, company_pk)) for f in figures]

@@ -17,7 +17,7 @@ from .projects import (
     Tenant,
     Unit,
 )
-from .rollups import DailyFigure, DailyFigureDay
+from .rollups import DailyFigure, DailyFigureDay, FigureVersion
 from .workflow import ProjectOwned, StatusHistory
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "DailyFigure",
     "DailyFigureDay",
     "Department",
+    "FigureVersion",
     "FormToken",
     "ImportBatch",
     "JobLease",

@@ -50,3 +50,22 @@ class DailyFigureDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.metric}"
+
+
+class FigureVersion(models.Model):
+    """A random token replaced whenever data behind the dashboard figures changes: ``p:<id>``
+    for one project's rows, ``*`` for rows whose project a write did not say
+    (salesite.figure_versions). A computed dashboard is reused while the tokens of its
+    projects are unchanged."""
+
+    scope = models.CharField(_("范围"), max_length=30, primary_key=True)
+    token = models.BigIntegerField(_("版本"))
+    changed_at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("看板数据版本")
+        verbose_name_plural = _("看板数据版本")
+        ordering = ["scope"]
+
+    def __str__(self):
+        return f"{self.scope} {self.token}"

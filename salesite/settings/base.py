@@ -160,6 +160,11 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
     CACHES["default"].setdefault("KEY_PREFIX", "salesite")
 
+# A computed dashboard is shown again while no row it counts has changed, for at most this
+# many seconds (figures such as "review overdue" move with the clock); 0: always computed
+# (salesite.dashboard.snapshots).
+DASHBOARD_SNAPSHOT_SECONDS = env.int("DASHBOARD_SNAPSHOT_SECONDS", default=60)
+
 # Language and time (R-X-3)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -4,11 +4,14 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communication.views.compliance import SUMMARY_PAGE_SIZE
 from tests import factories as f
 from tests.communication.factories import RecordFactory
+from tests.dashboard.conftest import commit
 from tests.exporting import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,31 @@ def test_hq_sees_one_summary_row_per_project_and_pages(client_for, levels):
     assert detail.context["page"] is None
     assert {row.project for row in detail.context["rows"]} == {projects[0]}
     assert "各项目明细与缺失周期" in detail.content.decode()
+
+
+def test_the_summary_is_reused_until_a_record_changes_and_then_counts_it(
+    client_for, levels, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    projects = [f.ProjectFactory(marketing_phase="opened") for _ in range(3)]
+    c = hq_client(client_for)
+    commit()
+    url = f"/communication/compliance/?start={today}&end={today}"
+
+    def met():
+        with CaptureQueriesContext(connection) as ctx:
+            response = c.get(url)
+        return {s["project"].pk: s["met"] for s in response.context["page"]}, len(ctx)
+
+    first, computed = met()
+    again, reused = met()
+    assert again == first and reused < computed  # the tallies were not counted again
+    with django_capture_on_commit_callbacks(execute=True):
+        RecordFactory(project=projects[1], level=levels["daily"], held_at=timezone.now())
+    after, queries = met()
+    assert queries == computed
+    assert after[projects[1].pk] == first[projects[1].pk] + 1
+    assert after[projects[0].pk] == first[projects[0].pk]
 
 
 def test_the_export_keeps_every_project_and_level(client_for, levels):

@@ -557,3 +557,15 @@ def test_bottom_nav_links_the_three_pages(client, purchase):
     html = client.get(reverse("owners:home")).content.decode()
     for name in PAGES:
         assert f'href="{reverse(name)}"' in html
+
+
+def test_reading_the_owner_pages_replaces_no_dashboard_token(owner_client, purchase):
+    """An owner's visits write nothing the staff dashboard's snapshots depend on."""
+    from salesite import figure_versions
+    from tests.dashboard.conftest import commit
+
+    client = owner_client(purchase.customer.phone)
+    commit()
+    for name in ["home", "cases", "case_new", "notice_list", "renovation_list", "handover"]:
+        assert client.get(reverse(f"owners:{name}")).status_code == 200, name
+        assert not figure_versions.has_pending_writes(), name
