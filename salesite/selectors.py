@@ -34,6 +34,37 @@ def projects_for(user):
     )
 
 
+def home_projects(user, limit: int = 50) -> list[Project]:
+    """The first ``limit`` projects the user sees, by name, with their companies and their
+    unit and customer counts (``unit_count``, ``customer_count``) as ``projects_for`` gives
+    them. The counts are kept as a snapshot while none of these projects' rows change
+    (salesite.dashboard.snapshots): at 100,000 units over 50 projects, counting them cost
+    HQ's home page 20 ms of PostgreSQL on every visit."""
+    from salesite.dashboard import snapshots
+
+    projects = list(
+        Project.objects.visible_to(user)
+        .select_related("service_centre", "property_company", "developer_company")
+        .order_by("name")[:limit]
+    )
+    ids = [p.pk for p in projects]
+    counts = snapshots.reuse("project-counts", lambda: unit_and_customer_counts(ids), ids)
+    for p in projects:
+        p.unit_count, p.customer_count = counts.get(p.pk, (0, 0))
+    return projects
+
+
+def unit_and_customer_counts(project_ids) -> dict[int, tuple[int, int]]:
+    """``{project_id: (units, customers)}`` in one query (a correlated count per table:
+    ``count_per_project``)."""
+    rows = (
+        Project.objects.filter(pk__in=project_ids)
+        .annotate(n_units=count_per_project(Unit), n_customers=count_per_project(Customer))
+        .values_list("pk", "n_units", "n_customers")
+    )
+    return {pk: (units, customers) for pk, units, customers in rows}
+
+
 def members_holding(role_codes, project_ids, *, by_role: bool = False) -> dict:
     """The active users holding one of ``role_codes`` on each of ``project_ids`` (one query).
 

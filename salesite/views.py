@@ -36,7 +36,7 @@ from salesite.models import (
     ProjectMembership,
 )
 from salesite.redirects import is_safe_url, next_url
-from salesite.selectors import projects_for
+from salesite.selectors import home_projects
 from salesite.views_access import staff_view
 
 PAGE_SIZE = 25
@@ -194,7 +194,7 @@ def record_context(request, obj):
 
 @staff_view()  # every logged-in user; the blocks narrow to their projects
 def home(request):
-    projects = projects_for(request.user)
+    projects = home_projects(request.user, limit=50)
     roles = (
         ProjectMembership.objects.filter(user=request.user, is_active=True)
         .select_related("project", "role")
@@ -205,7 +205,7 @@ def home(request):
         request,
         "salesite/home.html",
         {
-            "projects": projects[:50],
+            "projects": projects,
             "roles": roles,
             "recent_notifications": recent,
             # The apps' blocks (today's empty posts, overdue rectification, …) rendered in

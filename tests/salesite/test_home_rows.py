@@ -50,3 +50,29 @@ def test_home_lists_the_users_projects_or_says_there_are_none(member, project, c
     assert "您还没有被分配到任何项目" not in page
     nobody = client_for(f.UserFactory()).get(reverse("home")).content.decode()
     assert "您还没有被分配到任何项目" in nobody
+
+
+def test_home_counts_are_the_lists_counts_and_follow_a_new_unit(
+    member, django_capture_on_commit_callbacks
+):
+    """The home page's counts come from a snapshot (home_projects): the same as the project
+    list counts, and a committed unit or customer shows at once."""
+    from salesite.selectors import home_projects
+    from tests.dashboard.conftest import commit
+
+    first, second = f.ProjectFactory(name="滨江"), f.ProjectFactory(name="云栖")
+    f.UnitFactory.create_batch(3, building=f.BuildingFactory(project=second))
+    f.CustomerFactory(project=first)
+    user = member("cs_lead", first)
+    f.MembershipFactory(user=user, project=second, role=Role.objects.get(code="cs_lead"))
+    commit()
+
+    def counts(projects):
+        return {p.pk: (p.unit_count, p.customer_count) for p in projects}
+
+    assert counts(home_projects(user)) == counts(projects_for(user))
+    assert counts(home_projects(user)) == {first.pk: (0, 1), second.pk: (3, 0)}
+    with django_capture_on_commit_callbacks(execute=True):
+        f.UnitFactory(building=f.BuildingFactory(project=first))
+    assert counts(home_projects(user)) == {first.pk: (1, 1), second.pk: (3, 0)}
+    assert len(home_projects(user, limit=1)) == 1
