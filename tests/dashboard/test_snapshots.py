@@ -189,3 +189,31 @@ def test_reading_pages_replaces_no_token(member, project, client_for, today, hq)
     for url in STAFF_PAGES:
         assert client.get(url).status_code == 200, url
         assert not figure_versions.has_pending_writes(), url
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_writes_that_really_commit_show_at_once(member, project, client_for, today):
+    """Outside a test's transaction: a statement in autocommit replaces its project's token
+    at once, a transaction's writes when it commits."""
+    user = member("cs_lead", project)
+    problem(project, user, today + days(5))
+    client = client_for(user)
+    assert not figure_versions.has_pending_writes()
+    first, computed = _figures(client)
+    again, reused = _figures(client)
+    assert again == first and reused <= computed - 15
+    open_before = first["待解决问题"]
+
+    before = tokens()
+    problem(project, user, today + days(3))  # autocommit: committed statement by statement
+    assert tokens()[f"p:{project.pk}"] != before.get(f"p:{project.pk}")
+    after, _q = _figures(client)
+    assert after["待解决问题"] == open_before + 1
+
+    with transaction.atomic():
+        problem(project, user, today + days(2))
+        assert figure_versions.has_pending_writes()
+        during = tokens()
+    assert tokens()[f"p:{project.pk}"] != during[f"p:{project.pk}"]  # replaced at the commit
+    last, _q = _figures(client)
+    assert last["待解决问题"] == open_before + 2
