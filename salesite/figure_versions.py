@@ -137,6 +137,10 @@ def _watch(execute, sql, params, many, context):
         if not re.search(r"\b(INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE):
             return result
         table = None
+    elif first in "Tt":  # TRUNCATE a, b, …: every table named, so every project
+        if not _WRITE.match(sql):
+            return result
+        table = None
     else:
         match = _WRITE.match(sql)
         if match is None:  # RELEASE SAVEPOINT, ROLLBACK…
