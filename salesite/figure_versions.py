@@ -148,6 +148,10 @@ def _watch(execute, sql, params, many, context):
         table = match.group(1).lower()
         if table not in watched_tables():
             return result
+        # An UPDATE or DELETE that matched nothing (a job's, every minute) changed nothing.
+        # (Not an INSERT: with RETURNING, SQLite counts its rows only once they are read.)
+        if first in "UuDd" and getattr(context["cursor"], "rowcount", -1) == 0:
+            return result
     connection = context["connection"]
     pending = _pending(connection)
     announced = pending.announced.pop(table, None) if table else None

@@ -217,3 +217,16 @@ def test_writes_that_really_commit_show_at_once(member, project, client_for, tod
     assert tokens()[f"p:{project.pk}"] != during[f"p:{project.pk}"]  # replaced at the commit
     last, _q = _figures(client)
     assert last["待解决问题"] == open_before + 2
+
+
+def test_a_statement_that_changed_no_row_replaces_nothing(case, django_capture_on_commit_callbacks):
+    """A job's ``update()`` that matches nothing (every minute, most of the time) keeps the
+    snapshots."""
+    commit()
+    before = tokens()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Case.objects.filter(pk=case.pk + 1000).update(subject="无")
+        Case.objects.filter(pk=case.pk + 1000).delete()
+        assert not figure_versions.has_pending_writes()
+    assert callbacks == []
+    assert tokens() == before
