@@ -155,3 +155,29 @@ def test_detail_pages_are_bounded(
     ]:
         with django_assert_max_num_queries(30):
             assert c.get(url).status_code == 200, url
+
+
+def test_the_home_block_is_kept_until_the_roster_changes(
+    member, open_project, shifts, make_post, today, django_capture_on_commit_callbacks
+):
+    """The home page's empty posts come from a snapshot (salesite.dashboard.snapshots): read
+    again without counting, and a committed roster entry shows at once."""
+    from operations.dashboard import home_blocks
+    from operations.models import RosterEntry
+    from tests.dashboard.conftest import commit
+
+    post = make_post(open_project, shifts=[shifts[0]])
+    head = member("centre_head", open_project)
+    commit()
+
+    def empty():
+        with CaptureQueriesContext(connection) as ctx:
+            context = home_blocks(head, today)[0].context
+        return context["ops_empty_post_count"], len(ctx)
+
+    (first, computed), (again, kept) = empty(), empty()
+    assert first == again == 1
+    assert kept < computed
+    with django_capture_on_commit_callbacks(execute=True):
+        RosterEntry.objects.create(post=post, shift=shifts[0], user=head, date=today)
+    assert empty()[0] == 0
