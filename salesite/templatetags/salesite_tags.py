@@ -78,14 +78,32 @@ def home_block(context, block):
         return template.render(context)
 
 
+# The formats the row tags write, as ``{{ value|date:fmt }}`` writes them, without Django's
+# date formatter (about 20 µs a value: 4 ms of a "my work" list of 200 items).
+_NUMERIC_DATE_FORMATS = {
+    "Y-m-d": lambda v: f"{v.year:04d}-{v.month:02d}-{v.day:02d}",
+    "m-d": lambda v: f"{v.month:02d}-{v.day:02d}",
+}
+_NUMERIC_DATETIME_FORMATS = {
+    "Y-m-d H:i": lambda v: f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}",
+    "m-d H:i": lambda v: f"{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}",
+}
+
+
 def local_date(value, fmt: str) -> str:
     """What ``{{ value|date:fmt }}`` writes in a template (an aware date-time in the current
     time zone, "" for None), for the tags that write rows in Python."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return date_filter(value, fmt)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        write = _NUMERIC_DATETIME_FORMATS.get(fmt) or _NUMERIC_DATE_FORMATS.get(fmt)
+    elif isinstance(value, datetime.date):
+        write = _NUMERIC_DATE_FORMATS.get(fmt)
+    else:
+        write = None
+    return write(value) if write else date_filter(value, fmt)
 
 
 @register.simple_tag
@@ -108,6 +126,7 @@ def work_item_rows(items):
     rows = []
     for item in items:
         overdue = item.overdue
+        due = local_date(item.due, "m-d H:i" if item.has_time else "m-d")
         rows.append(
             '<li class="list-group-item d-flex justify-content-between align-items-start '
             f'work-item{" list-group-item-danger" if overdue else ""}">\n<div class="me-2">\n'
@@ -116,20 +135,10 @@ def work_item_rows(items):
             "</div>\n"
             '<div class="text-end small text-nowrap">\n'
             f"{overdue_badge if overdue else today_badge}\n"
-            f'<div class="text-muted">{_month_day(item.due)}</div>\n'
+            f'<div class="text-muted">{due}</div>\n'
             "</div>\n</li>"
         )
     return mark_safe("\n".join(rows))  # every part is escaped above
-
-
-def _month_day(due) -> str:
-    """``{{ due|date:"m-d H:i" }}`` for an aware date-time (in the current time zone),
-    ``{{ due|date:"m-d" }}`` for a date."""
-    if isinstance(due, datetime.datetime):
-        if timezone.is_aware(due):
-            due = timezone.localtime(due)
-        return f"{due.month:02d}-{due.day:02d} {due.hour:02d}:{due.minute:02d}"
-    return f"{due.month:02d}-{due.day:02d}"
 
 
 @register.simple_tag
