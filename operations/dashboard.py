@@ -72,11 +72,10 @@ def home_blocks(user, today) -> list[HomeBlock]:
     snapshot while the user's projects' rows are unchanged (salesite.dashboard.snapshots):
     HQ's posts of 50 projects with their shifts were a third of the home page. What the block
     shows depends on the user only through the projects they see."""
-    ids = visible_project_ids(user)
     context = snapshots.reuse(
         "ops-home-blocks",
         lambda: selectors.home_blocks(user, today),
-        None if ids is None else sorted(ids),
+        visible_project_ids(user),
         today,
     )
     return [HomeBlock("salesite/ops/_home_blocks.html", context)]

@@ -214,15 +214,24 @@ def _project_of(instance) -> int | None:
     return None
 
 
-def _announce(sender, instance, **kwargs):
-    meta = sender._meta
-    if meta.app_label not in WATCHED_APPS:
+def _announce_instance(table_model, instance, using) -> None:
+    """Attribute the next statement on ``table_model``'s table to ``instance``'s project."""
+    if table_model._meta.app_label not in WATCHED_APPS:
         return
     project_id = _project_of(instance)
-    if project_id is None:
-        return
-    connection = connections[kwargs.get("using") or "default"]
-    _pending(connection).announced.setdefault(meta.db_table.lower(), set()).add(project_id)
+    if project_id is not None:
+        announced = _pending(connections[using or "default"]).announced
+        announced.setdefault(table_model._meta.db_table.lower(), set()).add(project_id)
+
+
+def _announce(sender, instance, **kwargs):
+    _announce_instance(sender, instance, kwargs.get("using"))
+
+
+def _announce_m2m(sender, instance, action, **kwargs):
+    """``sender`` is the through model: its rows belong to ``instance``'s project."""
+    if action.startswith("pre_"):
+        _announce_instance(sender, instance, kwargs.get("using"))
 
 
 def _settled(sender, **kwargs):
@@ -231,15 +240,6 @@ def _settled(sender, **kwargs):
     pending = getattr(connections[kwargs.get("using") or "default"], "_figure_pending", None)
     if pending is not None and pending.announced:
         pending.announced.pop(sender._meta.db_table.lower(), None)
-
-
-def _announce_m2m(sender, instance, action, **kwargs):
-    if action.startswith("pre_") and sender._meta.app_label in WATCHED_APPS:
-        project_id = _project_of(instance)
-        if project_id is not None:
-            connection = connections[kwargs.get("using") or "default"]
-            table = sender._meta.db_table.lower()
-            _pending(connection).announced.setdefault(table, set()).add(project_id)
 
 
 def _install(sender, connection, **kwargs):
