@@ -140,6 +140,9 @@ def test_hq_sees_all_and_a_bad_range_falls_back(client_for, project, other_proje
     assert response.context["date_to"] == today
     page = response.content.decode()
     assert project.name in page and other_project.name in page
+    # The error is shown with the dates as entered, not the range the figures fell back to.
+    assert "开始日期不能晚于结束日期。" in page
+    assert 'value="2026-05-02"' in page and 'value="2026-05-01"' in page
 
 
 def _dataset(n_projects, today):
