@@ -186,8 +186,13 @@ def replace_tokens(connection, scopes) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-    except DatabaseError:  # no table yet (migrating) or the database is away: snapshots age out
-        log.info("dashboard figure versions not replaced for %s", scopes, exc_info=True)
+    except DatabaseError as exc:  # no table yet (migrating) or the database is away:
+        # snapshots age out. One line, no traceback: a fresh migrate meets it several times.
+        log.info(
+            "dashboard figure versions not replaced for %s: %s",
+            scopes,
+            (str(exc).splitlines() or [""])[0],
+        )
 
 
 def tokens(project_ids, using: str = "default") -> tuple:

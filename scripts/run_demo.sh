@@ -82,10 +82,13 @@ cat <<MSG
 MSG
 
 # The test database template (tests/db_template.py) of these migrations, built now at low
-# priority unless it exists, so that the Quick start's `make test` does not migrate first.
+# priority unless it exists, and the test modules' bytecode (pytest's assert rewriting, kept in
+# __pycache__), so that the Quick start's `make test` neither migrates nor compiles first.
 set -m
-DJANGO_SETTINGS_MODULE=salesite.settings.test nice -n 10 "$bin/python" -m tests.db_template \
-    >var/log/test-db-template.log 2>&1 &
+(
+    DJANGO_SETTINGS_MODULE=salesite.settings.test nice -n 10 "$bin/python" -m tests.db_template
+    PYTHONDONTWRITEBYTECODE= nice -n 10 "$bin/python" -m pytest --collect-only -q
+) >var/log/test-db-template.log 2>&1 &
 echoes+=("$!")
 set +m
 

@@ -39,6 +39,18 @@ def _unaudited_factories() -> None:
 _unaudited_factories()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh-hans). A request of an earlier test in the
+    same process leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it): an English request of another module made the Chinese texts built
+    outside a request (services, jobs) come out in English, depending on the test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def member(db):
     def make(role_code: str, project=None, **user_kwargs):
@@ -158,3 +170,17 @@ def _fresh_content_type_cache():
 
     ContentType.objects.clear_cache()
     yield
+
+
+def pytest_collection_finish(session):
+    """Fewer garbage collections: the modules, the URL conf and the collected tests are moved
+    out of the collector's reach once (``gc.freeze``), and a collection starts after 200,000
+    new objects instead of 700. The suite allocates many short-lived objects (a page's ORM
+    queries and template nodes); with the default thresholds Python spent about a tenth of the
+    permission matrix's time in the collector. Memory stays bounded: cycles are still
+    collected, less often (about 240 MB instead of 210 MB for the matrix in one process)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(200_000, 100, 100)
