@@ -6,7 +6,7 @@ VENV_PY := .venv/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist); 0 runs the tests in this process.
-PYTEST_WORKERS ?= 2
+PYTEST_WORKERS ?= 3
 
 help:
 	@echo "make run    - set up .venv, migrate, seed the demo, start web + Celery worker + beat"

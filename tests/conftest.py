@@ -151,11 +151,32 @@ SERVICE_MARKERS = ("celery_worker", "postgres")
 class _ClusterFirst:
     """The cluster test (2–3 minutes, no test database) is scheduled first: sorted last among
     the tests without a database (pytest-django's order), it ran alone at the end of CI while
-    the other process had finished. Runs after pytest-django's reordering."""
+    the other process had finished. Then the tests marked ``waits`` (real seconds passing, the
+    CPU idle): at the end of the run nothing else filled their waits, at the start the other
+    processes do. Then the tests marked ``long`` (tens of seconds of CPU): last in a process's
+    queue, one ended the run alone. Only tests that are not transactional may move forward (a transactional
+    test's teardown empties the database the others expect migrated). Runs after
+    pytest-django's reordering; the sort is stable, so its order holds otherwise."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
-        items.sort(key=lambda item: item.get_closest_marker("cluster") is None)
+        def moves_forward(item) -> bool:
+            if item.get_closest_marker("waits") is None and item.get_closest_marker("long") is None:
+                return False
+            db = item.get_closest_marker("django_db")
+            if db is not None and db.kwargs.get("transaction"):
+                raise pytest.UsageError(
+                    f"a transactional test cannot be marked waits or long: {item}"
+                )
+            return True
+
+        items.sort(
+            key=lambda item: (
+                item.get_closest_marker("cluster") is None,
+                not moves_forward(item),
+                item.get_closest_marker("long") is None,
+            )
+        )
 
 
 def pytest_configure(config):
@@ -184,3 +205,14 @@ def pytest_collection_finish(session):
     gc.collect()
     gc.freeze()
     gc.set_threshold(200_000, 100, 100)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist load`` (or ``loadgroup``, whose groups have no effect, see above) with the
+    browser tests on a process of their own once there are three (tests/xdist_browser.py)."""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from tests.xdist_browser import BrowserAsideScheduling
+
+    return BrowserAsideScheduling(config, log)

@@ -112,6 +112,7 @@ def run_ticks(schedulers, seconds: float):
         time.sleep(0.05)
 
 
+@pytest.mark.waits
 def test_two_beats_send_once_and_the_second_takes_over_when_the_first_stops(beats):
     first, second = beats(), beats()
     run_ticks([first, second], 2.5)
@@ -131,6 +132,7 @@ def test_two_beats_send_once_and_the_second_takes_over_when_the_first_stops(beat
     assert JobLease.objects.get(job_name=LOCK_NAME).holder == second.holder
 
 
+@pytest.mark.waits
 def test_a_beat_that_died_is_replaced_once_its_lease_expires(beats):
     dead, standby = beats(), beats()
     run_ticks([dead, standby], 1.2)

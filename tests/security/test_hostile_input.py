@@ -332,6 +332,7 @@ def fetch(demo, url):
     return None, None
 
 
+@pytest.mark.long
 def test_hostile_input_never_answers_500(demo, db, same_field_markup):
     started = time.monotonic()
     crashes: list[Finding] = []

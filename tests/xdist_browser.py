@@ -1,0 +1,65 @@
+"""pytest-xdist scheduling with the browser tests on a process of their own (issue #17, item 5).
+
+A browser test spends most of its time waiting: for Chromium (another process) to lay out a
+page, for the live server to answer it. Run like any other test, they kept a core half idle
+for about 90 s of the suite: at the end of each process's queue, since pytest-django runs the
+transactional tests last, both processes waited for Chromium at the same time. With three
+processes or more, ``BrowserAsideScheduling`` gives every browser test to the last process at
+the start and nothing else, so Chromium's waits fall on a third process while the others keep
+both cores busy with the rest of the suite; the others share the rest as pytest-xdist's
+``load`` does (chunks in collection order, so each still runs its transactional tests last).
+
+The browser process takes no other test after them: a transactional test's teardown empties
+the database, and the tests that are not transactional expect the migrated rows. With fewer
+than three processes, no browser test selected, or only browser tests, it schedules exactly as
+``load``.
+"""
+
+from __future__ import annotations
+
+from xdist.scheduler import LoadScheduling
+
+BROWSER_TESTS = "tests/browser/"
+
+
+def is_browser_test(nodeid: str) -> bool:
+    return nodeid.startswith(BROWSER_TESTS)
+
+
+class BrowserAsideScheduling(LoadScheduling):
+    def __init__(self, config, log=None) -> None:
+        super().__init__(config, log)
+        self.browser_node = None
+
+    def check_schedule(self, node, duration: float = 0) -> None:
+        if node is self.browser_node:
+            return  # its tests were all sent at the start, with its shutdown
+        super().check_schedule(node, duration=duration)
+
+    def schedule(self) -> None:
+        assert self.collection_is_completed
+        if self.collection is not None or not self._check_nodes_have_same_collection():
+            return super().schedule()
+        collection = next(iter(self.node2collection.values()))
+        browser = [i for i, nodeid in enumerate(collection) if is_browser_test(nodeid)]
+        if len(self.nodes) < 3 or not browser or len(browser) == len(collection):
+            return super().schedule()
+
+        self.collection = collection
+        taken = set(browser)
+        self.pending[:] = [i for i in range(len(collection)) if i not in taken]
+        if self.maxschedchunk is None:
+            self.maxschedchunk = len(collection)
+
+        node = self.browser_node = self.nodes[-1]
+        self.node2pending[node].extend(browser)
+        node.send_runtest_some(browser)
+        node.shutdown()  # it finishes what it was sent, then stops
+
+        others = [n for n in self.nodes if n is not node]
+        chunk = max(2, min(len(self.pending) // len(others) // 4, self.maxschedchunk))
+        for other in others:
+            self._send_tests(other, chunk)
+        if not self.pending:
+            for other in others:
+                other.shutdown()
