@@ -9,13 +9,26 @@ transaction (the test's, or a module fixture's) rolls it back as before.
 A copy is only taken from a clean database (nothing but what the migrations create), and only
 reused on the day it was seeded (the demo is relative to today) and with the same MEDIA_ROOT
 (the attachments' files live there).
+
+The test processes of one run share the copy through a file (``var/test-db/demo-<key>.pickle``,
+with the files the seed wrote under MEDIA_ROOT): the first process to need the demo seeds it
+under a lock, the others wait and read it (each process seeded it for itself before, 6 s of
+CPU each). The file is used for ``SHARED_MINUTES`` after it was written, on the same day, by
+the same code (its key hashes the project's Python files and migrations): as long as a run
+lasts, no longer than a process's own copy lives.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import fcntl
+import hashlib
 import io
+import os
+import pickle
+import time
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -25,6 +38,19 @@ from django.db import connection
 from django.utils import timezone
 
 _COPY: dict = {"key": None, "tables": None, "output": ""}
+
+SHARED_MINUTES = 15
+SHARED_DIR = Path(settings.BASE_DIR) / "var" / "test-db"
+# The project's own code (what seed_demo runs); tests/ is left out, but for this file.
+CODE_DIRS = (
+    "salesite",
+    "communication",
+    "feedback",
+    "handover",
+    "renovation",
+    "operations",
+    "owners",
+)
 
 
 def seed_demo(*, quiet: bool = True) -> str:
@@ -37,24 +63,99 @@ def seed_demo(*, quiet: bool = True) -> str:
     if _COPY["key"] == key:
         _restore(_COPY["tables"])
         return "" if quiet else _COPY["output"]
-    clean = _is_clean()
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    if clean:
-        _COPY.update(key=key, tables=_take(), output=out.getvalue())
-    return "" if quiet else out.getvalue()
+    if not _is_clean():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return "" if quiet else out.getvalue()
+    with _shared_lock():
+        shared = _read_shared()
+        if shared is None:
+            media_before = _media_files()
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            shared = {
+                "tables": _take(),
+                "output": out.getvalue(),
+                "media": {
+                    name: (Path(settings.MEDIA_ROOT) / name).read_bytes()
+                    for name in sorted(_media_files() - media_before)
+                },
+            }
+            _write_shared(shared)
+        else:
+            _restore(shared["tables"])
+            _write_media(shared["media"])
+    _COPY.update(key=key, tables=shared["tables"], output=shared["output"])
+    return "" if quiet else shared["output"]
 
 
-def restore_copy() -> bool:
-    """Put this process's copy of the demo back, if it has one of today (every table emptied
-    first, so the database needs nothing beforehand); False when there is none. Call it inside
-    a transaction: the browser tests' live server, whose tests commit, reuses the copy a
-    module took instead of seeding the demo once more."""
-    assert connection.in_atomic_block, "restore the demo inside a transaction"
-    if _COPY["key"] != (timezone.localdate(), str(settings.MEDIA_ROOT), connection.vendor):
-        return False
-    _restore(_COPY["tables"])
-    return True
+def _shared_key() -> str:
+    from tests import db_template
+
+    digest = hashlib.sha256()
+    digest.update(f"{timezone.localdate()}|{connection.vendor}|{db_template.key()}".encode())
+    base = Path(settings.BASE_DIR)
+    files = [Path(__file__)]
+    for folder in CODE_DIRS:
+        files += sorted((base / folder).rglob("*.py"))
+    for path in files:
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _shared_file() -> Path:
+    return SHARED_DIR / f"demo-{_shared_key()}.pickle"
+
+
+class _shared_lock:
+    """One process at a time seeds or reads the shared copy (the others wait for the seed)."""
+
+    def __enter__(self):
+        SHARED_DIR.mkdir(parents=True, exist_ok=True)
+        self.handle = open(SHARED_DIR / "demo.lock", "w")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _read_shared() -> dict | None:
+    path = _shared_file()
+    try:
+        if time.time() - path.stat().st_mtime > SHARED_MINUTES * 60:
+            return None
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+
+
+def _write_shared(shared: dict) -> None:
+    path = _shared_file()
+    for old in SHARED_DIR.glob("demo-*.pickle"):  # copies of earlier days or code
+        old.unlink(missing_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(path)
+
+
+def _media_files() -> set[str]:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return set()
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def _write_media(media: dict[str, bytes]) -> None:
+    """The files the seed wrote, under this process's MEDIA_ROOT (a temporary folder each)."""
+    root = Path(settings.MEDIA_ROOT)
+    for name, data in media.items():
+        target = root / name
+        if not target.exists():
+            os.makedirs(target.parent, exist_ok=True)
+            target.write_bytes(data)
 
 
 def _is_clean() -> bool:

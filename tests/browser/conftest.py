@@ -148,9 +148,9 @@ def demo_snapshot():
 def demo_site(live_server, migrated_db_snapshot, demo_snapshot):
     """The live server with the demo data (seed_demo) in its database.
 
-    The first browser test of the session seeds the demo (or, when a module of this process
-    already seeded it in its transaction, writes back that module's copy: the same rows) and
-    copies its tables; each later one gets exactly the same rows back from that copy instead of
+    The first browser test of the session seeds the demo (or writes back the copy a module of
+    this process, or another process of the run, took of it: the same rows) and copies its
+    tables; each later one gets exactly the same rows back from that copy instead of
     seeding again."""
     from salesite.models import Role
 
@@ -160,14 +160,14 @@ def demo_site(live_server, migrated_db_snapshot, demo_snapshot):
     if demo_snapshot["tables"] and demo_snapshot["day"] == timezone.localdate():
         _snapshot_restore(connection, demo_snapshot["tables"])
     else:
+        if not Role.objects.exists():  # an earlier transactional test flushed the database
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(migrated_db_snapshot)
         with transaction.atomic():
-            # The copy an earlier module of this process took of the same demo, if any.
-            restored = demo_copy.restore_copy()
-        if not restored:
-            if not Role.objects.exists():  # an earlier transactional test flushed the database
-                call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-                connection.creation.deserialize_db_from_string(migrated_db_snapshot)
-            call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            # The copy an earlier module of this process took of the same demo, or the one the
+            # processes of this run share, or else a fresh seed (committed: the live server
+            # reads it).
+            demo_copy.seed_demo()
         demo_snapshot["tables"] = _snapshot_take(connection)
         demo_snapshot["day"] = timezone.localdate()
     # Let later transactional tests (serialized_rollback) restore the rows themselves.
