@@ -87,7 +87,8 @@ MSG
 set -m
 (
     DJANGO_SETTINGS_MODULE=salesite.settings.test nice -n 10 "$bin/python" -m tests.db_template
-    PYTHONDONTWRITEBYTECODE= nice -n 10 "$bin/python" -m pytest --collect-only -q
+    DJANGO_SETTINGS_MODULE=salesite.settings.test PYTHONDONTWRITEBYTECODE= nice -n 10 \
+        "$bin/python" -m pytest --collect-only -q
 ) >var/log/test-db-template.log 2>&1 &
 echoes+=("$!")
 set +m
