@@ -151,12 +151,12 @@ SERVICE_MARKERS = ("celery_worker", "postgres")
 class _ClusterFirst:
     """The cluster test (2–3 minutes, no test database) is scheduled first: sorted last among
     the tests without a database (pytest-django's order), it ran alone at the end of CI while
-    the other process had finished. Then the tests marked ``waits`` (real seconds passing, the
-    CPU idle): at the end of the run nothing else filled their waits, at the start the other
-    processes do. Then the tests marked ``long`` (tens of seconds of CPU): last in a process's
-    queue, one ended the run alone. Only tests that are not transactional may move forward (a transactional
-    test's teardown empties the database the others expect migrated). Runs after
-    pytest-django's reordering; the sort is stable, so its order holds otherwise."""
+    the other process had finished. Then the tests marked ``long`` (tens of seconds of CPU):
+    last in a process's queue, one ended the run alone. Then those marked ``waits`` (real
+    seconds passing, the CPU idle): at the end of the run nothing else filled their waits, at
+    the start the other processes do. Only tests that are not transactional may move forward
+    (a transactional test's teardown empties the database the others expect migrated). Runs
+    after pytest-django's reordering; the sort is stable, so its order holds otherwise."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):

@@ -73,7 +73,7 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path):
+def file_lock(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -86,7 +86,7 @@ def _file_lock(path: Path):
 def _sqlite(connection, migrate, options) -> None:
     folder = BASE_DIR / "var" / "test-db"
     template = folder / f"{key()}.sqlite3"
-    with _file_lock(folder / f"{template.name}.lock"):
+    with file_lock(folder / f"{template.name}.lock"):
         if not template.exists():
             migrate("migrate", **options)
             partial = template.with_suffix(".partial")

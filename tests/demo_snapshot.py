@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import fcntl
 import hashlib
 import io
-import os
 import pickle
 import time
 from pathlib import Path
@@ -36,6 +34,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
+
+from tests import db_template
 
 _COPY: dict = {"key": None, "tables": None, "output": ""}
 
@@ -67,8 +67,9 @@ def seed_demo(*, quiet: bool = True) -> str:
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
         return "" if quiet else out.getvalue()
-    with _shared_lock():
-        shared = _read_shared()
+    path = _shared_file()  # hashes the project's code: once per seed
+    with db_template.file_lock(SHARED_DIR / "demo.lock"):
+        shared = _read_shared(path)
         if shared is None:
             media_before = _media_files()
             out = io.StringIO()
@@ -81,7 +82,7 @@ def seed_demo(*, quiet: bool = True) -> str:
                     for name in sorted(_media_files() - media_before)
                 },
             }
-            _write_shared(shared)
+            _write_shared(path, shared)
         else:
             _restore(shared["tables"])
             _write_media(shared["media"])
@@ -90,8 +91,6 @@ def seed_demo(*, quiet: bool = True) -> str:
 
 
 def _shared_key() -> str:
-    from tests import db_template
-
     digest = hashlib.sha256()
     digest.update(f"{timezone.localdate()}|{connection.vendor}|{db_template.key()}".encode())
     base = Path(settings.BASE_DIR)
@@ -108,22 +107,7 @@ def _shared_file() -> Path:
     return SHARED_DIR / f"demo-{_shared_key()}.pickle"
 
 
-class _shared_lock:
-    """One process at a time seeds or reads the shared copy (the others wait for the seed)."""
-
-    def __enter__(self):
-        SHARED_DIR.mkdir(parents=True, exist_ok=True)
-        self.handle = open(SHARED_DIR / "demo.lock", "w")
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
-
-
-def _read_shared() -> dict | None:
-    path = _shared_file()
+def _read_shared(path: Path) -> dict | None:
     try:
         if time.time() - path.stat().st_mtime > SHARED_MINUTES * 60:
             return None
@@ -132,8 +116,7 @@ def _read_shared() -> dict | None:
         return None
 
 
-def _write_shared(shared: dict) -> None:
-    path = _shared_file()
+def _write_shared(path: Path, shared: dict) -> None:
     for old in SHARED_DIR.glob("demo-*.pickle"):  # copies of earlier days or code
         old.unlink(missing_ok=True)
     partial = path.with_suffix(".partial")
@@ -154,7 +137,7 @@ def _write_media(media: dict[str, bytes]) -> None:
     for name, data in media.items():
         target = root / name
         if not target.exists():
-            os.makedirs(target.parent, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
 
