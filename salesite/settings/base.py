@@ -386,9 +386,16 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A refused request (4xx) on one line, without the traceback of the refusal.
+        "refusal_without_traceback": {"()": "salesite.log_filters.RefusalWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
 
 SALESITE_BRAND = _("Salesite 案场物业服务")

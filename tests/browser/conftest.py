@@ -47,6 +47,17 @@ class SerialWSGIServer(ThreadedWSGIServer):
 
         super().set_app(serial)
 
+    def _close_connections(self):
+        """After each request, close the connections of this thread, but not the test's
+        in-memory database (``connections_override``): that one belongs to the test's thread,
+        closing it does nothing, and once the server has stopped sharing it, a request thread
+        still open (keep-alive) raised "DatabaseWrapper objects created in a thread can only
+        be used in that same thread", a warning at the end of every run."""
+        shared = set(map(id, (self.connections_override or {}).values()))
+        for conn in connections.all(initialized_only=True):
+            if id(conn) not in shared:
+                conn.close()
+
 
 if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
     LiveServerThread.server_class = SerialWSGIServer
