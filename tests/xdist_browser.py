@@ -11,8 +11,17 @@ both cores busy with the rest of the suite; the others share the rest as pytest-
 
 The browser process takes no other test after them: a transactional test's teardown empties
 the database, and the tests that are not transactional expect the migrated rows. With fewer
-than three processes, no browser test selected, or only browser tests, it schedules exactly as
-``load``.
+than three processes, no browser test selected, or only browser tests, it distributes the tests
+as ``load`` does.
+
+The tail: the tests collected after the browser tests (pytest-django puts the transactional
+tests last, the browser tests first among them by path, and the tests without a database after
+them), and in any case the last ``TAIL`` tests, are handed out one at a time: a process gets one
+more whenever it holds fewer than two (pytest-xdist runs a test only once it knows the next
+one), instead of ``load``'s chunks (up to half of a process's share of what is left). Many of
+those transactional tests wait for a Celery worker, a broker or a second connection
+(PostgreSQL); handed out in chunks, about a minute of them once stayed queued on one process of
+the CI run while the other had finished, the machine a third busy.
 """
 
 from __future__ import annotations
@@ -27,13 +36,29 @@ def is_browser_test(nodeid: str) -> bool:
 
 
 class BrowserAsideScheduling(LoadScheduling):
+    TAIL = 100  # with fewer tests than this left to hand out, one at a time
+
     def __init__(self, config, log=None) -> None:
         super().__init__(config, log)
         self.browser_node = None
+        self.last_browser_test: int | None = None  # its index in the collection
+
+    def in_tail(self) -> bool:
+        if not self.pending:
+            return False
+        after_browser = self.last_browser_test is not None
+        return len(self.pending) < self.TAIL or (
+            after_browser and self.pending[0] > self.last_browser_test
+        )
 
     def check_schedule(self, node, duration: float = 0) -> None:
         if node is self.browser_node:
             return  # its tests were all sent at the start, with its shutdown
+        if self.in_tail() and not node.shutting_down:
+            queued = len(self.node2pending[node])
+            if queued < 2:
+                self._send_tests(node, 2 - queued)
+            return
         super().check_schedule(node, duration=duration)
 
     def schedule(self) -> None:
@@ -51,6 +76,7 @@ class BrowserAsideScheduling(LoadScheduling):
         if self.maxschedchunk is None:
             self.maxschedchunk = len(collection)
 
+        self.last_browser_test = browser[-1]
         node = self.browser_node = self.nodes[-1]
         self.node2pending[node].extend(browser)
         node.send_runtest_some(browser)
