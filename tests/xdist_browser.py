@@ -46,15 +46,15 @@ class BrowserAsideScheduling(LoadScheduling):
     def in_tail(self) -> bool:
         if not self.pending:
             return False
-        after_browser = self.last_browser_test is not None
         return len(self.pending) < self.TAIL or (
-            after_browser and self.pending[0] > self.last_browser_test
+            self.last_browser_test is not None and self.pending[0] > self.last_browser_test
         )
 
     def check_schedule(self, node, duration: float = 0) -> None:
-        if node is self.browser_node:
-            return  # its tests were all sent at the start, with its shutdown
-        if self.in_tail() and not node.shutting_down:
+        # The browser process's tests were all sent at the start, with its shutdown.
+        if node is self.browser_node or node.shutting_down:
+            return
+        if self.in_tail():
             queued = len(self.node2pending[node])
             if queued < 2:
                 self._send_tests(node, 2 - queued)
@@ -63,8 +63,11 @@ class BrowserAsideScheduling(LoadScheduling):
 
     def schedule(self) -> None:
         assert self.collection_is_completed
-        if self.collection is not None or not self._check_nodes_have_same_collection():
+        if self.collection is not None:
             return super().schedule()
+        if not self._check_nodes_have_same_collection():  # it reported the differences
+            self.log("**Different tests collected, aborting run**")
+            return None
         collection = next(iter(self.node2collection.values()))
         browser = [i for i, nodeid in enumerate(collection) if is_browser_test(nodeid)]
         if len(self.nodes) < 3 or not browser or len(browser) == len(collection):

@@ -9,6 +9,11 @@ from tests.xdist_browser import BrowserAsideScheduling
 class FakeConfig:
     def __init__(self, processes: int):
         self.processes = processes
+        self.reports: list = []  # collection errors reported through pytest_collectreport
+        self.hook = type("Hook", (), {"pytest_collectreport": self._report})()
+
+    def _report(self, report):
+        self.reports.append(report)
 
     def getvalue(self, name):
         return {"tx": [f"{self.processes}*popen"]}[name]
@@ -33,22 +38,24 @@ class FakeNode:
         self.shutting_down = True
 
 
-def scheduler(collection: list[str], processes: int = 3):
+def scheduler(collection: list[str], processes: int = 3, last_collection=None):
     sched = BrowserAsideScheduling(FakeConfig(processes))
     nodes = [FakeNode(f"gw{i}") for i in range(processes)]
     for node in nodes:
         sched.add_node(node)
     for node in nodes:
-        sched.add_node_collection(node, collection)
+        own = last_collection if node is nodes[-1] and last_collection else collection
+        sched.add_node_collection(node, own)
     sched.schedule()
     return sched, nodes
 
 
-def run_one(sched, node) -> int:
-    """The node finishes its first pending test; the scheduler hands out more."""
-    index = sched.node2pending[node][0]
-    sched.mark_test_complete(node, index)
-    return index
+def run_all(sched, nodes) -> None:
+    """The nodes finish their tests, the least busy one first, until none is left to hand out
+    (each finished test makes the scheduler hand out more)."""
+    while sched.pending:
+        node = min(nodes, key=lambda n: len(sched.node2pending[n]))
+        sched.mark_test_complete(node, sched.node2pending[node][0])
 
 
 # In pytest-django's order: the database tests, the transactional ones (the browser tests first,
@@ -73,8 +80,7 @@ def test_the_tail_is_handed_out_one_test_at_a_time():
     on, never more than two tests at once (``load`` sent up to 50 at a time there), so no
     process is left with a queue of slow tests while the other has finished."""
     sched, (first, second, _browser) = scheduler(COLLECTION)
-    while sched.pending:
-        run_one(sched, min((first, second), key=lambda n: len(sched.node2pending[n])))
+    run_all(sched, (first, second))
     batches = first.batches + second.batches
     after = len(DB_TESTS) + len(BROWSER)  # the index of the first test after the browser tests
     assert max(n for start, n in batches if start < after) > 2
@@ -86,16 +92,20 @@ def test_the_tail_is_handed_out_one_test_at_a_time():
 def test_the_tail_keeps_the_collection_order_on_each_process():
     """Each process still gets its tests in collection order (the transactional tests last)."""
     sched, (first, second, _browser) = scheduler(COLLECTION)
-    while sched.pending:
-        node = min((first, second), key=lambda n: len(sched.node2pending[n]))
-        run_one(sched, node)
+    run_all(sched, (first, second))
     assert first.sent == sorted(first.sent) and second.sent == sorted(second.sent)
 
 
 def test_two_processes_share_every_test():
     sched, nodes = scheduler(COLLECTION, processes=2)
-    while sched.pending:
-        run_one(sched, min(nodes, key=lambda n: len(sched.node2pending[n])))
+    run_all(sched, nodes)
     assert sorted(nodes[0].sent + nodes[1].sent) == list(range(len(COLLECTION)))
-    tail = [n for node in nodes for start, n in node.batches if start >= len(COLLECTION) - 100]
-    assert max(tail) <= 2, "without browser tests, the last TAIL tests one at a time"
+    last = len(COLLECTION) - BrowserAsideScheduling.TAIL
+    tail = [n for node in nodes for start, n in node.batches if start >= last]
+    assert max(tail) <= 2, "with no process for the browser tests, the last TAIL one at a time"
+
+
+def test_different_collections_are_reported_once_and_nothing_runs():
+    sched, nodes = scheduler(COLLECTION, last_collection=COLLECTION[:-1])
+    assert len(sched.config.reports) == 1
+    assert not any(node.sent for node in nodes)
