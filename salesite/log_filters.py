@@ -8,8 +8,8 @@ class RefusalWithoutTraceback(logging.Filter):
     logged on one line, without the traceback of the exception the view raised to refuse it.
 
     Django logs these as warnings with the exception attached; the traceback says nothing a
-    reader needs (the refusal is the view's own decision) and formatting it cost about a
-    tenth of a refused request's time. Errors (5xx) keep their traceback."""
+    reader needs (the refusal is the view's own decision) and is formatted for every refused
+    request. Errors (5xx) keep their traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.ERROR and record.exc_info:
