@@ -201,6 +201,31 @@ def login(demo_site):
     return do_login
 
 
+@pytest.fixture
+def signed_in(demo_site):
+    """Sign a page's browser context in as a demo user without the login form, then open ``at``
+    (a path or a full URL; None: stay where it is). The session is made by Django's test client
+    and its cookie handed to the browser. The form's three page loads (the form, the post, the
+    home page) cost Chromium about a second of CPU per login; the form itself is tested by
+    ``test_login_and_browse.py``, with the ``login`` fixture."""
+    from django.conf import settings
+    from django.test import Client
+
+    from salesite.models import User
+
+    def do_sign_in(page, username, at="/"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site.url}
+        page.context.add_cookies([cookie])
+        page.set_default_timeout(10_000)
+        if at is not None:
+            page.goto(at if at.startswith("http") else f"{demo_site.url}{at}")
+
+    return do_sign_in
+
+
 def wait_until(page, expression: str, arg=None, timeout: float = 10.0) -> None:
     """Poll ``expression`` (as ``page.evaluate``/``handle.evaluate`` takes it) until it is
     truthy. ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page

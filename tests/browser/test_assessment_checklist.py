@@ -14,13 +14,12 @@ pytestmark = [
 ]
 
 
-def test_reopen_correct_and_resubmit_a_checklist(page, login, demo_site, browser):
+def test_reopen_correct_and_resubmit_a_checklist(page, signed_in, demo_site, browser):
     year, quarter = quarter_of(timezone.localdate())
     check = QuarterlyAssessment.objects.get(project__code="yunqi", year=year, quarter=quarter)
     url = f"{demo_site.url}/feedback/assessment/{check.pk}/"
 
-    login(page, "yunqi_subsidiary_gm")
-    page.goto(url)
+    signed_in(page, "yunqi_subsidiary_gm", at=url)
     expect(page.get_by_text("已提交", exact=True)).to_be_visible()
     page.get_by_role("link", name="退回修改").click()
     page.get_by_label("退回原因").fill("书面记录抽查与实际不符")
@@ -28,8 +27,7 @@ def test_reopen_correct_and_resubmit_a_checklist(page, login, demo_site, browser
     expect(page.get_by_text("检查表已退回")).to_be_visible()
 
     inspector = browser.new_page()
-    login(inspector, "yunqi_hq_inspector")
-    inspector.goto(url)
+    signed_in(inspector, "yunqi_hq_inspector", at=url)
     expect(inspector.get_by_text("应记录").first).to_be_visible()  # the records proposal
     line = check.lines.get(item__text__contains="神秘访客")
     inspector.locator(f"#id_line-{line.pk}-score").fill("20")

@@ -20,12 +20,12 @@ ESCALATED = "样板房空调不制冷，客户投诉闷热"
 RESOLVED = "停车场临时指示牌缺失"
 
 
-def test_daily_record_with_problems_escalated_and_resolved(page, login, demo_site):
+def test_daily_record_with_problems_escalated_and_resolved(page, signed_in, demo_site):
     today = timezone.localdate()
     lead = User.objects.get(username="binjiang_cs_lead")
     records_before = CommunicationRecord.objects.filter(project__code="binjiang").count()
 
-    login(page, "binjiang_cs_lead")
+    signed_in(page, "binjiang_cs_lead")
     page.locator("#mainnav").get_by_role("link", name="沟通机制").click()
     page.get_by_role("link", name="新建记录").click()
     # 滨江壹号 is the lead's only project: straight to the levels the lead may record.

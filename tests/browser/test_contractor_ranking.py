@@ -15,8 +15,8 @@ pytestmark = [
 PROPOSED = "杭州净美防水工程有限公司"
 
 
-def test_centre_head_ranks_and_decides_on_the_bottom_contractor(page, login, demo_site):
-    login(page, "yunqi_centre_head")
+def test_centre_head_ranks_and_decides_on_the_bottom_contractor(page, signed_in, demo_site):
+    signed_in(page, "yunqi_centre_head")
     page.locator("#mainnav").get_by_role("link", name="客户反馈").click()
     page.get_by_role("link", name="维修单位强制排序·末位淘汰").click()
     expect(page.get_by_role("heading", name="维修单位强制排序·末位淘汰")).to_be_visible()

@@ -37,11 +37,11 @@ def violations(page) -> list[str]:
     return page.evaluate("window.__violations")
 
 
-def test_scripts_work_under_the_policy(page, login, demo_site):
+def test_scripts_work_under_the_policy(page, signed_in, demo_site):
     console = []
     page.on("console", lambda m: console.append(m.text))
     page.add_init_script(RECORDER)
-    login(page, "binjiang_centre_head")
+    signed_in(page, "binjiang_centre_head")
     expect(page).to_have_url(f"{demo_site.url}/")
     response = page.request.get(f"{demo_site.url}/")
     assert "script-src 'self'" in response.headers["content-security-policy"]

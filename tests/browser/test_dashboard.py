@@ -24,7 +24,7 @@ def _value(figure) -> int:
     return int(figure.locator(".fs-4").inner_text())
 
 
-def test_manager_switches_scope_and_follows_a_figure(page, login, demo_site):
+def test_manager_switches_scope_and_follows_a_figure(page, signed_in, demo_site):
     binjiang = Project.objects.get(code="binjiang")
     visible = Project.objects.visible_to(User.objects.get(username="binjiang_subsidiary_gm"))
     assert set(visible.values_list("code", flat=True)) == {"binjiang", "yunqi"}
@@ -33,7 +33,7 @@ def test_manager_switches_scope_and_follows_a_figure(page, login, demo_site):
     assert escalated.filter(project=binjiang).exists()
     assert escalated.filter(project__code="yunqi").exists()
 
-    login(page, "binjiang_subsidiary_gm")
+    signed_in(page, "binjiang_subsidiary_gm")
     page.locator("#mainnav").get_by_role("link", name="工作台").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     # A company-level manager starts on every project visible to them (滨江壹号 and 云栖花园).

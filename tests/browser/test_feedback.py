@@ -27,7 +27,7 @@ def _card(page, header):
     )
 
 
-def test_front_desk_registers_replies_and_closes_a_complaint(page, login, demo_site):
+def test_front_desk_registers_replies_and_closes_a_complaint(page, signed_in, demo_site):
     purchase = (
         Purchase.objects.filter(project__code="binjiang", is_active=True)
         .select_related("customer", "unit__building")
@@ -38,7 +38,7 @@ def test_front_desk_registers_replies_and_closes_a_complaint(page, login, demo_s
     desk = User.objects.get(username="binjiang_front_desk")
     promised = timezone.localdate() + datetime.timedelta(days=1)
 
-    login(page, "binjiang_front_desk")
+    signed_in(page, "binjiang_front_desk")
     page.locator("#mainnav").get_by_role("link", name="客户反馈").click()
     page.get_by_role("link", name="前台登记").click()
     expect(page.get_by_label("项目")).to_have_value(str(purchase.project_id))
@@ -118,14 +118,13 @@ def test_front_desk_registers_replies_and_closes_a_complaint(page, login, demo_s
     ]
 
 
-def test_case_entry_form_fits_a_phone(browser, browser_context_args, login, demo_site):
+def test_case_entry_form_fits_a_phone(browser, browser_context_args, signed_in, demo_site):
     context = browser.new_context(
         **{**browser_context_args, "viewport": {"width": 390, "height": 844}}
     )
     page = context.new_page()
     try:
-        login(page, "binjiang_front_desk")
-        page.goto(f"{demo_site.url}/feedback/cases/new/")
+        signed_in(page, "binjiang_front_desk", at=f"{demo_site.url}/feedback/cases/new/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("前台登记")
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1] == 390, widths

@@ -44,11 +44,11 @@ def _step_done(page, step: HandoverStep):
     expect(row.locator(".badge")).to_have_text("已完成")
 
 
-def test_front_desk_walks_the_first_handover_steps_in_order(page, login, demo_site):
+def test_front_desk_walks_the_first_handover_steps_in_order(page, signed_in, demo_site):
     unit, owner = _free_unit()
     desk = User.objects.get(username="binjiang_front_desk")
 
-    login(page, "binjiang_front_desk")
+    signed_in(page, "binjiang_front_desk")
     page.locator("#mainnav").get_by_role("link", name="交房管理").click()
     page.get_by_role("link", name="办理交接", exact=True).click()
     page.get_by_label("楼栋").select_option(label=f"滨江壹号 {unit.building.name}")

@@ -21,7 +21,7 @@ pytestmark = [
 
 
 def test_owner_books_front_desk_checks_in_and_calls_venue_screen_shows_it(
-    browser, browser_context_args, login, demo_site
+    browser, browser_context_args, signed_in, demo_site
 ):
     from django.utils import timezone
 
@@ -62,8 +62,7 @@ def test_owner_books_front_desk_checks_in_and_calls_venue_screen_shows_it(
 
         # The front desk checks the owner in by the tail of their phone.
         desk = staff_ctx.new_page()
-        login(desk, "binjiang_front_desk")
-        desk.goto(f"{demo_site.url}/handover/days/{day.pk}/queue/")
+        signed_in(desk, "binjiang_front_desk", at=f"{demo_site.url}/handover/days/{day.pk}/queue/")
         desk.get_by_placeholder("姓名、手机尾号或房号").fill(DEMO_OWNER_MOBILE[-4:])
         desk.get_by_role("button", name="查找签到").click()
         row = desk.locator("#found tr", has_text=unit.number)

@@ -53,11 +53,10 @@ def _draw(page, offset: int):
 
 
 def test_owner_signs_and_staff_countersigns_on_the_canvas_and_the_print_shows_both(
-    page, login, demo_site
+    page, signed_in, demo_site
 ):
     case, desk = _ready_case()
-    login(page, "binjiang_front_desk")
-    page.goto(f"{demo_site}{case.get_absolute_url()}")
+    signed_in(page, "binjiang_front_desk", at=f"{demo_site}{case.get_absolute_url()}")
     card = page.locator("#signatures [data-document='confirmation']")
     expect(card).to_contain_text("未签字")
 

@@ -19,7 +19,7 @@ REGISTER = (
 
 
 def test_cs_lead_uploads_a_register_and_the_page_follows_the_job(
-    page, login, demo_site, tmp_path, monkeypatch
+    page, signed_in, demo_site, tmp_path, monkeypatch
 ):
     from salesite import imports
     from salesite.models import ImportBatch, Project
@@ -28,8 +28,7 @@ def test_cs_lead_uploads_a_register_and_the_page_follows_the_job(
     # No worker: the batch stays queued until the test runs the job itself below.
     monkeypatch.setattr(import_batch_process, "apply_async", lambda *a, **k: None)
     project = Project.objects.get(code="binjiang")
-    login(page, "binjiang_cs_lead")
-    page.goto(f"{demo_site.url}/core/projects/{project.pk}/import/")
+    signed_in(page, "binjiang_cs_lead", at=f"{demo_site.url}/core/projects/{project.pk}/import/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("导入业主清册")
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")

@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_cs_lead_fills_the_empty_post_on_todays_roster(page, login, demo_site):
+def test_cs_lead_fills_the_empty_post_on_todays_roster(page, signed_in, demo_site):
     today = timezone.localdate()  # Asia/Shanghai, as the server sees it
     post = ServicePost.objects.get(project__code="binjiang", name="水吧岗")
     late = Shift.objects.get(project=None, name="晚班")
@@ -25,7 +25,7 @@ def test_cs_lead_fills_the_empty_post_on_todays_roster(page, login, demo_site):
     lead = User.objects.get(username="binjiang_cs_lead")
     assert not RosterEntry.objects.filter(date=today, post=post, shift=late).exists()
 
-    login(page, "binjiang_cs_lead")
+    signed_in(page, "binjiang_cs_lead")
     page.get_by_role("button", name="案场服务").click()
     page.locator("#mainnav").get_by_role("link", name="排班", exact=True).click()
     expect(page.get_by_role("heading", name="岗位排班")).to_be_visible()

@@ -65,7 +65,7 @@ def _owner_login(page, site):
 
 
 def test_owner_reports_a_repair_that_the_desk_dispatches_then_confirms_and_rates(
-    browser, browser_context_args, login, demo_site, tmp_path
+    browser, browser_context_args, signed_in, demo_site, tmp_path
 ):
     owner_ctx = browser.new_context(**browser_context_args, viewport=PHONE, is_mobile=True)
     staff_ctx = browser.new_context(**browser_context_args)
@@ -114,8 +114,7 @@ def test_owner_reports_a_repair_that_the_desk_dispatches_then_confirms_and_rates
 
         # The front desk finds it at the top of its list, marked 业主端, and dispatches it.
         staff = staff_ctx.new_page()
-        login(staff, "binjiang_front_desk")
-        staff.goto(f"{demo_site.url}/feedback/cases/")
+        signed_in(staff, "binjiang_front_desk", at=f"{demo_site.url}/feedback/cases/")
         first_row = staff.locator("table tbody tr").first
         expect(first_row).to_contain_text(case.number)
         expect(first_row).to_contain_text("业主端")

@@ -17,14 +17,13 @@ pytestmark = [
 ]
 
 
-def test_lead_fixes_and_closes_a_preview_finding(page, login, demo_site, tmp_path):
+def test_lead_fixes_and_closes_a_preview_finding(page, signed_in, demo_site, tmp_path):
     batch = DeliveryBatch.objects.get(project__code="binjiang")
     finding = PreviewFinding.objects.filter(batch=batch, status="in_progress").order_by("pk")[0]
     after = tmp_path / "after.png"
     after.write_bytes(demo_png((120, 170, 120)))
 
-    login(page, "binjiang_cs_lead")
-    page.goto(f"{demo_site.url}{batch.get_absolute_url()}")
+    signed_in(page, "binjiang_cs_lead", at=f"{demo_site.url}{batch.get_absolute_url()}")
     page.get_by_role("link", name=re.compile(r"共 6 条，未完成 4，待验证 1，已关闭 1")).click()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(6)

@@ -36,14 +36,14 @@ def _unit_without_application():
     return purchase.unit, purchase.customer
 
 
-def test_front_desk_submits_an_application_with_its_documents(page, login, demo_site, tmp_path):
+def test_front_desk_submits_an_application_with_its_documents(page, signed_in, demo_site, tmp_path):
     unit, owner = _unit_without_application()
     valid = timezone.localdate() + datetime.timedelta(days=365)
 
     desk = User.objects.get(username="binjiang_front_desk")
     in_review_before = pipeline_counts(desk, None)["in_review"]
 
-    login(page, "binjiang_front_desk")
+    signed_in(page, "binjiang_front_desk")
     page.locator("#mainnav").get_by_role("link", name="装修管理").click()
     page.get_by_role("link", name="新建装修申请").click()
     page.get_by_label("楼栋").select_option(label=f"滨江壹号 {unit.building.name}")
@@ -118,7 +118,7 @@ def test_front_desk_submits_an_application_with_its_documents(page, login, demo_
     assert list(app.status_changes.values_list("to_status", flat=True)) == ["submitted"]
 
 
-def test_reviewer_approves_an_application_from_the_pipeline(page, login, demo_site):
+def test_reviewer_approves_an_application_from_the_pipeline(page, signed_in, demo_site):
     """The centre head, delegate of the engineering and customer-service heads (R-REN-2), finds
     an application in review through the pipeline and gives both sides' decision: after the
     engineering approval it is still in review; with customer service's it is approved."""
@@ -130,7 +130,7 @@ def test_reviewer_approves_an_application_from_the_pipeline(page, login, demo_si
     assert app is not None, "the demo has no renovation application in review on 滨江壹号"
     head = User.objects.get(username="binjiang_centre_head")
 
-    login(page, "binjiang_centre_head")
+    signed_in(page, "binjiang_centre_head")
     page.locator("#mainnav").get_by_role("link", name="装修管理").click()
     page.get_by_role("link", name="装修概况").click()
     page.locator("a.card").filter(has=page.get_by_text("审核中", exact=True)).click()

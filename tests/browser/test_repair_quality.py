@@ -11,8 +11,8 @@ pytestmark = [
 ]
 
 
-def test_repair_team_submits_and_finds_a_library_case(page, login, demo_site):
-    login(page, "binjiang_repair_team")
+def test_repair_team_submits_and_finds_a_library_case(page, signed_in, demo_site):
+    signed_in(page, "binjiang_repair_team")
     page.locator("#mainnav").get_by_role("link", name="客户反馈").click()
     page.get_by_role("link", name="维修监理、培训考试与案例库").click()
     page.get_by_role("link", name="维修组案例库").click()
@@ -32,9 +32,8 @@ def test_repair_team_submits_and_finds_a_library_case(page, login, demo_site):
     expect(page.locator(".list-group-item-action")).to_have_count(1)
 
 
-def test_dashboard_shows_the_fix_rate_and_its_repeat_cases(page, login, demo_site):
-    login(page, "binjiang_centre_head")
-    page.goto(f"{demo_site.url}/dashboard/")
+def test_dashboard_shows_the_fix_rate_and_its_repeat_cases(page, signed_in, demo_site):
+    signed_in(page, "binjiang_centre_head", at=f"{demo_site.url}/dashboard/")
     expect(page.get_by_text("维修一次成功率").first).to_be_visible()
     page.get_by_role("link", name="返修/重开的维修").first.click()
     expect(page.get_by_text("返修明细（原维修 → 再次报修）")).to_be_visible()

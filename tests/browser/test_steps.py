@@ -20,11 +20,11 @@ pytestmark = [
 ]
 
 
-def test_ambassador_records_a_6_plus_2_action(page, login, demo_site):
+def test_ambassador_records_a_6_plus_2_action(page, signed_in, demo_site):
     amb = User.objects.get(username="binjiang_customer_ambassador")
     today = timezone.localdate()
 
-    login(page, "binjiang_customer_ambassador")
+    signed_in(page, "binjiang_customer_ambassador")
     page.locator("#mainnav").get_by_role("link", name="客户反馈").click()
     page.get_by_role("link", name="6+2服务动作（到期与完成）").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("6+2服务动作")
@@ -56,14 +56,17 @@ def test_ambassador_records_a_6_plus_2_action(page, login, demo_site):
     assert (rec.done_on, rec.channel, rec.recorded_by) == (today, "phone", amb)
 
 
-def test_demo_customer_with_all_19_actions(page, login, demo_site):
+def test_demo_customer_with_all_19_actions(page, signed_in, demo_site):
     full = (
         Customer.objects.filter(project__code="binjiang")
         .annotate(n=Count("step_records"))
         .get(n=19)
     )
-    login(page, "binjiang_customer_ambassador")
-    page.goto(demo_site.url + reverse("feedback:customer_steps", args=[full.pk]))
+    signed_in(
+        page,
+        "binjiang_customer_ambassador",
+        at=demo_site.url + reverse("feedback:customer_steps", args=[full.pk]),
+    )
     expect(page.locator("#steps-summary")).to_contain_text("已完成 19 / 19 项")
     expect(page.locator("main")).to_contain_text(re.compile(r"四年之约"))
     expect(page.locator("#step-record-form")).to_have_count(0)
