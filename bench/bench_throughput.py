@@ -3,7 +3,7 @@
 
 Starts gunicorn with the production settings and ``deploy/gunicorn.conf.py`` (its workers and
 threads from ``--workers``/``--threads``, default the README's recommendation: WEB_CONCURRENCY
-= 2 per core) on a free loopback port, against a database built by ``bench/build_data.py`` (or
+= one per core, GUNICORN_THREADS = 2) on a free loopback port, against a database built by ``bench/build_data.py`` (or
 any migrated database with ``seed_demo``'s users), and logs ``--clients`` users in over HTTP.
 Then, per page, the clients request it ``--requests`` times in all (each client one request at
 a time, keep-alive connections, as many clients as ``--clients`` at once) after a warm-up, and
@@ -47,7 +47,9 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=800, help="timed requests per page")
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY)")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--threads", type=int, help="gunicorn threads per worker (GUNICORN_THREADS)"
+    )
     parser.add_argument("--page", action="append", metavar="PATH", help="time these paths only")
     return parser.parse_args()
 
@@ -142,6 +144,8 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        env["GUNICORN_THREADS"] = str(args.threads)
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "salesite.wsgi",
@@ -149,8 +153,6 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
         str(ROOT / "deploy" / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--threads",
-        str(args.threads),
         "--access-logfile",
         "/dev/null",
     ]
@@ -274,8 +276,9 @@ def main() -> None:
             client.log_in(args.user)
         pages = [(p, p) for p in args.page] if args.page else PAGES
         workers = args.workers or "conf default"
+        threads = args.threads or "conf default"
         print(
-            f"gunicorn: workers={workers} threads={args.threads}; {args.clients} clients, "
+            f"gunicorn: workers={workers} threads={threads}; {args.clients} clients, "
             f"{args.requests} requests per page, user {args.user}"
         )
         print(

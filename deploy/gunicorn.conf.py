@@ -1,15 +1,21 @@
 """gunicorn settings of a Salesite web node (deploy/supervisor/salesite.conf passes --bind).
 
-Workers: WEB_CONCURRENCY (default 2 per core, at least 2). A request may take up to
-GUNICORN_TIMEOUT seconds (exports, reports); on SIGTERM a worker finishes the requests it has
-for up to 30 s, so a node stopped by the supervisor loses no request that it had accepted.
+Workers: WEB_CONCURRENCY processes (default one per core, at least 2), each answering
+GUNICORN_THREADS requests at once (default 2, gthread; 1: sync workers). On the 2-core bench
+machine, PostgreSQL on the same machine, 4 sync workers spent 15.9 ms of CPU per "my work"
+and 2 workers 13.8 ms (four processes and PostgreSQL's took turns on two cores); the second
+thread keeps a node answering while a long export or report holds the other (README,
+Benchmarks). A request may take up to GUNICORN_TIMEOUT seconds (exports, reports); on SIGTERM a
+worker finishes the requests it has for up to 30 s, so a node stopped by the supervisor loses
+no request that it had accepted.
 """
 
 import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", max(2, 2 * multiprocessing.cpu_count())))
-worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
 keepalive = 5

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from handover.models import CaseStatus, DeliveryBatch, Milestone, MilestoneStatus
 from salesite.access import active_memberships
-from salesite.dashboard.helpers import in_scope, list_url, percent
+from salesite.dashboard.helpers import in_scope, list_url, percent, pk_url
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, WorkItem
 from salesite.models import Unit
 
@@ -36,19 +36,25 @@ def work_items(user, today) -> list[WorkItem]:
     rows = (
         Milestone.objects.filter(held, due_date__lte=today)
         .exclude(status=MilestoneStatus.DONE)
-        .select_related("project", "batch")
-        .order_by("due_date", "pk")[:MAX_ITEMS_PER_PROVIDER]
+        .order_by("due_date", "pk")
+        # What the item shows, as plain values: building three model instances per row (and
+        # their columns into the query) cost about a third of the provider.
+        .values_list("batch_id", "batch__name", "name", "kind", "project__name", "due_date")[
+            :MAX_ITEMS_PER_PROVIDER
+        ]
     )
+    url = pk_url("handover:batch_detail")
+    kind = _("交付前计划节点")
     return [
         WorkItem(
-            title=f"{m.batch.name} · {m.get_kind_display()}",
-            project=m.project.name,
-            due=m.due_date,
-            overdue=m.due_date < today,
-            url=m.get_absolute_url(),
-            kind=_("交付前计划节点"),
+            title=f"{batch} · {name or code}",  # Milestone.__str__
+            project=project,
+            due=due,
+            overdue=due < today,
+            url=url(batch_id),
+            kind=kind,
         )
-        for m in rows
+        for batch_id, batch, name, code, project, due in rows
     ]
 
 

@@ -9,7 +9,7 @@ from operations.models import RectificationItem, RectificationStatus
 from operations.selectors import empty_posts
 from salesite.access import visible_project_ids
 from salesite.dashboard import snapshots
-from salesite.dashboard.helpers import in_scope, list_url
+from salesite.dashboard.helpers import in_scope, list_url, pk_url
 from salesite.dashboard.registry import MAX_ITEMS_PER_PROVIDER, Figure, HomeBlock, WorkItem
 
 
@@ -26,19 +26,21 @@ def work_items(user, today) -> list[WorkItem]:
         RectificationItem.objects.visible_to(user)
         .filter(owner=user, deadline__lte=today)
         .exclude(status=RectificationStatus.VERIFIED)
-        .select_related("project")
-        .order_by("deadline", "pk")[:MAX_ITEMS_PER_PROVIDER]
+        .order_by("deadline", "pk")
+        .values_list("pk", "description", "project__name", "deadline")[:MAX_ITEMS_PER_PROVIDER]
     )
+    url = pk_url("ops:rectification_detail")
+    kind = _("品质检查整改")
     return [
         WorkItem(
-            title=str(r),
-            project=r.project.name,
-            due=r.deadline,
-            overdue=r.deadline < today,
-            url=r.get_absolute_url(),
-            kind=_("品质检查整改"),
+            title=description[:40],  # RectificationItem.__str__
+            project=project,
+            due=deadline,
+            overdue=deadline < today,
+            url=url(pk),
+            kind=kind,
         )
-        for r in rows
+        for pk, description, project, deadline in rows
     ]
 
 
