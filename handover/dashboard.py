@@ -47,7 +47,7 @@ def work_items(user, today) -> list[WorkItem]:
     kind = _("交付前计划节点")
     return [
         WorkItem(
-            title=f"{batch} · {name or code}",  # Milestone.__str__
+            title=Milestone.label_of(batch, name, code),
             project=project,
             due=due,
             overdue=due < today,

@@ -33,7 +33,7 @@ def work_items(user, today) -> list[WorkItem]:
     kind = _("品质检查整改")
     return [
         WorkItem(
-            title=description[:40],  # RectificationItem.__str__
+            title=RectificationItem.label_of(description),
             project=project,
             due=deadline,
             overdue=deadline < today,

@@ -144,7 +144,12 @@ class Milestone(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return f"{self.batch.name} · {self.get_kind_display()}"
+        return self.label_of(self.batch.name, self.name, self.kind)
+
+    @staticmethod
+    def label_of(batch_name: str, name: str, kind: str) -> str:
+        """What ``str()`` shows, from plain values (rows read with ``values_list``)."""
+        return f"{batch_name} · {name or kind}"
 
     def get_absolute_url(self):
         return reverse("handover:batch_detail", args=[self.batch_id])

@@ -246,7 +246,12 @@ class RectificationItem(models.Model):
         permissions = [("verify_rectificationitem", _("可验证整改项"))]
 
     def __str__(self):
-        return self.description[:40]
+        return self.label_of(self.description)
+
+    @staticmethod
+    def label_of(description: str) -> str:
+        """What ``str()`` shows, from plain values (rows read with ``values_list``)."""
+        return description[:40]
 
     def get_absolute_url(self):
         return reverse("ops:rectification_detail", args=[self.pk])

@@ -202,20 +202,18 @@ def login(demo_site):
 
 
 @pytest.fixture
-def signed_in(demo_site):
+def signed_in(demo_site, client_for):
     """Sign a page's browser context in as a demo user without the login form, then open ``at``
     (a path or a full URL; None: stay where it is). The session is made by Django's test client
     and its cookie handed to the browser. The form's three page loads (the form, the post, the
     home page) cost Chromium about a second of CPU per login; the form itself is tested by
     ``test_login_and_browse.py``, with the ``login`` fixture."""
     from django.conf import settings
-    from django.test import Client
 
     from salesite.models import User
 
     def do_sign_in(page, username, at="/"):
-        client = Client()
-        client.force_login(User.objects.get(username=username))
+        client = client_for(User.objects.get(username=username))
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site.url}
         page.context.add_cookies([cookie])
