@@ -25,7 +25,57 @@ from tests.demo_snapshot import model_tables, reset_sequences
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-class SerialWSGIServer(ThreadedWSGIServer):
+class TrackedWSGIServer(ThreadedWSGIServer):
+    """The live server, counting the requests it is answering.
+
+    A test ends when its last assertion holds, which can be while the browser still has a
+    request in flight (a page's htmx poll, the page a click opened). The teardown's flush then
+    empties every table with TRUNCATE while that request's queries hold locks on some of them:
+    on PostgreSQL one of the two is chosen as a deadlock's victim, and when it is the flush, the
+    test errors ("couldn't be flushed"). ``wait_idle`` lets the teardown wait for the answers
+    to end first."""
+
+    in_flight = 0
+    idle = threading.Condition()
+
+    def set_app(self, application):
+        def tracked(environ, start_response):
+            cls = TrackedWSGIServer
+            with cls.idle:
+                cls.in_flight += 1
+            try:
+                result = self.call_app(application, environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            finally:
+                with cls.idle:
+                    cls.in_flight -= 1
+                    cls.idle.notify_all()
+
+        super().set_app(tracked)
+
+    def call_app(self, application, environ, start_response):
+        return application(environ, start_response)
+
+    @classmethod
+    def wait_idle(cls, timeout: float = 10.0, quiet: float = 0.1) -> bool:
+        """Wait until no request has been in flight for ``quiet`` seconds (a request the
+        browser sent just before its context closed can still be in the accept queue); False
+        if requests were still being answered after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with cls.idle:
+            while (left := deadline - time.monotonic()) > 0:
+                if cls.in_flight:
+                    cls.idle.wait(left)
+                elif not cls.idle.wait(min(quiet, left)) and not cls.in_flight:
+                    return True
+        return False
+
+
+class SerialWSGIServer(TrackedWSGIServer):
     """The live server answering one request at a time, on SQLite.
 
     An in-memory SQLite test database is one connection that the live server's request threads
@@ -35,17 +85,14 @@ class SerialWSGIServer(ThreadedWSGIServer):
 
     app_lock = threading.Lock()
 
-    def set_app(self, application):
-        def serial(environ, start_response):
-            with self.app_lock:
-                result = application(environ, start_response)
-                try:
-                    return [b"".join(result)]
-                finally:
-                    if hasattr(result, "close"):
-                        result.close()
-
-        super().set_app(serial)
+    def call_app(self, application, environ, start_response):
+        with self.app_lock:
+            result = application(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
 
     def _close_connections(self):
         """After each request, close the connections of this thread, but not the test's
@@ -59,8 +106,20 @@ class SerialWSGIServer(ThreadedWSGIServer):
                 conn.close()
 
 
-if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
-    LiveServerThread.server_class = SerialWSGIServer
+LiveServerThread.server_class = (
+    SerialWSGIServer if connections[DEFAULT_DB_ALIAS].vendor == "sqlite" else TrackedWSGIServer
+)
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_at_teardown():
+    """Before the database is flushed at a browser test's teardown, let the live server finish
+    the requests it is answering (see TrackedWSGIServer). An autouse fixture of this directory
+    is set up after pytest-django's database fixture, and so torn down before it: after the
+    test's pages and contexts are closed, before the flush."""
+    yield
+    TrackedWSGIServer.wait_idle()
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
