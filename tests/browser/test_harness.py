@@ -1,12 +1,18 @@
-"""The live server of the browser tests counts the requests it is answering, so that a test's
-teardown flushes the database only once none is left (see ``TrackedWSGIServer``)."""
+"""The browser tests' own machinery: the live server counts the requests it is answering, so
+that a test's teardown flushes the database only once none is left (``TrackedWSGIServer``);
+Chromium's ``--disable-features`` keeps Playwright's list (``playwright_disabled_features``)."""
 
 import threading
 
 import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 
-from tests.browser.conftest import TrackedWSGIServer
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    NOT_USED_FEATURES,
+    TrackedWSGIServer,
+    playwright_disabled_features,
+)
 
 # No database is used here; the directory's session fixture (migrated_db_snapshot) reads it.
 pytestmark = pytest.mark.django_db
@@ -39,3 +45,14 @@ def test_wait_idle_waits_for_the_request_in_flight():
     finally:
         release.set()
         server.server_close()
+
+
+def test_one_disable_features_switch_keeps_playwrights_list_and_adds_ours():
+    """Chromium reads only the last --disable-features: Playwright's own one (HttpsUpgrades,
+    PaintHolding, ...) would be lost if ours did not repeat it."""
+    theirs = playwright_disabled_features()
+    assert len(theirs) >= 5 and "HttpsUpgrades" in theirs, theirs
+    switches = [a for a in CHROMIUM_ARGS if a.startswith("--disable-features=")]
+    assert len(switches) == 1
+    ours = switches[0].partition("=")[2].split(",")
+    assert set(theirs) | set(NOT_USED_FEATURES) == set(ours)
