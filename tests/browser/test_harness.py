@@ -8,9 +8,9 @@ import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 
 from tests.browser.conftest import (
-    CHROMIUM_ARGS,
     NOT_USED_FEATURES,
     TrackedWSGIServer,
+    chromium_args,
     playwright_disabled_features,
 )
 
@@ -52,7 +52,7 @@ def test_one_disable_features_switch_keeps_playwrights_list_and_adds_ours():
     PaintHolding, ...) would be lost if ours did not repeat it."""
     theirs = playwright_disabled_features()
     assert len(theirs) >= 5 and "HttpsUpgrades" in theirs, theirs
-    switches = [a for a in CHROMIUM_ARGS if a.startswith("--disable-features=")]
+    switches = [a for a in chromium_args() if a.startswith("--disable-features=")]
     assert len(switches) == 1
     ours = switches[0].partition("=")[2].split(",")
     assert set(theirs) | set(NOT_USED_FEATURES) == set(ours)
