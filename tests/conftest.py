@@ -7,7 +7,6 @@ gives two projects of two different property companies with a front-desk user on
 import pytest
 from django.test import Client
 
-from salesite.models import Role
 from tests import db_template
 from tests import factories as f
 
@@ -53,13 +52,7 @@ def _default_language():
 
 @pytest.fixture
 def member(db):
-    def make(role_code: str, project=None, **user_kwargs):
-        project = project or f.ProjectFactory()
-        user = f.UserFactory(company=project.service_centre, **user_kwargs)
-        f.MembershipFactory(user=user, project=project, role=Role.objects.get(code=role_code))
-        return user
-
-    return make
+    return f.member
 
 
 @pytest.fixture

@@ -140,3 +140,12 @@ class TenantFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     name = factory.Sequence(lambda n: f"租户{n}")
     phone = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+def member(role_code: str, project=None, **user_kwargs):
+    """A user with that role on the project (a new project if none is given); the ``member``
+    fixture."""
+    project = project or ProjectFactory()
+    user = UserFactory(company=project.service_centre, **user_kwargs)
+    MembershipFactory(user=user, project=project, role=Role.objects.get(code=role_code))
+    return user

@@ -16,6 +16,7 @@ from operations.models import (
     SiteArea,
 )
 from salesite.models import MarketingPhase
+from tests import factories as f
 
 
 @pytest.fixture
@@ -38,39 +39,39 @@ def shifts(db):
     ]
 
 
+def new_post(project, name="前台接待岗", headcount=1, shifts=(), area_name="营销中心"):
+    area, _ = SiteArea.objects.get_or_create(
+        project=project, name=area_name, defaults={"kind": SiteArea.Kind.CENTRE}
+    )
+    post = ServicePost.objects.create(area=area, name=name, headcount=headcount)
+    post.shifts.set(shifts)
+    return post
+
+
 @pytest.fixture
 def make_post(db):
-    def make(project, name="前台接待岗", headcount=1, shifts=(), area_name="营销中心"):
-        area, _ = SiteArea.objects.get_or_create(
-            project=project, name=area_name, defaults={"kind": SiteArea.Kind.CENTRE}
-        )
-        post = ServicePost.objects.create(area=area, name=name, headcount=headcount)
-        post.shifts.set(shifts)
-        return post
-
-    return make
+    return new_post
 
 
-@pytest.fixture
-def make_plan(member):
+def new_plan(project, lead=None, **sections):
     """A draft plan with one service, written by the project's customer-service lead."""
-
-    def make(project, lead=None, **sections):
-        lead = lead or member("cs_lead", project)
-        sections.setdefault("external_customers", "改善型家庭客户")
-        plan = services.plan_create(project=project, user=lead, title="服务方案", **sections)
-        services.plan_service_set(
-            plan=plan,
-            service_type=ServiceType.objects.get(name="迎宾指引", project__isnull=True),
-            standard="3 秒内问候",
-        )
-        return plan
-
-    return make
+    lead = lead or f.member("cs_lead", project)
+    sections.setdefault("external_customers", "改善型家庭客户")
+    plan = services.plan_create(project=project, user=lead, title="服务方案", **sections)
+    services.plan_service_set(
+        plan=plan,
+        service_type=ServiceType.objects.get(name="迎宾指引", project__isnull=True),
+        standard="3 秒内问候",
+    )
+    return plan
 
 
 @pytest.fixture
-def checklist(db):
+def make_plan(db):
+    return new_plan
+
+
+def new_checklist():
     c = InspectionChecklist.objects.create(name="检查表")
     InspectionItem.objects.bulk_create(
         [
@@ -82,3 +83,8 @@ def checklist(db):
         ]
     )
     return c
+
+
+@pytest.fixture
+def checklist(db):
+    return new_checklist()
