@@ -7,11 +7,13 @@ gives two projects of two different property companies with a front-desk user on
 import pytest
 from django.test import Client
 
-from tests import db_template
+from tests import db_reset, db_template
 from tests import factories as f
 
 # The test databases are copies of a template migrated once (tests/db_template.py).
 db_template.install()
+# Transactional tests empty and refill it faster (tests/db_reset.py).
+db_reset.install()
 
 
 def _unaudited_factories() -> None:

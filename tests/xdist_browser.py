@@ -9,10 +9,14 @@ the start and nothing else, so Chromium's waits fall on a third process while th
 both cores busy with the rest of the suite; the others share the rest as pytest-xdist's
 ``load`` does (chunks in collection order, so each still runs its transactional tests last).
 
-The browser process takes no other test after them: a transactional test's teardown empties
-the database, and the tests that are not transactional expect the migrated rows. With fewer
-than three processes, no browser test selected, or only browser tests, it distributes the tests
-as ``load`` does.
+After its browser tests the browser process takes only the tests collected after them: the
+transactional tests (each writes the migrated rows back at its start) and the tests without a
+database. A browser test's teardown empties the database, and the other tests expect the
+migrated rows. It takes them from the end of the queue, a module at a time (in order within
+it), while the others go on from the front: on PostgreSQL the browser tests end about two
+minutes before the rest, and the browser process stood idle until the end of the run. With
+fewer than three processes, no browser test selected, or only browser tests, it distributes
+the tests as ``load`` does.
 
 The tail: the tests collected after the browser tests (pytest-django puts the transactional
 tests last, the browser tests first among them by path, and the tests without a database after
@@ -51,8 +55,10 @@ class BrowserAsideScheduling(LoadScheduling):
         )
 
     def check_schedule(self, node, duration: float = 0) -> None:
-        # The browser process's tests were all sent at the start, with its shutdown.
-        if node is self.browser_node or node.shutting_down:
+        if node.shutting_down:
+            return
+        if node is self.browser_node:
+            self._feed_browser_node(node)
             return
         if self.in_tail():
             queued = len(self.node2pending[node])
@@ -83,7 +89,6 @@ class BrowserAsideScheduling(LoadScheduling):
         node = self.browser_node = self.nodes[-1]
         self.node2pending[node].extend(browser)
         node.send_runtest_some(browser)
-        node.shutdown()  # it finishes what it was sent, then stops
 
         others = [n for n in self.nodes if n is not node]
         chunk = max(2, min(len(self.pending) // len(others) // 4, self.maxschedchunk))
@@ -92,3 +97,28 @@ class BrowserAsideScheduling(LoadScheduling):
         if not self.pending:
             for other in others:
                 other.shutdown()
+
+    def _feed_browser_node(self, node) -> None:
+        """Once at most one test is left in its queue (pytest-xdist runs a test only once it
+        knows the next), the browser process gets the last module of the queue's tests that
+        come after the browser tests in the collection; when there is none, it stops after
+        the tests it was sent."""
+        queued = self.node2pending[node]
+        if len(queued) >= 2:
+            return
+        pending = self.pending
+        if not pending or pending[-1] <= self.last_browser_test:
+            node.shutdown()
+            return
+        module = self.collection[pending[-1]].split("::", 1)[0]
+        start = len(pending) - 1
+        while (
+            start > 0
+            and pending[start - 1] > self.last_browser_test
+            and self.collection[pending[start - 1]].split("::", 1)[0] == module
+        ):
+            start -= 1
+        tests = pending[start:]
+        del pending[start:]
+        queued.extend(tests)
+        node.send_runtest_some(tests)

@@ -1,5 +1,6 @@
 """The suite's pytest-xdist scheduler (tests/xdist_browser.py): the browser tests on a process
-of their own, the rest in chunks, the tail handed out one test at a time."""
+of their own, which then takes tests from the end of the queue; the rest in chunks, the tail
+handed out one test at a time."""
 
 from __future__ import annotations
 
@@ -54,7 +55,15 @@ def run_all(sched, nodes) -> None:
     """The nodes finish their tests, the least busy one first, until none is left to hand out
     (each finished test makes the scheduler hand out more)."""
     while sched.pending:
-        node = min(nodes, key=lambda n: len(sched.node2pending[n]))
+        node = min(
+            (n for n in nodes if sched.node2pending[n]), key=lambda n: len(sched.node2pending[n])
+        )
+        sched.mark_test_complete(node, sched.node2pending[node][0])
+
+
+def finish(sched, node) -> None:
+    """One node finishes every test it holds (each finished test can hand it more)."""
+    while sched.node2pending[node]:
         sched.mark_test_complete(node, sched.node2pending[node][0])
 
 
@@ -70,7 +79,6 @@ OTHERS = [i for i, nodeid in enumerate(COLLECTION) if nodeid not in BROWSER]
 def test_the_browser_tests_go_to_the_last_process_alone():
     _sched, (first, second, browser) = scheduler(COLLECTION)
     assert [COLLECTION[i] for i in browser.sent] == BROWSER
-    assert browser.shutting_down
     assert not any(COLLECTION[i] in BROWSER for i in first.sent + second.sent)
     assert len(first.sent) == len(second.sent) == len(OTHERS) // 2 // 4  # load's first chunks
 
@@ -109,3 +117,40 @@ def test_different_collections_are_reported_once_and_nothing_runs():
     sched, nodes = scheduler(COLLECTION, last_collection=COLLECTION[:-1])
     assert len(sched.config.reports) == 1
     assert not any(node.sent for node in nodes)
+
+
+# Transactional modules of several tests after the browser tests (the tail).
+MODULES = [f"tests/salesite/test_m{m}.py::test_{t}" for m in range(6) for t in range(4)]
+WITH_MODULES = DB_TESTS + BROWSER + MODULES
+
+
+def test_after_its_browser_tests_the_browser_process_takes_modules_from_the_end():
+    sched, (first, second, browser) = scheduler(WITH_MODULES)
+    after = len(DB_TESTS) + len(BROWSER)
+    # The last browser test running: the last module of the queue, in order, comes next.
+    for index in browser.sent[:-1]:
+        sched.mark_test_complete(browser, index)
+    assert browser.sent[len(BROWSER) :] == list(range(len(WITH_MODULES) - 4, len(WITH_MODULES)))
+    assert not browser.shutting_down
+    finish(sched, browser)  # it goes on backwards, a module at a time
+    taken = browser.sent[len(BROWSER) :]
+    assert taken == [
+        i for m in range(5, -1, -1) for i in range(after + 4 * m, after + 4 * m + 4)
+    ], "whole modules from the end, each in order"
+    assert browser.shutting_down, "nothing after the browser tests is left: it stops"
+    run_all(sched, (first, second))
+    assert sorted(first.sent + second.sent) == list(range(len(DB_TESTS))), (
+        "the others run the tests before the browser tests, each once"
+    )
+
+
+def test_the_browser_process_never_takes_a_test_before_the_browser_tests():
+    """Those expect the migrated rows, which a browser test's teardown removed."""
+    sched, nodes = scheduler(WITH_MODULES)
+    first, second, browser = nodes
+    run_all(sched, (first, second))  # the others reach the tail first
+    finish(sched, browser)
+    assert min(browser.sent) == len(DB_TESTS)  # its first browser test
+    assert browser.shutting_down
+    everything = sorted(first.sent + second.sent + browser.sent)
+    assert everything == list(range(len(WITH_MODULES))), "every test sent once"
