@@ -13,24 +13,21 @@ copied as they are (``COPY … TO`` on PostgreSQL, ``SELECT *`` on SQLite); writ
 serialization writes back the copy instead: the rows of the copied tables are replaced, their
 id sequences moved past them, and the dashboards' figure token ``*`` is replaced. The result
 is the migrated rows exactly (Django's deserializer also left audit entries of them, new
-ids for many-to-many rows and changed schedule timestamps). On PostgreSQL a flush deletes the rows of every table in one
-transaction (the foreign keys are deferred, so the order does not matter) instead of
-truncating them; with ``reset_sequences`` it still truncates. Any other serialization (another
+ids for many-to-many rows and changed schedule timestamps). On PostgreSQL a flush deletes the
+rows of every table in one transaction (the foreign keys are deferred, so the order does not
+matter) instead of truncating them; with ``reset_sequences`` it still truncates. Any other serialization (another
 database's, a test's own) goes through Django's deserializer as before.
 ``SALESITE_TEST_FAST_RESET=0`` turns both off.
 """
 
 from __future__ import annotations
 
-import io
 import os
 
-from django.apps import apps
-from django.core.management.color import no_style
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from salesite import figure_versions
-from tests.demo_snapshot import _stored
+from tests import demo_snapshot
 
 # (alias, database name) → (the serialized string, {table: rows as copied})
 _COPIES: dict[tuple[str, str], tuple[str, dict[str, object]]] = {}
@@ -50,7 +47,8 @@ def install() -> None:
 
     def serialize_db_to_string(self):
         data = serialize(self)
-        _COPIES[_key(self.connection)] = (data, _copy(self.connection))
+        if self.connection.alias == DEFAULT_DB_ALIAS:  # what demo_snapshot reads and writes
+            _COPIES[_key(self.connection)] = (data, demo_snapshot.take_tables(non_empty=True))
         return data
 
     def deserialize_db_from_string(self, data):
@@ -79,53 +77,11 @@ def _key(connection) -> tuple[str, str]:
     return connection.alias, str(connection.settings_dict["NAME"])
 
 
-def _copy(connection) -> dict[str, object]:
-    """The rows of every non-empty table of the project's models."""
-    q = connection.ops.quote_name
-    copied: dict[str, object] = {}
-    tables = sorted(connection.introspection.django_table_names(only_existing=True))
-    with connection.cursor() as cursor:
-        for table in tables:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                cursor.copy_expert(f"COPY {q(table)} TO STDOUT", buffer)
-                if buffer.getvalue():
-                    copied[table] = buffer.getvalue()
-            else:
-                cursor.execute(f"SELECT * FROM {q(table)}")
-                columns = [c[0] for c in cursor.description]
-                rows = [tuple(_stored(v) for v in row) for row in cursor]
-                if rows:
-                    copied[table] = (columns, rows)
-    return copied
-
-
 def _write_back(connection, copied: dict[str, object]) -> None:
     """Replace the rows of the copied tables by the copy, in one transaction (the deferred
     foreign keys are checked once every table is back)."""
-    q = connection.ops.quote_name
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in copied:
-            cursor.execute(f"DELETE FROM {q(table)}")
-        for table, data in copied.items():
-            if connection.vendor == "postgresql":
-                cursor.copy_expert(f"COPY {q(table)} FROM STDIN", io.StringIO(data))
-                continue
-            columns, rows = data
-            names = ", ".join(q(c) for c in columns)
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {q(table)} ({names}) VALUES ({marks})", rows)
-        if connection.vendor == "postgresql":
-            models = [
-                m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in copied
-            ]
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
+    with transaction.atomic(using=connection.alias):
+        demo_snapshot.restore_tables(copied, all_sequences=False)
         # The dashboards' figures see a change, as they saw the deserializer's saves (a COPY is
         # not one of the writes salesite.figure_versions recognises).
         figure_versions.replace_tokens(connection, {figure_versions.ANY})
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()

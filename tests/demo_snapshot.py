@@ -61,7 +61,7 @@ def seed_demo(*, quiet: bool = True) -> str:
     assert connection.in_atomic_block, "seed the demo inside a transaction that is rolled back"
     key = (timezone.localdate(), str(settings.MEDIA_ROOT), connection.vendor)
     if _COPY["key"] == key:
-        _restore(_COPY["tables"])
+        restore_tables(_COPY["tables"])
         return "" if quiet else _COPY["output"]
     if not _is_clean():
         out = io.StringIO()
@@ -75,7 +75,7 @@ def seed_demo(*, quiet: bool = True) -> str:
             out = io.StringIO()
             call_command("seed_demo", stdout=out)
             shared = {
-                "tables": _take(),
+                "tables": take_tables(),
                 "output": out.getvalue(),
                 "media": {
                     name: (Path(settings.MEDIA_ROOT) / name).read_bytes()
@@ -84,7 +84,7 @@ def seed_demo(*, quiet: bool = True) -> str:
             }
             _write_shared(path, shared)
         else:
-            _restore(shared["tables"])
+            restore_tables(shared["tables"])
             _write_media(shared["media"])
     _COPY.update(key=key, tables=shared["tables"], output=shared["output"])
     return "" if quiet else shared["output"]
@@ -153,15 +153,19 @@ def model_tables() -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True))
 
 
-def reset_sequences(cursor) -> None:
-    """Point the id sequences past the rows written with explicit ids (PostgreSQL; SQLite
-    keeps its counters itself)."""
+def reset_sequences(cursor, tables=None) -> None:
+    """Point the id sequences (of the models of ``tables``, or of all) past the rows written
+    with explicit ids (PostgreSQL; SQLite keeps its counters itself)."""
     models = apps.get_models(include_auto_created=True)
+    if tables is not None:
+        models = [m for m in models if m._meta.db_table in tables]
     for sql in connection.ops.sequence_reset_sql(no_style(), models):
         cursor.execute(sql)
 
 
-def _take() -> dict[str, object]:
+def take_tables(*, non_empty: bool = False) -> dict[str, object]:
+    """Every table's rows as they are (``COPY`` text on PostgreSQL, columns and rows on
+    SQLite); with ``non_empty``, only the tables that have rows."""
     q = connection.ops.quote_name
     tables = {}
     with connection.cursor() as cursor:
@@ -169,11 +173,15 @@ def _take() -> dict[str, object]:
             if connection.vendor == "postgresql":
                 buffer = io.StringIO()
                 cursor.copy_expert(f"COPY {q(table)} TO STDOUT", buffer)
-                tables[table] = buffer.getvalue()
+                data = buffer.getvalue()
+                has_rows = bool(data)
             else:
                 cursor.execute(f"SELECT * FROM {q(table)}")
                 columns = [c[0] for c in cursor.description]
-                tables[table] = (columns, [tuple(map(_stored, row)) for row in cursor])
+                data = (columns, [tuple(map(_stored, row)) for row in cursor])
+                has_rows = bool(data[1])
+            if has_rows or not non_empty:
+                tables[table] = data
     return tables
 
 
@@ -189,7 +197,10 @@ def _stored(value):
     return value
 
 
-def _restore(tables: dict[str, object]) -> None:
+def restore_tables(tables: dict[str, object], *, all_sequences: bool = True) -> None:
+    """Replace the rows of ``tables`` by those taken (``take_tables``), in the caller's
+    transaction; the id sequences of every model, or only of those tables, are moved past
+    them."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -206,7 +217,7 @@ def _restore(tables: dict[str, object]) -> None:
                 names = ", ".join(q(c) for c in columns)
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {q(table)} ({names}) VALUES ({marks})", rows)
-        reset_sequences(cursor)
+        reset_sequences(cursor, None if all_sequences else tables)
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
