@@ -34,6 +34,14 @@ D = datetime.date
 T = datetime.time
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """TODAY is the day each test runs on: a run that crosses midnight imported this module
+    the day before (its slots were then in the past, its check-ins on another day)."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def make_sold_batch(project, n=3, name="一期"):
     building = f.BuildingFactory(project=project)
     units = [sold_unit(project, building=building)[0] for _ in range(n)]
