@@ -7,7 +7,7 @@ the record's page."""
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from operations.models import (
 )
 from salesite.models import Role
 from tests import factories as f
+from tests import module_db
 from tests.exporting import column, csv_rows, xlsx_rows
 from tests.operations.conftest import new_checklist, new_plan, new_post
 
@@ -105,41 +106,33 @@ def built(django_db_setup, django_db_blocker):
     runs in a savepoint of it, as in the permission matrix): a centre head of ``project`` and
     ``second`` (two companies); rows in both and in ``other_project``, which the head does not
     see. Built per test, they were a tenth of a second each, 51 times."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            project, other_project, second = (f.ProjectFactory() for _ in range(3))
-            checklist = new_checklist()
-            head = f.member("centre_head", project)
-            f.MembershipFactory(
-                user=head, project=second, role=Role.objects.get(code="centre_head")
+    with module_db.rolled_back(django_db_blocker):
+        project, other_project, second = (f.ProjectFactory() for _ in range(3))
+        checklist = new_checklist()
+        head = f.member("centre_head", project)
+        f.MembershipFactory(user=head, project=second, role=Role.objects.get(code="centre_head"))
+        hq = f.UserFactory()
+        staff = f.UserFactory(name="张培训")
+        for p in (project, second, other_project):
+            f.MembershipFactory(user=staff, project=p)
+            fill_project(
+                p,
+                checklist=checklist,
+                make_post=new_post,
+                make_plan=new_plan,
+                hq=hq,
+                staff=staff,
+                today=timezone.localdate(),
             )
-            hq = f.UserFactory()
-            staff = f.UserFactory(name="张培训")
-            for p in (project, second, other_project):
-                f.MembershipFactory(user=staff, project=p)
-                fill_project(
-                    p,
-                    checklist=checklist,
-                    make_post=new_post,
-                    make_plan=new_plan,
-                    hq=hq,
-                    staff=staff,
-                    today=timezone.localdate(),
-                )
-            yield {
-                "project": project,
-                "other_project": other_project,
-                "checklist": checklist,
-                "head": head,
-                "second": second,
-                "hq": hq,
-                "staff": staff,
-            }
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        yield {
+            "project": project,
+            "other_project": other_project,
+            "checklist": checklist,
+            "head": head,
+            "second": second,
+            "hq": hq,
+            "staff": staff,
+        }
 
 
 @pytest.fixture

@@ -53,13 +53,14 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from salesite.access import record_view_kinds
 from salesite.views_access import holds_anywhere, permission_for
+from tests import module_db
 
 EXPECTED_FILE = Path(__file__).with_name("expected_matrix.json")
 UPDATE = os.environ.get("UPDATE_MATRIX") == "1"
@@ -1214,20 +1215,12 @@ def matrix_tenant(project):
 def demo(django_db_setup, django_db_blocker):
     """The demo (seed_demo) seeded once for this module inside a transaction rolled back at the
     end, so the other test modules never see it."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"refusing to seed a non-test database {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    with module_db.rolled_back(django_db_blocker):
         try:
-            try:
-                built = build_demo()
-            except Exception as exc:  # reported once per test, without seeding again
-                built = exc
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+            built = build_demo()
+        except Exception as exc:  # reported once per test, without seeding again
+            built = exc
+        yield built
 
 
 @pytest.fixture

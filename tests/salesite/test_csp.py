@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from tests import demo_snapshot
+from tests import demo_snapshot, module_db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,51 +118,42 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 @pytest.fixture(scope="module")
 def crawl(django_db_setup, django_db_blocker):
     """GET responses of the crawl, by path; the demo is rolled back at the end."""
-    with django_db_blocker.unblock():
-        assert "test" in str(connection.settings_dict["NAME"]) or "memory" in str(
-            connection.settings_dict["NAME"]
-        )
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            demo_snapshot.seed_demo()
-            from salesite.models import User
+    with module_db.rolled_back(django_db_blocker):
+        demo_snapshot.seed_demo()
+        from salesite.models import User
 
-            c = Client()
-            c.force_login(User.objects.get(username="admin"))
-            pages = {}
-            seen_routes = set()
-            frontier = parameterless_paths()
-            for _depth in range(3):
-                found = []
-                for path in frontier:
-                    route = route_of(path)
-                    if route is None or route in seen_routes or path.startswith(SKIP):
-                        continue
-                    if "format=" in path or "export" in path:
-                        continue
-                    seen_routes.add(route)
-                    response = c.get(path)
-                    pages[path] = response
-                    if response.status_code == 302:
-                        found.append(response.url)
-                    elif response.status_code == 200 and "html" in response["Content-Type"]:
-                        found += [
-                            link.replace("&amp;", "&")
-                            for link in LINK.findall(response.content.decode())
-                        ]
-                frontier = found
-            for path in [
-                "/admin/",
-                "/admin/salesite/customer/",
-                "/admin/django_celery_beat/periodictask/add/",
-            ]:
-                pages[path] = c.get(path)
-            pages["/accounts/login/"] = Client().get("/accounts/login/")
-            yield pages
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        c = Client()
+        c.force_login(User.objects.get(username="admin"))
+        pages = {}
+        seen_routes = set()
+        frontier = parameterless_paths()
+        for _depth in range(3):
+            found = []
+            for path in frontier:
+                route = route_of(path)
+                if route is None or route in seen_routes or path.startswith(SKIP):
+                    continue
+                if "format=" in path or "export" in path:
+                    continue
+                seen_routes.add(route)
+                response = c.get(path)
+                pages[path] = response
+                if response.status_code == 302:
+                    found.append(response.url)
+                elif response.status_code == 200 and "html" in response["Content-Type"]:
+                    found += [
+                        link.replace("&amp;", "&")
+                        for link in LINK.findall(response.content.decode())
+                    ]
+            frontier = found
+        for path in [
+            "/admin/",
+            "/admin/salesite/customer/",
+            "/admin/django_celery_beat/periodictask/add/",
+        ]:
+            pages[path] = c.get(path)
+        pages["/accounts/login/"] = Client().get("/accounts/login/")
+        yield pages
 
 
 @pytest.fixture

@@ -2,31 +2,23 @@
 this package inside a transaction rolled back at the end; plus a logged-in superuser client."""
 
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
+from tests import module_db
 from tests.permissions import test_matrix as matrix
 
 
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker):
     """The demo, seeded once for this package inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"refusing to seed a non-test database {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = matrix.build_demo()
-            from salesite.models import User
+    with module_db.rolled_back(django_db_blocker):
+        built = matrix.build_demo()
+        from salesite.models import User
 
-            admin = Client()
-            admin.force_login(User.objects.get(username="admin"))
-            built.clients = {"admin": admin, **built.clients}
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        admin = Client()
+        admin.force_login(User.objects.get(username="admin"))
+        built.clients = {"admin": admin, **built.clients}
+        yield built
 
 
 @pytest.fixture
