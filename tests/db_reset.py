@@ -15,8 +15,8 @@ id sequences moved past them, and the dashboards' figure token ``*`` is replaced
 is the migrated rows exactly (Django's deserializer also left audit entries of them, new
 ids for many-to-many rows and changed schedule timestamps). On PostgreSQL a flush deletes the
 rows of every table in one transaction (the foreign keys are deferred, so the order does not
-matter) instead of truncating them; with ``reset_sequences`` it still truncates. Any other serialization (another
-database's, a test's own) goes through Django's deserializer as before.
+matter) instead of truncating them; with ``reset_sequences`` it still truncates. Any other
+serialization (another database's, a test's own) goes through Django's deserializer as before.
 ``SALESITE_TEST_FAST_RESET=0`` turns both off.
 """
 
